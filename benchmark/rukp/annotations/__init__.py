@@ -1,0 +1,1 @@
+"""The gold annotations in ``annotations/``: loading, validation, and the annotation pipeline."""

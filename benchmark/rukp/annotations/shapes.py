@@ -1,0 +1,147 @@
+"""The shape of every row of ``corpus/`` and ``annotations/`` (keys, types, allowed values) as JSON Schema.
+
+The schemas are built from the inventories of :mod:`rukp.schema`, so a label is never retyped here.
+``shape_errors`` turns jsonschema's errors into short messages that name the key, the value and what is
+allowed. Offsets must be real integers: ``true`` and ``1.0`` are rejected (jsonschema accepts both).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError, validators
+
+from rukp import schema
+
+SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+_TEXT = {"type": "string", "minLength": 1}
+_OFFSET = {"type": "integer", "minimum": 0}
+_OPT_TEXT = {"type": ["string", "null"], "minLength": 1}
+
+
+def _strict_int(_checker: Any, value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_Validator = validators.extend(
+    Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _strict_int))
+
+
+def _record(properties: dict[str, Any], *, nullable: bool = False) -> dict[str, Any]:
+    """An object with exactly these keys (every key required, no other key allowed)."""
+    return {"type": ["object", "null"] if nullable else "object", "properties": properties,
+            "required": list(properties), "additionalProperties": False}
+
+
+def _enum(values: tuple[str, ...]) -> dict[str, Any]:
+    return {"enum": list(values)}
+
+
+ENTITY = _record({
+    "doc_id": _TEXT, "id": _TEXT, "start": _OFFSET, "end": _OFFSET, "text": _TEXT,
+    "label": _enum(schema.ENTITY_LABELS), "entity_id": _OPT_TEXT,
+})
+CLAIM = _record({
+    "doc_id": _TEXT, "id": _TEXT, "start": _OFFSET, "end": _OFFSET, "text": _TEXT,
+    "claimer": _TEXT, "co_claimers": {"type": "array", "items": _TEXT, "uniqueItems": True},
+    "claimer_start": {"type": ["integer", "null"], "minimum": 0},
+    "claimer_end": {"type": ["integer", "null"], "minimum": 0},
+    "polarity": _enum(schema.POLARITIES), "certainty": _enum(schema.CERTAINTIES),
+    "topic": _enum(schema.TOPICS), "cluster": _TEXT,
+    "quantity": _record({"value": {"type": "number"}, "unit": _TEXT, "approximator": _OPT_TEXT},
+                        nullable=True),
+})
+RELATION = _record({"id": _TEXT, "type": _enum(schema.CLAIM_RELATIONS), "source": _TEXT, "target": _TEXT})
+KB = _record({
+    "entity_id": _TEXT, "type": _enum(schema.NAMED_LABELS), "name": _TEXT,
+    "aliases": {"type": "array", "items": _TEXT, "minItems": 1, "uniqueItems": True},
+    "wikidata": {"type": ["string", "null"], "pattern": "^Q[1-9][0-9]*$"}, "description": _TEXT,
+})
+CLUSTER = _record({"cluster": _TEXT, "proposition": _TEXT})
+MANIFEST = _record({
+    "scheme": {"const": schema.SCHEME_VERSION}, "guidelines": _TEXT,
+    "documents": {"type": "object", "additionalProperties": _record({"text_sha256": SHA256})},
+})
+
+_SECTION = _record({"kind": _enum(schema.SECTION_KINDS), "language": _enum(schema.LANGUAGES),
+                    "start": _OFFSET, "end": _OFFSET, "seed_start": _OFFSET, "seed_end": _OFFSET})
+_DROPPED = _record({"text": _TEXT, "seed_start": _OFFSET, "seed_end": _OFFSET, "rule": _TEXT,
+                    "reason": _TEXT})
+#: A row of ``corpus/documents.jsonl`` (written by ``rukp corpus build``).
+CORPUS_DOCUMENT = _record({
+    "id": {"type": "string", "pattern": "^[0-9]{3}$"}, "seed": _TEXT, "seed_sha256": SHA256,
+    "title": _TEXT, "language": _enum(schema.LANGUAGES),
+    "date": {"type": ["string", "null"], "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+    "date_evidence": _OPT_TEXT, "date_basis": _OPT_TEXT,
+    "authors": {"type": "array", "items": _TEXT}, "outlet": _OPT_TEXT,
+    "text": _TEXT, "text_sha256": SHA256,
+    "sections": {"type": "array", "items": _SECTION, "minItems": 1},
+    "dropped": {"type": "array", "items": _DROPPED},
+})
+
+_JSON_TYPES = {type(None): "null", bool: "boolean", int: "integer", float: "number", str: "string",
+               list: "array", dict: "object"}
+
+
+def _json_type(value: Any) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _first_repeat(values: list[Any]) -> Any:
+    seen: list[Any] = []
+    for value in values:
+        if value in seen:
+            return value
+        seen.append(value)
+    return None
+
+
+def _field(error: ValidationError) -> str:
+    return ".".join(str(p) for p in error.absolute_path)
+
+
+def _message(error: ValidationError) -> list[str]:
+    """Plain-words messages for one jsonschema error."""
+    field, value, kind = _field(error), error.instance, error.validator
+    where = f"{field}: " if field else ""
+    if kind == "required":
+        return [f"{where}missing key {k!r}" for k in error.validator_value if k not in value]
+    if kind == "additionalProperties" and "properties" in error.schema:
+        allowed = ", ".join(error.schema["properties"])
+        return [f"{where}unknown key {k!r} (expected keys: {allowed})"
+                for k in value if k not in error.schema["properties"]]
+    if kind == "enum":
+        return [f"{field} {value!r} is not one of {', '.join(map(str, error.validator_value))}"]
+    if kind == "const":
+        return [f"{field} must be {error.validator_value!r}, not {value!r}"]
+    if kind == "type":
+        wanted = error.validator_value if isinstance(error.validator_value, str) else " or ".join(
+            error.validator_value)
+        return [f"{field} must be {wanted}, not {_json_type(value)} {value!r}"]
+    if kind == "minLength":
+        return [f"{field} must not be empty"]
+    if kind == "minItems":
+        return [f"{field} must list at least {error.validator_value} item(s)"]
+    if kind == "minimum":
+        return [f"{field} must be ≥ {error.validator_value}, not {value!r}"]
+    if kind == "uniqueItems":
+        return [f"{field} lists {_first_repeat(value)!r} more than once"]
+    if kind == "pattern":
+        return [f"{field} {value!r} does not match the pattern {error.validator_value}"]
+    return [f"{where}{error.message}"]
+
+
+def shape_errors(row: Mapping[str, Any], row_schema: dict[str, Any]) -> tuple[list[str], set[str]]:
+    """Messages for every way ``row`` breaks ``row_schema``, and the top-level keys that are unusable."""
+    errors = sorted(_Validator(row_schema).iter_errors(row),
+                    key=lambda e: ([str(p) for p in e.absolute_path], str(e.validator)))
+    messages: list[str] = []
+    bad: set[str] = set()
+    for error in errors:
+        messages += _message(error)
+        if error.absolute_path:
+            bad.add(str(error.absolute_path[0]))
+        elif error.validator == "required":
+            bad.update(k for k in error.validator_value if k not in error.instance)
+    return messages, bad

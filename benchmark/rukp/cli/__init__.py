@@ -1,0 +1,61 @@
+"""The ``rukp`` command: a thin typer app; each sub-module parses arguments and calls one library function.
+
+Every command module registers itself on :data:`app` through ``register(app)``. A :class:`RukpError`
+raised anywhere is printed as one line (file, line/document, problem) with exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from rukp.errors import RukpError
+
+app = typer.Typer(
+    name="rukp",
+    help="rukp-fr: French news gold data (entities, claims) and the benchmark harness that scores extractors.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+#: Command modules under ``rukp.cli``; each defines ``register(app)``.
+COMMAND_MODULES: tuple[str, ...] = ("corpus", "validate", "dataset", "evaluate", "benchmark", "labelstudio",
+                                    "agreement")
+
+
+def _register_all() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"rukp.cli.{name}")
+        except ModuleNotFoundError as e:
+            if e.name == f"rukp.cli.{name}":
+                continue
+            raise
+        module.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the app, turning :class:`RukpError` into one clear line and exit 2."""
+    _register_all()
+    try:
+        code = app(args=argv, standalone_mode=False)  # non-standalone click returns typer.Exit's code
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except RukpError as e:
+        typer.secho(f"error: {e}", fg="red", err=True)
+        sys.exit(2)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except typer.Abort:
+        typer.secho("aborted", err=True)
+        sys.exit(1)
+    except Exception as e:  # click usage errors carry their own formatting
+        import click
+
+        if isinstance(e, click.ClickException):
+            e.show()
+            sys.exit(e.exit_code)
+        raise

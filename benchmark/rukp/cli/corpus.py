@@ -1,0 +1,34 @@
+"""``rukp corpus build [--check]`` and ``rukp corpus add FILE``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+corpus_app = typer.Typer(help="Build the corpus from seeds/, check it is fresh, add new articles.",
+                         no_args_is_help=True)
+
+
+@corpus_app.command("build")
+def build_cmd(
+    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if corpus/ is stale."),
+    root: Path = typer.Option(None, "--root", help="Repository root (default: this checkout)."),
+) -> None:
+    """Turn each seed into one corpus document (editorial text, sections with provenance, metadata)."""
+    from rukp.corpus.build import build
+
+    result = build(root, check=check)
+    if check:
+        if result.stale:
+            for p in result.stale:
+                typer.echo(f"stale: {p}")
+            typer.secho("corpus/ is stale: run `rukp corpus build`", fg="red", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"corpus/ is up to date ({len(result.documents)} documents)")
+        return
+    typer.echo(f"built {len(result.documents)} documents; {len(result.stale)} file(s) written")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(corpus_app, name="corpus")

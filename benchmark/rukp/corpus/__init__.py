@@ -1,0 +1,1 @@
+"""seeds → corpus: verbatim seed files, furniture removal, sections with provenance, metadata."""

@@ -1,0 +1,1 @@
+"""annotations → dataset views: the configs of the Hugging Face dataset, their features and the card header."""

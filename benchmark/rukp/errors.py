@@ -1,0 +1,40 @@
+"""User-facing errors: every message names the file, the line or document, and what is wrong.
+
+The CLI catches :class:`RukpError` and prints its message (no traceback) before exiting non-zero.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class RukpError(Exception):
+    """A problem with the user's input or data, reported as one clear message."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None,
+                 doc: str | None = None) -> None:
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.doc = doc
+        self.detail = message
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = []
+        if self.path:
+            where.append(self.path if self.line is None else f"{self.path}:{self.line}")
+        elif self.line is not None:
+            where.append(f"line {self.line}")
+        if self.doc is not None:
+            where.append(f"doc {self.doc}")
+        return f"{', '.join(where)}: {self.detail}" if where else self.detail
+
+
+class ValidationFailed(RukpError):
+    """Several validation problems at once; ``problems`` keeps each message."""
+
+    def __init__(self, problems: list[str], *, what: str = "validation") -> None:
+        self.problems = list(problems)
+        head = f"{what} failed with {len(problems)} problem(s):"
+        super().__init__("\n".join([head, *[f"  - {p}" for p in problems[:200]]]
+                                   + ([f"  … and {len(problems) - 200} more"] if len(problems) > 200 else [])))

@@ -1,0 +1,647 @@
+"""Loading gold documents and predictions (JSONL, CoNLL BIO, Label Studio export, in-memory rows), validated once.
+
+Everything that reaches scoring passes through here: each problem is reported as one
+:class:`~rukp.errors.RukpError` naming the file, the line and the document, or, when ``skip_invalid`` is
+set, the offending item (a line, an entity or a claim) is left out and recorded in :attr:`Predictions.skipped`
+with the reason. Entity spans are kept columnar (one array per field over all documents) so that large
+prediction files cost little more than parsing them.
+
+CoNLL BIO format (``.conll``, ``.bio``, ``.iob``, ``.tsv``)
+    One token per line, the token in the first column and its tag (``O``, ``B-X``, ``I-X``; IOBES prefixes too)
+    in the last, separated by spaces or tabs; a blank line ends a sentence. A document starts with a line
+    ``-DOCSTART- <doc_id>`` (or ``# doc_id = <doc_id>``). Tokens are aligned to the gold document's text in
+    order: each token must appear next, with only whitespace skipped before it, which gives its character
+    offsets. Tags become spans with the seqeval-compatible rules of :mod:`rukp.scoring.bio`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rukp import schema
+from rukp.errors import RukpError
+from rukp.io.jsonl import read_text
+from rukp.scoring.claims import ATTRIBUTES, Claim
+from rukp.scoring.tables import EntityData, SpanTable
+from rukp.views import LabelMap, View, predicted_label
+
+CONLL_SUFFIXES = (".conll", ".bio", ".iob", ".iob2", ".tsv")
+LABELSTUDIO_SUFFIXES = (".json",)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """One item left out under ``skip_invalid``: why (a stable reason key) and the full message."""
+
+    reason: str
+    message: str
+    doc: str | None = None
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"reason": self.reason, "message": self.message, "doc": self.doc, "line": self.line}
+
+
+class Problems:
+    """Raise each problem as a :class:`RukpError`, or (``skip_invalid``) record it and carry on."""
+
+    def __init__(self, skip_invalid: bool, path: str | Path | None) -> None:
+        self.skip_invalid = skip_invalid
+        self.path = str(path) if path is not None else None
+        self.items: list[Skipped] = []
+
+    def __call__(self, reason: str, message: str, *, line: int | None = None, doc: str | None = None) -> None:
+        error = RukpError(message, path=self.path, line=line, doc=doc)
+        if not self.skip_invalid:
+            raise error
+        self.items.append(Skipped(reason, str(error), doc, line))
+
+
+@dataclass
+class SpanColumns:
+    """Entity spans of many documents as parallel lists: document position, offsets, label, entity id,
+    and where the span came from (source line and index in its document's list) for messages."""
+
+    doc: list[int] = field(default_factory=list)
+    start: list[int] = field(default_factory=list)
+    end: list[int] = field(default_factory=list)
+    label: list[str] = field(default_factory=list)
+    entity: list[str | None] = field(default_factory=list)
+    line: list[int | None] = field(default_factory=list)
+    item: list[int] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.doc)
+
+    def extend(self, doc: int, rows: Sequence[tuple[int, int, str, str | None, int]], line: int | None) -> None:
+        """Append ``(start, end, label, entity_id, item)`` rows of one document."""
+        self.doc.extend([doc] * len(rows))
+        for column, values in zip((self.start, self.end, self.label, self.entity, self.item), zip(*rows),
+                                  strict=False):
+            column.extend(values)
+        self.line.extend([line] * len(rows))
+
+
+@dataclass
+class GoldDocument:
+    """A gold document: text (None when the file has none), sentences and claims (entities are columnar)."""
+
+    id: str
+    line: int
+    text: str | None
+    sentences: list[tuple[int, int]] | None
+    claims: list[Claim]
+
+
+@dataclass
+class Gold:
+    """A validated gold file: documents in file order, entity spans (fine labels) in columns."""
+
+    path: str
+    sha256: str
+    documents: list[GoldDocument]
+    entities: SpanColumns
+    has_entities: bool
+    has_claims: bool
+
+    def __post_init__(self) -> None:
+        self.index = {d.id: i for i, d in enumerate(self.documents)}
+
+    @property
+    def doc_ids(self) -> tuple[str, ...]:
+        return tuple(d.id for d in self.documents)
+
+    @property
+    def has_text(self) -> bool:
+        return all(d.text is not None for d in self.documents)
+
+
+@dataclass
+class Predictions:
+    """Validated predictions over the gold's documents; ``covered`` holds the documents that had a line."""
+
+    source: str
+    kind: str
+    entities: SpanColumns
+    claims: dict[int, list[Claim]]
+    covered: set[int]
+    skipped: list[Skipped]
+    failed: list[str] = field(default_factory=list)
+    has_entities: bool = True
+    has_claims: bool = True
+
+    def skipped_summary(self) -> dict[str, int]:
+        """How many items were skipped, by reason."""
+        return dict(sorted(Counter(s.reason for s in self.skipped).items()))
+
+
+# ------------------------------------------------------------------------------------------ item checks
+
+def _is_int(x: Any) -> bool:
+    return type(x) is int  # bools are ints to Python, not offsets
+
+
+def _offsets(item: Mapping[str, Any], what: str, n_chars: int | None) -> tuple[str, str] | None:
+    """``(reason, message)`` when ``item``'s start/end are missing, not integers, empty or out of range."""
+    for key in ("start", "end"):
+        if key not in item:
+            return "missing_field", f"{what}: missing field '{key}'"
+    s, e = item["start"], item["end"]
+    for key, v in (("start", s), ("end", e)):
+        if not _is_int(v):
+            return "non_integer_offset", f"{what}: '{key}' must be an integer character offset, got {v!r}"
+    if s >= e:
+        return "empty_span", f"{what}: start {s} >= end {e} (spans are [start, end), end exclusive)"
+    if s < 0 or (n_chars is not None and e > n_chars):
+        limit = f"the text has {n_chars} characters" if n_chars is not None else "offsets must be >= 0"
+        return "offset_out_of_range", f"{what}: span [{s}, {e}) is out of range ({limit})"
+    return None
+
+
+def _entity_problem(e: Any, what: str, n_chars: int | None) -> tuple[str, str] | None:
+    if not isinstance(e, dict):
+        return "wrong_type", f"{what}: expected an object, got {type(e).__name__}"
+    bad = _offsets(e, what, n_chars)
+    if bad:
+        return bad
+    if "label" not in e:
+        return "missing_field", f"{what}: missing field 'label'"
+    if not isinstance(e["label"], str) or not e["label"]:
+        return "wrong_type", f"{what}: 'label' must be a non-empty string, got {e['label']!r}"
+    eid = e.get("entity_id")
+    if eid is not None and (not isinstance(eid, str) or not eid):
+        return "wrong_type", f"{what}: 'entity_id' must be a non-empty string or null, got {eid!r}"
+    return None
+
+
+def _entity_rows(entities: list[Any], n_chars: int | None, report: Any, *, line: int | None, doc: str,
+                 side: str) -> list[tuple[int, int, str, str | None, int]]:
+    """Checked ``(start, end, label, entity_id, item)`` rows of one document; overlaps are refused."""
+    try:  # fast path: well-formed spans, checked in bulk; the slow path explains the first problem
+        rows = [(e["start"], e["end"], e["label"], e.get("entity_id"), k) for k, e in enumerate(entities)]
+        ok = all(_is_int(s) and _is_int(t) and 0 <= s < t and (n_chars is None or t <= n_chars)
+                 and isinstance(lab, str) and lab and (eid is None or (isinstance(eid, str) and eid))
+                 for s, t, lab, eid, _ in rows)
+    except (KeyError, TypeError, AttributeError):
+        ok = False
+    if not ok:
+        rows = []
+        for k, e in enumerate(entities):
+            bad = _entity_problem(e, f"{side} entity {k}", n_chars)
+            if bad:
+                report(*bad, line=line, doc=doc)
+            else:
+                rows.append((e["start"], e["end"], e["label"], e.get("entity_id"), k))
+    rows.sort()
+    kept: list[tuple[int, int, str, str | None, int]] = []
+    for row in rows:
+        if kept and row[0] < kept[-1][1]:
+            prev = kept[-1]
+            report("overlapping_span", f"{side} entity {row[4]} [{row[0]}, {row[1]}) {row[2]} overlaps entity "
+                   f"{prev[4]} [{prev[0]}, {prev[1]}) {prev[2]} (entities are flat: no overlap, no nesting)",
+                   line=line, doc=doc)
+            continue
+        kept.append(row)
+    return kept
+
+
+_OPTIONAL_STR = ("claimer", "cluster")
+
+
+def _claim(c: Any, what: str, n_chars: int | None) -> tuple[str, str] | Claim:
+    """A :class:`Claim`, or ``(reason, message)`` explaining why ``c`` is not one."""
+    if not isinstance(c, dict):
+        return "wrong_type", f"{what}: expected an object, got {type(c).__name__}"
+    bad = _offsets(c, what, n_chars)
+    if bad:
+        return bad
+    for key in _OPTIONAL_STR:
+        v = c.get(key)
+        if v is not None and not (isinstance(v, str) and v) and not (key == "cluster" and _is_int(v)):
+            return "wrong_type", f"{what}: '{key}' must be a non-empty string or null, got {v!r}"
+    cs, ce = c.get("claimer_start"), c.get("claimer_end")
+    if (cs is None) != (ce is None):
+        return "missing_field", f"{what}: give both 'claimer_start' and 'claimer_end', or neither"
+    if cs is not None:
+        bad = _offsets({"start": cs, "end": ce}, f"{what} claimer span", n_chars)
+        if bad:
+            return bad
+    for name, allowed in ATTRIBUTES.items():
+        v = c.get(name)
+        if v is not None and v not in allowed:
+            return "invalid_value", f"{what}: {name} {v!r} is not one of {', '.join(allowed)}"
+    co = c.get("co_claimers") or []
+    if not isinstance(co, list) or not all(isinstance(x, str) for x in co):
+        return "wrong_type", f"{what}: 'co_claimers' must be a list of strings, got {co!r}"
+    cluster = c.get("cluster")
+    return Claim(c["start"], c["end"], claimer=c.get("claimer"), claimer_start=cs, claimer_end=ce,
+                 polarity=c.get("polarity"), certainty=c.get("certainty"), topic=c.get("topic"),
+                 cluster=str(cluster) if cluster is not None else None, co_claimers=tuple(co),
+                 id=c.get("id") if isinstance(c.get("id"), str) else None)
+
+
+def _claims(claims: list[Any], n_chars: int | None, report: Any, *, line: int | None, doc: str,
+            side: str) -> list[Claim]:
+    out = []
+    for k, c in enumerate(claims):
+        got = _claim(c, f"{side} claim {k}", n_chars)
+        if isinstance(got, Claim):
+            out.append(got)
+        else:
+            report(*got, line=line, doc=doc)
+    return out
+
+
+def _list_field(obj: Mapping[str, Any], key: str, report: Any, *, line: int | None, doc: str | None,
+                hint: str) -> list[Any] | None:
+    if key not in obj:
+        report("missing_field", f"missing field '{key}'{hint}", line=line, doc=doc)
+        return None
+    value = obj[key]
+    if not isinstance(value, list):
+        report("wrong_type", f"'{key}' must be a list, got {type(value).__name__}", line=line, doc=doc)
+        return None
+    return value
+
+
+# ------------------------------------------------------------------------------------------ JSON lines
+
+def _json_lines(path: Path, report: Any) -> Iterator[tuple[int, Any]]:
+    """``(line, object)`` for every non-blank line (``read_text`` names the file on a bad encoding)."""
+    text = read_text(path)
+    seen = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        seen = True
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as e:
+            report("invalid_json", f"not valid JSON ({e.msg} at column {e.colno})", line=number)
+            continue
+        if not isinstance(obj, dict):
+            report("wrong_type", f"expected a JSON object, got {type(obj).__name__}", line=number)
+            continue
+        yield number, obj
+    if not seen:
+        raise RukpError("file is empty (no JSON lines)", path=path)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _sentences(obj: Mapping[str, Any], text: str | None, report: Any, *, line: int, doc: str
+               ) -> list[tuple[int, int]] | None:
+    raw = obj.get("sentences")
+    if raw is None:
+        if text is None:
+            return None
+        from rukp.dataset.tokenize import sentences
+
+        return [(s.start, s.end) for s in sentences(text)]
+    if not isinstance(raw, list):
+        report("wrong_type", f"'sentences' must be a list, got {type(raw).__name__}", line=line, doc=doc)
+    out = []
+    for k, s in enumerate(raw):
+        bad = _offsets(s, f"sentence {k}", len(text) if text is not None else None) if isinstance(s, dict) \
+            else ("wrong_type", f"sentence {k}: expected an object, got {type(s).__name__}")
+        if bad:
+            report(*bad, line=line, doc=doc)
+        out.append((s["start"], s["end"]))
+    return sorted(out)
+
+
+def load_gold(path: str | Path, *, entities: bool = True, claims: bool = True) -> Gold:
+    """Read and validate a gold file in the ``documents`` format (``text`` optional).
+
+    Checked: JSON, ``id`` present, unique and a string; ``entities`` (when scored) with integer offsets,
+    ``0 <= start < end`` (``<= len(text)`` when there is text), a string label, no overlap; ``claims`` (when
+    scored) likewise, with attributes from the schema. Labels are checked against the view when scoring.
+    """
+    path = Path(path)
+    report = Problems(False, path)
+    documents: list[GoldDocument] = []
+    columns = SpanColumns()
+    seen: dict[str, int] = {}
+    for line, obj in _json_lines(path, report):
+        doc_id = obj.get("id")
+        if "id" not in obj:
+            report("missing_field", "missing field 'id'", line=line)
+        if not isinstance(doc_id, str) or not doc_id:
+            report("wrong_type", f"'id' must be a non-empty string, got {doc_id!r}", line=line)
+        if doc_id in seen:
+            report("duplicate_document", f"duplicate document id {doc_id!r} (first on line {seen[doc_id]})",
+                   line=line, doc=doc_id)
+        seen[doc_id] = line
+        text = obj.get("text")
+        if text is not None and not isinstance(text, str):
+            report("wrong_type", f"'text' must be a string, got {type(text).__name__}", line=line, doc=doc_id)
+        n_chars = len(text) if text is not None else None
+        pos = len(documents)
+        if entities:
+            ents = _list_field(obj, "entities", report, line=line, doc=doc_id, hint=" (or score with --no-entities)")
+            columns.extend(pos, _entity_rows(ents, n_chars, report, line=line, doc=doc_id, side="gold"), line)
+        doc_claims: list[Claim] = []
+        if claims:
+            raw = _list_field(obj, "claims", report, line=line, doc=doc_id, hint=" (or score with --no-claims)")
+            doc_claims = _claims(raw, n_chars, report, line=line, doc=doc_id, side="gold")
+        sents = _sentences(obj, text, report, line=line, doc=doc_id)
+        documents.append(GoldDocument(doc_id, line, text, sents, doc_claims))
+    return Gold(str(path), _sha256(path), documents, columns, entities, claims)
+
+
+# ------------------------------------------------------------------------------------------ predictions
+
+class _Collector:
+    """Accumulates prediction rows over the gold's documents, refusing unknown and duplicate documents."""
+
+    def __init__(self, gold: Gold, report: Problems, *, entities: bool, claims: bool) -> None:
+        self.gold, self.report = gold, report
+        self.want_entities, self.want_claims = entities, claims
+        self.entities = SpanColumns()
+        self.claims: dict[int, list[Claim]] = {}
+        self.first_line: dict[str, int | None] = {}
+
+    def add(self, obj: Mapping[str, Any], line: int | None, *, key: str = "doc_id") -> None:
+        report = self.report
+        if key not in obj:
+            report("missing_field", f"missing field '{key}'", line=line)
+            return
+        doc_id = obj[key]
+        if not isinstance(doc_id, str) or not doc_id:
+            report("wrong_type", f"'{key}' must be a non-empty string, got {doc_id!r}", line=line)
+            return
+        pos = self.gold.index.get(doc_id)
+        if pos is None:
+            report("unknown_doc_id", f"document {doc_id!r} is not in the gold file {self.gold.path}",
+                   line=line, doc=doc_id)
+            return
+        if doc_id in self.first_line:
+            first = self.first_line[doc_id]
+            report("duplicate_document", f"duplicate predictions for document {doc_id!r}"
+                   + (f" (first on line {first})" if first else ""), line=line, doc=doc_id)
+            return
+        n_chars = len(self.gold.documents[pos].text) if self.gold.documents[pos].text is not None else None
+        ents = claims = None
+        if self.want_entities:
+            ents = _list_field(obj, "entities", report, line=line, doc=doc_id, hint=" (or use --no-entities)")
+        if self.want_claims:
+            claims = _list_field(obj, "claims", report, line=line, doc=doc_id, hint=" (or use --no-claims)")
+        if (self.want_entities and ents is None) or (self.want_claims and claims is None):
+            return
+        self.first_line[doc_id] = line
+        if ents is not None:
+            self.entities.extend(pos, _entity_rows(ents, n_chars, report, line=line, doc=doc_id,
+                                                   side="predicted"), line)
+        if claims is not None:
+            self.claims[pos] = _claims(claims, n_chars, report, line=line, doc=doc_id, side="predicted")
+
+    def result(self, source: str, kind: str, failed: Sequence[str] = ()) -> Predictions:
+        covered = {self.gold.index[d] for d in self.first_line}
+        return Predictions(source, kind, self.entities, self.claims, covered, self.report.items, list(failed),
+                           self.want_entities, self.want_claims)
+
+
+def predictions_from_rows(rows: Iterable[Mapping[str, Any]], gold: Gold, *, source: str = "<rows>",
+                          kind: str = "rows", entities: bool = True, claims: bool = True,
+                          skip_invalid: bool = False, failed: Sequence[str] = ()) -> Predictions:
+    """Validate in-memory prediction rows ``{"doc_id", "entities", "claims"}`` against ``gold``."""
+    report = Problems(skip_invalid, None if kind in {"rows", "extractor"} else source)
+    collector = _Collector(gold, report, entities=entities, claims=claims)
+    n = 0
+    for n, row in enumerate(rows, start=1):
+        if not isinstance(row, Mapping):
+            report("wrong_type", f"prediction {n}: expected a dict, got {type(row).__name__}")
+            continue
+        collector.add(row, None)
+    if n == 0 and kind == "rows":
+        raise RukpError("no predictions given (an empty list)")
+    return collector.result(source, kind, failed)
+
+
+def load_jsonl(path: str | Path, gold: Gold, *, entities: bool = True, claims: bool = True,
+               skip_invalid: bool = False) -> Predictions:
+    """Predictions JSONL: one line per document ``{"doc_id", "entities": [...], "claims": [...]}``."""
+    path = Path(path)
+    report = Problems(skip_invalid, path)
+    collector = _Collector(gold, report, entities=entities, claims=claims)
+    for line, obj in _json_lines(path, report):
+        collector.add(obj, line)
+    return collector.result(str(path), "jsonl")
+
+
+def load_labelstudio(path: str | Path, gold: Gold, *, entities: bool = True, claims: bool = True,
+                     skip_invalid: bool = False) -> Predictions:
+    """A Label Studio JSON export, read by :func:`rukp.labelstudio.results.read_export` into rows."""
+    try:
+        from rukp.labelstudio.results import read_export
+    except ModuleNotFoundError as e:
+        if e.name and e.name.startswith("rukp.labelstudio"):
+            raise RukpError("reading Label Studio exports needs rukp.labelstudio.results, which is not "
+                            "available in this installation", path=path) from None
+        raise
+    rows = read_export(path)
+    if not rows:
+        raise RukpError("the Label Studio export holds no tasks", path=path)
+    report = Problems(skip_invalid, path)
+    collector = _Collector(gold, report, entities=entities, claims=claims)
+    for row in rows:
+        row = dict(row)
+        row.setdefault("entities", [])
+        row.setdefault("claims", [])
+        collector.add(row, None)
+    return collector.result(str(path), "labelstudio")
+
+
+def _conll_documents(path: Path, report: Problems) -> Iterator[tuple[str, int, list[list[tuple[int, str, str]]]]]:
+    """``(doc_id, line, sentences)`` with sentences as lists of ``(line, token, tag)``."""
+    text = read_text(path)
+    doc_id: str | None = None
+    doc_line = 0
+    sents: list[list[tuple[int, str, str]]] = []
+    current: list[tuple[int, str, str]] = []
+    seen = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        header = None
+        if stripped.startswith("-DOCSTART-"):
+            header = stripped[len("-DOCSTART-"):].split()
+        elif stripped.startswith("#"):
+            key, _, value = stripped[1:].partition("=")
+            if key.strip() == "doc_id":
+                header = value.split()
+            else:
+                continue
+        if header is not None:
+            if current:
+                sents.append(current)
+            if doc_id is not None:
+                yield doc_id, doc_line, sents
+            sents, current = [], []
+            if not header or header[0] in {"-X-", "O"}:
+                raise RukpError("document header has no document id (write '-DOCSTART- <doc_id>')",
+                                path=path, line=number)
+            doc_id, doc_line = header[0], number
+            continue
+        if not stripped:
+            if current:
+                sents.append(current)
+            current = []
+            continue
+        seen = True
+        cols = stripped.split()
+        if doc_id is None:
+            raise RukpError("token before the first '-DOCSTART- <doc_id>' line: name the document first",
+                            path=path, line=number)
+        if len(cols) < 2:
+            raise RukpError(f"expected 'TOKEN TAG', got {stripped!r}", path=path, line=number)
+        current.append((number, cols[0], cols[-1]))
+    if current:
+        sents.append(current)
+    if doc_id is not None:
+        yield doc_id, doc_line, sents
+    if not seen and doc_id is None:
+        raise RukpError("file is empty (no tokens)", path=path)
+
+
+def _align(tokens: list[tuple[int, str, str]], text: str, cursor: int, path: Path, doc: str
+           ) -> tuple[list[tuple[int, int]], int]:
+    offsets = []
+    for line, token, _ in tokens:
+        at = cursor
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if not text.startswith(token, at):
+            found = text[at:at + len(token)]
+            raise RukpError(f"token {token!r} does not match the gold text at character {at} "
+                            f"(the text has {found!r}); tokens must follow the text in order", path=path,
+                            line=line, doc=doc)
+        offsets.append((at, at + len(token)))
+        cursor = at + len(token)
+    return offsets, cursor
+
+
+def load_conll(path: str | Path, gold: Gold, *, skip_invalid: bool = False) -> Predictions:
+    """CoNLL BIO predictions (see the module docstring); entities only."""
+    from rukp.scoring.bio import tags_to_spans
+
+    path = Path(path)
+    report = Problems(skip_invalid, path)
+    collector = _Collector(gold, report, entities=True, claims=False)
+    for doc_id, doc_line, sents in _conll_documents(path, report):
+        pos = gold.index.get(doc_id)
+        if pos is None or gold.documents[pos].text is None:
+            if pos is not None:
+                raise RukpError("CoNLL predictions need the gold text to recover character offsets; the gold "
+                                f"document {doc_id!r} has no 'text'", path=path, line=doc_line, doc=doc_id)
+            collector.add({"doc_id": doc_id, "entities": []}, doc_line)  # reports the unknown id
+            continue
+        text, cursor, entities = gold.documents[pos].text, 0, []
+        for sent in sents:
+            offsets, cursor = _align(sent, text, cursor, path, doc_id)
+            for first, last, label in tags_to_spans([tag for _, _, tag in sent]):
+                entities.append({"start": offsets[first][0], "end": offsets[last - 1][1], "label": label})
+        collector.add({"doc_id": doc_id, "entities": entities}, doc_line)
+    return collector.result(str(path), "conll")
+
+
+def load_predictions(path: str | Path, gold: Gold, *, entities: bool = True, claims: bool = True,
+                     skip_invalid: bool = False, fmt: str = "auto") -> Predictions:
+    """Predictions from a file, by format (``auto`` picks by suffix: ``.json`` Label Studio, CoNLL suffixes
+    :data:`CONLL_SUFFIXES`, anything else JSONL)."""
+    path = Path(path)
+    if not path.is_file():
+        raise RukpError("predictions file not found", path=path)
+    if fmt == "auto":
+        suffix = path.suffix.lower()
+        fmt = "labelstudio" if suffix in LABELSTUDIO_SUFFIXES else "conll" if suffix in CONLL_SUFFIXES else "jsonl"
+    if fmt == "jsonl":
+        return load_jsonl(path, gold, entities=entities, claims=claims, skip_invalid=skip_invalid)
+    if fmt == "conll":
+        if claims and gold.has_claims:
+            raise RukpError("CoNLL BIO files hold entities only: add --no-claims", path=path)
+        return load_conll(path, gold, skip_invalid=skip_invalid)
+    if fmt == "labelstudio":
+        return load_labelstudio(path, gold, entities=entities, claims=claims, skip_invalid=skip_invalid)
+    raise RukpError(f"unknown predictions format {fmt!r}; choose auto, jsonl, conll or labelstudio", path=path)
+
+
+# ------------------------------------------------------------------------------------------ view tables
+
+def _table(columns: SpanColumns, keep: np.ndarray, labels: np.ndarray, entity_code: Mapping[str | None, int]
+           ) -> SpanTable:
+    doc = np.asarray(columns.doc, dtype=np.int64)[keep]
+    return SpanTable(doc, np.asarray(columns.start, dtype=np.int64)[keep],
+                     np.asarray(columns.end, dtype=np.int64)[keep], labels[keep].astype(np.int16),
+                     np.asarray([entity_code[e] for e in columns.entity], dtype=np.int64).reshape(-1)[keep])
+
+
+def _label_codes(columns: SpanColumns, lookup: Mapping[str, int | None]) -> np.ndarray:
+    """Label index per span (-1 when the view drops it), via a lookup over the distinct labels."""
+    return np.asarray([c if (c := lookup[x]) is not None else -1 for x in columns.label], dtype=np.int64)
+
+
+def view_tables(gold: Gold, preds: Predictions, view: View, label_map: LabelMap | None, *,
+                skip_invalid: bool = False) -> tuple[EntityData, list[Skipped], int]:
+    """Gold and predicted spans in ``view``'s labels, as scoring tables; also the predicted labels left out
+    under ``skip_invalid`` and the number of predicted spans the view or map drops (types it does not score)."""
+    index = {label: i for i, label in enumerate(view.labels)}
+    gold_lookup: dict[str, int | None] = {}
+    for k, label in enumerate(gold.entities.label):
+        if label in gold_lookup:
+            continue
+        if label in schema.ENTITY_LABELS:
+            target = view.project(label)
+        elif label in view.labels:
+            target = label
+        else:
+            doc = gold.documents[gold.entities.doc[k]].id
+            raise RukpError(f"gold entity {gold.entities.item[k]}: label {label!r} is not one of "
+                            f"{', '.join(schema.ENTITY_LABELS)}", path=gold.path, line=gold.entities.line[k],
+                            doc=doc)
+        gold_lookup[label] = index[target] if target is not None else None
+
+    report = Problems(skip_invalid, preds.source if preds.kind not in {"rows", "extractor"} else None)
+    pred_lookup: dict[str, int | None] = {}
+    unknown: set[str] = set()
+    for k, label in enumerate(preds.entities.label):
+        if label in pred_lookup:
+            if label not in unknown:
+                continue
+        else:
+            known, target = predicted_label(label, view, label_map)
+            pred_lookup[label] = index[target] if known and target is not None else None
+            if not known:
+                unknown.add(label)
+        if label in unknown:
+            choices = ", ".join(view.labels)
+            mapped = f" or label map {label_map.name!r}" if label_map else ""
+            hint = "" if label_map else " (give --label-map, e.g. --label-map spacy for spaCy's PER/LOC/ORG/MISC)"
+            doc = gold.documents[preds.entities.doc[k]].id
+            report("unknown_label", f"predicted entity {preds.entities.item[k]}: label {label!r} is not in view "
+                   f"{view.name} ({choices}){mapped}{hint}", line=preds.entities.line[k], doc=doc)
+
+    g_codes = _label_codes(gold.entities, gold_lookup)
+    p_codes = _label_codes(preds.entities, pred_lookup)
+    p_keep = p_codes >= 0
+    dropped = int((~p_keep).sum()) - sum(1 for x in preds.entities.label if x in unknown)
+    vocab = sorted({e for e in (*gold.entities.entity, *preds.entities.entity) if e is not None})
+    code: dict[str | None, int] = {e: i for i, e in enumerate(vocab)}
+    code[None] = -1
+    data = EntityData(gold.doc_ids, view.labels, tuple(vocab),
+                      _table(gold.entities, g_codes >= 0, g_codes, code),
+                      _table(preds.entities, p_keep, p_codes, code))
+    return data, report.items, dropped

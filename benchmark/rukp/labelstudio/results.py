@@ -1,0 +1,287 @@
+"""Label Studio's JSON export → annotation rows, strictly: anything Label Studio accepted but the scheme
+does not (unknown labels or choices, dangling relations, offsets that do not match the text) is an error
+naming the file, task, region and problem.
+
+Use the ``JSON`` export, not ``JSON_MIN`` (which drops region ids and relations). Rows keep the region
+ids as their ids; :mod:`rukp.labelstudio.importer` maps them to annotation ids.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rukp.errors import RukpError
+from rukp.io.jsonl import read_json
+from rukp.labelstudio import config as cfg
+
+_ENTITY_FIELDS = frozenset(cfg.ENTITY_FIELDS)
+_CLAIM_FIELDS = frozenset(cfg.CLAIM_CHOICES) | frozenset(cfg.CLAIM_FIELDS)
+_KIND_FIELDS = {"entity": _ENTITY_FIELDS, "claim": _CLAIM_FIELDS, "claimer": _ENTITY_FIELDS}
+
+
+@dataclass
+class Region:
+    """One span region: its label item plus the per-region fields that share its id."""
+
+    id: str
+    label: str
+    start: int
+    end: int
+    text: str
+    fields: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return "claim" if self.label == cfg.CLAIM else "claimer" if self.label == cfg.CLAIMER else "entity"
+
+
+@dataclass
+class ExportedDoc:
+    """A task's chosen annotation as rows (ids are region ids; relation ids are None)."""
+
+    task_id: Any
+    doc_id: str
+    text: str
+    annotation: str | None
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    relations: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _Where:
+    """Builds one error message prefix: file, task (and its document), region."""
+
+    def __init__(self, source: str, task: str, doc_id: str | None = None) -> None:
+        self.source, self.task, self.doc_id = source, task, doc_id
+
+    def error(self, message: str, region: str | None = None) -> RukpError:
+        subject = f"{self.task}, region {region}" if region else self.task
+        return RukpError(f"{subject}: {message}", path=self.source, doc=self.doc_id)
+
+
+def choose_annotation(annotations: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, str]:
+    """The annotation to import: the ground truth, else the latest completed one; and why it was taken."""
+    done = [a for a in annotations if isinstance(a, dict) and not a.get("was_cancelled")]
+    if not done:
+        return None, "no completed annotation"
+
+    def latest(a: dict[str, Any]) -> tuple[str, str, str]:
+        return (str(a.get("updated_at") or ""), str(a.get("created_at") or ""), str(a.get("id") or ""))
+
+    truth = [a for a in done if a.get("ground_truth")]
+    chosen = max(truth or done, key=latest)
+    why = "ground truth" if truth else "latest completed"
+    others = f" of {len(annotations)}" if len(annotations) > 1 else ""
+    return chosen, f"annotation {chosen.get('id')}{others} ({why})"
+
+
+def _entries(value: Any, where: _Where, region: str, name: str) -> list[str]:
+    raw = value.get("text") if name not in cfg.CLAIM_CHOICES else value.get("choices")
+    raw = [raw] if isinstance(raw, str) else raw
+    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+        raise where.error(f"field {name}: expected a list of strings, got {raw!r}", region)
+    entries = [v.strip() for v in raw]
+    if name in cfg.MULTI_FIELDS:
+        entries = [part.strip() for v in entries for part in v.replace("\n", ",").split(",")]
+    entries = [v for v in entries if v]
+    if name in cfg.CLAIM_CHOICES:
+        allowed = cfg.CLAIM_CHOICES[name]
+        for v in entries:
+            if v not in allowed:
+                raise where.error(f"{name} {v!r} is not one of {', '.join(allowed)}", region)
+    if len(entries) > 1 and name not in cfg.MULTI_FIELDS:
+        raise where.error(f"field {name} has {len(entries)} values {entries!r}; expected one", region)
+    return entries
+
+
+def _offsets(value: dict[str, Any], where: _Where, region: str, text: str) -> tuple[int, int]:
+    start, end = value.get("start"), value.get("end")
+    if not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)):
+        raise where.error(f"offsets {start!r}-{end!r} are not 0 <= start < end <= {len(text)} (text length)", region)
+    return start, end
+
+
+def _regions(result: list[Any], where: _Where, text: str) -> tuple[dict[str, Region], list[dict[str, Any]]]:
+    """Group result items into regions (by id) and relation items; checks labels, choices and offsets."""
+    regions: dict[str, Region] = {}
+    fields: list[tuple[str, str, dict[str, Any]]] = []
+    relations: list[dict[str, Any]] = []
+    for i, item in enumerate(result):
+        if not isinstance(item, dict):
+            raise where.error(f"result item {i} is not an object")
+        kind = item.get("type")
+        if kind == "relation":
+            relations.append(item)
+            continue
+        rid, name, value = item.get("id"), item.get("from_name"), item.get("value")
+        if not isinstance(rid, str) or not rid or not isinstance(value, dict):
+            raise where.error(f"result item {i} ({name}) has no region id or no value")
+        if name == cfg.LABEL and kind == "labels":
+            labels = value.get("labels")
+            if not isinstance(labels, list) or len(labels) != 1:
+                raise where.error(f"expected exactly one label, got {labels!r}", rid)
+            if labels[0] not in cfg.SPAN_LABELS:
+                raise where.error(f"label {labels[0]!r} is not one of {', '.join(cfg.SPAN_LABELS)}", rid)
+            start, end = _offsets(value, where, rid, text)
+            if value.get("text") != text[start:end]:
+                raise where.error(f"offsets {start}-{end} give {text[start:end]!r}, but value.text is "
+                                  f"{value.get('text')!r}", rid)
+            if rid in regions:
+                raise where.error("two label results share this region id", rid)
+            regions[rid] = Region(rid, labels[0], start, end, text[start:end])
+        elif name in _CLAIM_FIELDS | _ENTITY_FIELDS and kind in ("textarea", "choices"):
+            fields.append((rid, name, value))
+        else:
+            raise where.error(f"unknown control {name!r} of type {kind!r} (this config has {cfg.LABEL}, "
+                              f"{', '.join(sorted(_CLAIM_FIELDS | _ENTITY_FIELDS))})", rid)
+    for rid, name, value in fields:
+        region = regions.get(rid)
+        if region is None:
+            raise where.error(f"field {name} belongs to no labelled region (no {cfg.LABEL} result with this id)",
+                              rid)
+        if (value.get("start"), value.get("end")) != (region.start, region.end):
+            raise where.error(f"field {name} has offsets {value.get('start')}-{value.get('end')}, the region "
+                              f"{region.start}-{region.end}", rid)
+        if name not in _KIND_FIELDS[region.kind]:
+            raise where.error(f"field {name} does not apply to a {region.label} region", rid)
+        if name in region.fields:
+            raise where.error(f"field {name} is given twice", rid)
+        entries = _entries(value, where, rid, name)
+        if entries:
+            region.fields[name] = entries
+    return regions, relations
+
+
+def _one(region: Region, name: str) -> str | None:
+    values = region.fields.get(name)
+    return values[0] if values else None
+
+
+def _quantity(region: Region, where: _Where) -> dict[str, Any] | None:
+    names = ("quantity_value", "quantity_unit", "quantity_approximator")
+    if not any(n in region.fields for n in names):
+        return None
+    raw = _one(region, "quantity_value")
+    value = None
+    if raw is not None:
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = None
+        if type(value) not in (int, float):
+            raise where.error(f"quantity_value {raw!r} is not a number", region.id)
+    return {"value": value, "unit": _one(region, "quantity_unit"),
+            "approximator": _one(region, "quantity_approximator")}
+
+
+def _links(relations: list[dict[str, Any]], regions: dict[str, Region], where: _Where
+           ) -> tuple[dict[str, Region], list[dict[str, Any]]]:
+    """Claimer links (claim id → mention region) and claim relations (type, source, target)."""
+    claimer_of: dict[str, Region] = {}
+    claim_rels: list[dict[str, Any]] = []
+    for item in relations:
+        a, b = item.get("from_id"), item.get("to_id")
+        label = f"relation {a}→{b}"
+        for end in (a, b):
+            if end not in regions:
+                raise where.error(f"{label}: region {end!r} does not exist in this annotation")
+        labels = item.get("labels") or []
+        if len(labels) != 1 or labels[0] not in cfg.RELATION_LABELS:
+            raise where.error(f"{label}: expected one label of {', '.join(cfg.RELATION_LABELS)}, got {labels!r}")
+        kind, direction = labels[0], item.get("direction", "right")
+        ra, rb = regions[a], regions[b]
+        if kind == cfg.CLAIMER_RELATION:
+            pair = {ra.kind, rb.kind}
+            if "claim" not in pair or pair == {"claim"}:
+                raise where.error(f"{label}: a claimer relation links an entity or {cfg.CLAIMER} region to a "
+                                  f"{cfg.CLAIM} region, not {ra.label} to {rb.label}")
+            claim, mention = (ra, rb) if ra.kind == "claim" else (rb, ra)
+            if claimer_of.get(claim.id, mention).id != mention.id:
+                raise where.error(f"claim has two claimer mentions ({claimer_of[claim.id].id}, {mention.id}); "
+                                  "keep one claimer relation", claim.id)
+            claimer_of[claim.id] = mention
+            continue
+        if ra.kind != "claim" or rb.kind != "claim":
+            raise where.error(f"{label}: {kind} links two {cfg.CLAIM} regions, not {ra.label} to {rb.label}")
+        if direction not in ("right", "left"):
+            raise where.error(f"{label}: {kind} needs a direction (source → target), got {direction!r}")
+        source, target = (a, b) if direction == "right" else (b, a)
+        claim_rels.append({"id": None, "type": kind, "source": source, "target": target})
+    return claimer_of, claim_rels
+
+
+def _rows(doc: ExportedDoc, regions: dict[str, Region], relations: list[dict[str, Any]], where: _Where) -> None:
+    claimer_of, doc.relations = _links(relations, regions, where)
+    linked = {m.id for m in claimer_of.values()}
+    for r in sorted(regions.values(), key=lambda r: (r.start, r.end, r.id)):
+        if r.kind == "entity":
+            doc.entities.append({"doc_id": doc.doc_id, "id": r.id, "start": r.start, "end": r.end, "text": r.text,
+                                 "label": r.label, "entity_id": _one(r, "entity_id")})
+        elif r.kind == "claimer" and r.id not in linked:
+            raise where.error(f"{cfg.CLAIMER} region is linked to no claim (draw a claimer relation to its claim)",
+                              r.id)
+        elif r.kind == "claim":
+            mention = claimer_of.get(r.id)
+            claimer = _one(r, "claimer_id") or (_one(mention, "entity_id") if mention else None)
+            doc.claims.append({
+                "doc_id": doc.doc_id, "id": r.id, "start": r.start, "end": r.end, "text": r.text,
+                "claimer": claimer, "co_claimers": r.fields.get("co_claimers", []),
+                "claimer_start": mention.start if mention else None, "claimer_end": mention.end if mention else None,
+                "polarity": _one(r, "polarity"), "certainty": _one(r, "certainty"), "topic": _one(r, "topic"),
+                "cluster": _one(r, "cluster"), "quantity": _quantity(r, where),
+            })
+
+
+def parse_export(data: Any, *, source: str) -> tuple[list[ExportedDoc], list[str]]:
+    """Every task of a parsed JSON export as an :class:`ExportedDoc`, and notes on tasks left out."""
+    if not isinstance(data, list):
+        raise RukpError(f"expected Label Studio's JSON export (a list of tasks), got a JSON {type(data).__name__}"
+                        + (" (JSON_MIN/CSV exports lose region ids and relations: export as JSON)"
+                           if isinstance(data, dict) else ""), path=source)
+    docs: list[ExportedDoc] = []
+    skipped: list[str] = []
+    seen: dict[str, str] = {}
+    for index, task in enumerate(data):
+        name = f"task {task.get('id', f'#{index}')}" if isinstance(task, dict) else f"task #{index}"
+        where = _Where(source, name)
+        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+            raise where.error("not a task object with a data field")
+        doc_id, text = task["data"].get(cfg.DOC_ID), task["data"].get(cfg.TEXT)
+        if not isinstance(doc_id, str) or not isinstance(text, str):
+            raise where.error(f"data must hold the strings {cfg.DOC_ID} and {cfg.TEXT} (tasks made by "
+                              "`rukp labelstudio export`)")
+        where.doc_id = doc_id
+        if doc_id in seen:
+            raise where.error(f"a second task for this document ({seen[doc_id]} is the first)")
+        seen[doc_id] = name
+        annotations = task.get("annotations", [])
+        if not isinstance(annotations, list):
+            raise where.error("annotations is not a list")
+        chosen, why = choose_annotation(annotations)
+        if chosen is None:
+            skipped.append(f"{name} (doc {doc_id}): {why}; left unchanged")
+            continue
+        result = chosen.get("result")
+        if not isinstance(result, list):
+            raise where.error(f"annotation {chosen.get('id')}: result is not a list")
+        doc = ExportedDoc(task.get("id"), doc_id, text, why)
+        regions, relations = _regions(result, where, text)
+        _rows(doc, regions, relations, where)
+        docs.append(doc)
+    return docs, skipped
+
+
+def load_export(path: str | Path) -> tuple[list[ExportedDoc], list[str]]:
+    """Read and parse a JSON export file (see :func:`parse_export`)."""
+    return parse_export(read_json(path), source=str(path))
+
+
+def read_export(path: str | Path) -> list[dict[str, Any]]:
+    """Documents-format rows ``{doc_id, entities, claims, relations}``, one per task with a chosen annotation."""
+    docs, _ = load_export(path)
+    return [{"doc_id": d.doc_id, "entities": d.entities, "claims": d.claims, "relations": d.relations}
+            for d in docs]
+

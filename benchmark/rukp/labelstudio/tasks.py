@@ -1,0 +1,223 @@
+"""Gold annotations or a predictions file → Label Studio tasks (one per document), as pre-filled regions.
+
+Region ids are the annotation ids (``000-E001``, ``000-C001``), so they are stable across exports and
+an import knows which row an edited region was. A claimer mention that is not an entity mention
+becomes a ``CLAIMER`` region ``<claim id>-M``. Predictions have no ids: their regions get
+``pred-000-E001``-style ids in text order, which an import treats as new rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rukp import paths
+from rukp.annotations.store import AnnotationSet, load_annotations
+from rukp.corpus.build import load_corpus
+from rukp.errors import RukpError
+from rukp.io.atomic import dumps_json, write_text_atomic
+from rukp.io.jsonl import iter_jsonl
+from rukp.labelstudio import config as cfg
+from rukp.schema import ENTITY_LABELS
+
+#: Where pre-filled regions go in a task: completed annotations, or predictions the annotator starts from.
+TARGETS: tuple[str, ...] = ("annotations", "predictions")
+
+
+def _region_item(region_id: str, start: int, end: int, text: str, label: str) -> dict[str, Any]:
+    return {"id": region_id, "from_name": cfg.LABEL, "to_name": cfg.TEXT, "type": "labels",
+            "value": {"start": start, "end": end, "text": text, "labels": [label]}}
+
+
+def _field_item(region_id: str, start: int, end: int, name: str, values: list[str]) -> dict[str, Any]:
+    if name in cfg.CLAIM_CHOICES:
+        return {"id": region_id, "from_name": name, "to_name": cfg.TEXT, "type": "choices",
+                "value": {"start": start, "end": end, "choices": values}}
+    return {"id": region_id, "from_name": name, "to_name": cfg.TEXT, "type": "textarea",
+            "value": {"start": start, "end": end, "text": values}}
+
+
+def _relation_item(from_id: str, to_id: str, label: str) -> dict[str, Any]:
+    return {"from_id": from_id, "to_id": to_id, "type": "relation", "direction": "right", "labels": [label]}
+
+
+def quantity_value_text(value: Any) -> str:
+    """A quantity value as typed in Label Studio: JSON (``10000``, ``1.5``), parsed back by the importer."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _claim_fields(claim: dict[str, Any], mention_entity_id: str | None) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for name in cfg.CLAIM_CHOICES:
+        if claim.get(name) is not None:
+            fields[name] = [claim[name]]
+    claimer = claim.get("claimer")
+    if claimer is not None and claimer != mention_entity_id:
+        fields["claimer_id"] = [claimer]
+    if claim.get("co_claimers"):
+        fields["co_claimers"] = list(claim["co_claimers"])
+    if claim.get("cluster") is not None:
+        fields["cluster"] = [claim["cluster"]]
+    quantity = claim.get("quantity")
+    if quantity is not None:
+        fields["quantity_value"] = [quantity_value_text(quantity.get("value"))]
+        for key in ("unit", "approximator"):
+            if quantity.get(key) is not None:
+                fields[f"quantity_{key}"] = [quantity[key]]
+    return fields
+
+
+def document_results(text: str, entities: list[dict[str, Any]], claims: list[dict[str, Any]],
+                     relations: Iterable[dict[str, Any]] = ()) -> list[dict[str, Any]]:
+    """Label Studio result items for one document's rows (each row needs ``id``, ``start``, ``end``)."""
+    items: list[dict[str, Any]] = []
+    entities = sorted(entities, key=lambda r: (r["start"], r["end"], r["id"]))
+    claims = sorted(claims, key=lambda r: (r["start"], r["end"], r["id"]))
+    by_span: dict[tuple[int, int], dict[str, Any]] = {}
+    for e in entities:
+        s, t = e["start"], e["end"]
+        by_span.setdefault((s, t), e)
+        items.append(_region_item(e["id"], s, t, text[s:t], e["label"]))
+        if e.get("entity_id") is not None:
+            items.append(_field_item(e["id"], s, t, "entity_id", [e["entity_id"]]))
+    mentions: dict[tuple[int, int], str] = {}
+    links: list[dict[str, Any]] = []
+    for c in sorted(claims, key=lambda r: r["id"]):
+        if c.get("claimer_start") is None or c.get("claimer_end") is None:
+            continue
+        span = (c["claimer_start"], c["claimer_end"])
+        if span in by_span:
+            mention_id = by_span[span]["id"]
+        else:
+            mention_id = mentions.setdefault(span, f"{c['id']}-M")
+        links.append(_relation_item(mention_id, c["id"], cfg.CLAIMER_RELATION))
+    for c in claims:
+        s, t = c["start"], c["end"]
+        items.append(_region_item(c["id"], s, t, text[s:t], cfg.CLAIM))
+        span = (c.get("claimer_start"), c.get("claimer_end"))
+        mention = by_span.get(span) if None not in span else None  # type: ignore[arg-type]
+        for name, values in _claim_fields(c, mention.get("entity_id") if mention else None).items():
+            items.append(_field_item(c["id"], s, t, name, values))
+    for (s, t), mention_id in sorted(mentions.items(), key=lambda kv: kv[1]):
+        items.append(_region_item(mention_id, s, t, text[s:t], cfg.CLAIMER))
+    items += links
+    for r in sorted(relations, key=lambda r: (r["source"], r["target"], r["type"])):
+        items.append(_relation_item(r["source"], r["target"], r["type"]))
+    return items
+
+
+@dataclass(frozen=True)
+class DocRows:
+    """The rows to pre-fill for one document (ids already set) and where they came from."""
+
+    doc_id: str
+    entities: list[dict[str, Any]]
+    claims: list[dict[str, Any]]
+    relations: list[dict[str, Any]]
+
+
+def gold_rows(ann: AnnotationSet, doc_ids: Iterable[str]) -> list[DocRows]:
+    """Each document's gold rows; relations only where both claims lie in that document."""
+    out = []
+    for doc_id in doc_ids:
+        claims = ann.for_doc("claims", doc_id)
+        ids = {c["id"] for c in claims}
+        relations = [r for r in ann.relations if r["source"] in ids and r["target"] in ids]
+        out.append(DocRows(doc_id, ann.for_doc("entities", doc_id), claims, relations))
+    return out
+
+
+def _check_span(row: Any, text: str, where: str, path: Path, line: int, doc_id: str) -> None:
+    if not isinstance(row, dict):
+        raise RukpError(f"{where}: expected an object, got {type(row).__name__}", path=path, line=line, doc=doc_id)
+    start, end = row.get("start"), row.get("end")
+    if not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)):
+        raise RukpError(f"{where}: start/end {start!r}-{end!r} are not offsets with 0 <= start < end <= "
+                        f"{len(text)} (the document length)", path=path, line=line, doc=doc_id)
+
+
+def read_predictions(path: str | Path, corpus: dict[str, dict[str, Any]]) -> list[DocRows]:
+    """A predictions JSONL file as rows with region ids (``pred-000-E001``); bad lines name file and line."""
+    path = Path(path)
+    out: list[DocRows] = []
+    seen: dict[str, int] = {}
+    choices = {name: values for name, values in cfg.CLAIM_CHOICES.items()}
+    for line, obj in iter_jsonl(path, allow_empty=False):
+        doc_id = obj.get("doc_id")
+        if doc_id not in corpus:
+            raise RukpError(f"doc_id {doc_id!r} is not a corpus document ({', '.join(corpus)})", path=path, line=line)
+        if doc_id in seen:
+            raise RukpError(f"second line for this document (first at line {seen[doc_id]})", path=path, line=line,
+                            doc=doc_id)
+        seen[doc_id] = line
+        text = corpus[doc_id]["text"]
+        entities, claims = [], []
+        for kind, rows in (("entities", obj.get("entities", [])), ("claims", obj.get("claims", []))):
+            if not isinstance(rows, list):
+                raise RukpError(f"{kind} must be a list", path=path, line=line, doc=doc_id)
+            for i, row in enumerate(rows):
+                _check_span(row, text, f"{kind}[{i}]", path, line, doc_id)
+        ents = sorted(obj.get("entities", []), key=lambda r: (r["start"], r["end"], str(r.get("label"))))
+        for n, e in enumerate(ents, start=1):
+            if e.get("label") not in ENTITY_LABELS:
+                raise RukpError(f"entity {e['start']}-{e['end']}: label {e.get('label')!r} is not one of "
+                                f"{', '.join(ENTITY_LABELS)}", path=path, line=line, doc=doc_id)
+            entities.append({**e, "id": f"pred-{doc_id}-E{n:03d}"})
+        for n, c in enumerate(sorted(obj.get("claims", []), key=lambda r: (r["start"], r["end"])), start=1):
+            for name, values in choices.items():
+                if c.get(name) is not None and c[name] not in values:
+                    raise RukpError(f"claim {c['start']}-{c['end']}: {name} {c[name]!r} is not one of "
+                                    f"{', '.join(values)}", path=path, line=line, doc=doc_id)
+            if (c.get("claimer_start") is None) != (c.get("claimer_end") is None):
+                raise RukpError(f"claim {c['start']}-{c['end']}: claimer_start and claimer_end must be both set "
+                                "or both null", path=path, line=line, doc=doc_id)
+            if c.get("claimer_start") is not None:
+                _check_span({"start": c["claimer_start"], "end": c["claimer_end"]}, text,
+                            f"claim {c['start']}-{c['end']}: claimer mention", path, line, doc_id)
+            claims.append({**c, "id": f"pred-{doc_id}-C{n:03d}"})
+        out.append(DocRows(doc_id, entities, claims, []))
+    return out
+
+
+def build_tasks(corpus: list[dict[str, Any]], rows: list[DocRows], *, target: str,
+                model_version: str = "gold") -> list[dict[str, Any]]:
+    """One task per corpus document; documents with rows get them as ``target`` (annotations/predictions)."""
+    if target not in TARGETS:
+        raise RukpError(f"--as {target!r} is not one of {', '.join(TARGETS)}")
+    by_doc = {r.doc_id: r for r in rows}
+    tasks = []
+    for doc in corpus:
+        task: dict[str, Any] = {"data": {cfg.TEXT: doc["text"], cfg.DOC_ID: doc["id"]}}
+        doc_rows = by_doc.get(doc["id"])
+        if doc_rows is not None and (doc_rows.entities or doc_rows.claims):
+            result = document_results(doc["text"], doc_rows.entities, doc_rows.claims, doc_rows.relations)
+            if target == "annotations":
+                task["annotations"] = [{"result": result, "ground_truth": False}]
+            else:
+                task["predictions"] = [{"result": result, "model_version": model_version}]
+        tasks.append(task)
+    return tasks
+
+
+def make_tasks(*, predictions: str | Path | None = None, target: str | None = None, root: Path | None = None,
+               annotations_dir: Path | None = None) -> list[dict[str, Any]]:
+    """Tasks for every corpus document, pre-filled with the gold or with a predictions file.
+
+    ``target`` defaults to ``annotations`` for the gold and ``predictions`` for a predictions file.
+    """
+    corpus = load_corpus(root)
+    if predictions is not None:
+        rows = read_predictions(predictions, {d["id"]: d for d in corpus})
+        return build_tasks(corpus, rows, target=target or "predictions", model_version=Path(predictions).stem)
+    ann = load_annotations(annotations_dir or paths.annotations_dir(root))
+    return build_tasks(corpus, gold_rows(ann, [d["id"] for d in corpus]), target=target or "annotations")
+
+
+def export_tasks(out: str | Path, **kwargs: Any) -> list[dict[str, Any]]:
+    """Write :func:`make_tasks` to ``out`` (a JSON list, Label Studio's import format) atomically."""
+    tasks = make_tasks(**kwargs)
+    write_text_atomic(out, dumps_json(tasks))
+    return tasks

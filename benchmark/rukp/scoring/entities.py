@@ -1,0 +1,254 @@
+"""Score predicted entity spans against gold: the functions the rest of the harness calls.
+
+Gold and predicted spans are aligned one-to-one by an optimal assignment per connected component of the
+overlap graph (:mod:`rukp.scoring.matching`), maximising, in this order: pairs with the same boundaries and
+type, pairs with the same boundaries, matched pairs, matched pairs of the same type, then the character
+Jaccard of the pairs (in thousandths). Every gold and predicted span gets one outcome (correct, incorrect,
+partial, partial_incorrect, missed, spurious) and the four schemes count those outcomes
+(:mod:`rukp.scoring.schemes`). A matched pair is charged once, to the gold span's type; a spurious
+prediction to its own type. Spans are sorted canonically first, so the result does not depend on the order
+of spans or documents. See ``docs/scoring.md`` for the full rules and the nervaluate-compatible mode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from rukp.schema import ENTITY_LABELS
+from rukp.scoring.compat import DEFAULT_MIN_OVERLAP_PERCENTAGE, nervaluate_doc_counts
+from rukp.scoring.counts import EntityCounts, LinkingCounts
+from rukp.scoring.matching import EXACT_LIMIT, assign
+from rukp.scoring.schemes import O_MISSED, O_SPURIOUS, OUTCOME_FIELDS, OUTCOMES, pair_outcome
+from rukp.scoring.spans import Span, overlap_pairs
+from rukp.scoring.tables import EntityData, SpanTable, build_entity_data, load_entity_files
+
+#: Resolution of the Jaccard tie-break level (overlap quality compared in thousandths).
+JACCARD_STEPS = 1000
+
+
+@dataclass(frozen=True)
+class SpanOutcome:
+    """What happened to one gold span, one predicted span, or a matched pair of them (see ``OUTCOMES``)."""
+
+    doc_id: str
+    gold: Span | None
+    pred: Span | None
+    outcome: str
+
+
+@dataclass
+class DocumentEntityResult:
+    """Counts, span outcomes and linking counts of one document (counts of several documents add)."""
+
+    doc_id: str
+    counts: EntityCounts
+    outcomes: list[SpanOutcome]
+    linking: LinkingCounts
+    fallback_components: int = 0
+
+
+def _check_min_overlap(min_overlap: float) -> float:
+    if (isinstance(min_overlap, bool) or not isinstance(min_overlap, int | float)
+            or not 0.0 <= min_overlap <= 1.0):
+        raise ValueError(f"min_overlap={min_overlap!r} must be a number between 0.0 and 1.0")
+    return float(min_overlap)
+
+
+@dataclass
+class EntityScores:
+    """Entity scores of a set of documents, computed once; per-document views are derived on demand.
+
+    ``gold`` and ``pred`` are the span tables in canonical order; ``gold_match``/``pred_match`` give each
+    span's partner (-1 when unmatched) and ``gold_outcome``/``pred_outcome`` its outcome code (index into
+    ``OUTCOMES``; a matched pair has the same code on both sides).
+    """
+
+    data: EntityData
+    gold: SpanTable
+    pred: SpanTable
+    gold_match: np.ndarray
+    pred_match: np.ndarray
+    gold_outcome: np.ndarray
+    pred_outcome: np.ndarray
+    #: ``(n_docs, 2)``: matched gold spans with an entity_id, and those whose prediction has the same id.
+    doc_linking: np.ndarray
+    #: Per document, components resolved by the greedy fallback (too large for an exact assignment).
+    doc_fallback: np.ndarray
+    min_overlap: float
+    nervaluate_compatible: bool
+    #: ``(n_docs, len(OUTCOMES), L)`` outcome histogram (default mode), the state the counts derive from.
+    doc_outcomes: np.ndarray | None = None
+    _doc_counts: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def doc_ids(self) -> tuple[str, ...]:
+        return self.data.doc_ids
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.data.labels
+
+    @cached_property
+    def doc_counts(self) -> np.ndarray:
+        """Per-document count arrays, shape ``(n_docs, S, L + 1, F)`` (stack to resample documents)."""
+        if self._doc_counts is not None:
+            return self._doc_counts
+        return _counts_from_outcomes(self.doc_outcomes)
+
+    @cached_property
+    def counts(self) -> EntityCounts:
+        """Counts summed over all documents."""
+        if self._doc_counts is not None:
+            return EntityCounts(self._doc_counts.sum(axis=0), self.labels)
+        return EntityCounts(_counts_from_outcomes(self.doc_outcomes.sum(axis=0)), self.labels)
+
+    @property
+    def linking(self) -> LinkingCounts:
+        """Linking counts summed over all documents."""
+        matched, correct = self.doc_linking.sum(axis=0)
+        return LinkingCounts(int(matched), int(correct))
+
+    @property
+    def fallback_components(self) -> int:
+        """Components resolved by the greedy fallback, over all documents."""
+        return int(self.doc_fallback.sum())
+
+    def document(self, i: int) -> DocumentEntityResult:
+        """The result of document ``i`` (position in ``doc_ids``), with its span outcomes."""
+        doc_id = self.doc_ids[i]
+        labels, entity_ids = self.labels, self.data.entity_ids
+        g_lo, g_hi = np.searchsorted(self.gold.doc, [i, i + 1])
+        p_lo, p_hi = np.searchsorted(self.pred.doc, [i, i + 1])
+        rows: list[tuple[int, int, SpanOutcome]] = []
+        for g in range(g_lo, g_hi):
+            p = int(self.gold_match[g])
+            gold = self.gold.span(g, labels, entity_ids)
+            pred = self.pred.span(p, labels, entity_ids) if p >= 0 else None
+            rows.append((gold.start, 0, SpanOutcome(doc_id, gold, pred, OUTCOMES[self.gold_outcome[g]])))
+        for p in range(p_lo, p_hi):
+            if self.pred_match[p] < 0:
+                pred = self.pred.span(p, labels, entity_ids)
+                rows.append((pred.start, 1, SpanOutcome(doc_id, None, pred, OUTCOMES[O_SPURIOUS])))
+        rows.sort(key=lambda r: (r[0], r[1]))
+        return DocumentEntityResult(doc_id, EntityCounts(self.doc_counts[i], labels), [r[2] for r in rows],
+                                    LinkingCounts(int(self.doc_linking[i, 0]), int(self.doc_linking[i, 1])),
+                                    int(self.doc_fallback[i]))
+
+    def documents(self) -> list[DocumentEntityResult]:
+        """Per-document results, in ``doc_ids`` order."""
+        return [self.document(i) for i in range(len(self.doc_ids))]
+
+
+def _counts_from_outcomes(hist: np.ndarray) -> np.ndarray:
+    """Outcome histogram ``(..., O, L)`` → counts ``(..., S, L + 1, F)`` (overall row = sum of labels)."""
+    per_label = np.einsum("...ol,sof->...slf", hist, OUTCOME_FIELDS)
+    return np.concatenate([per_label, per_label.sum(axis=-2, keepdims=True)], axis=-2)
+
+
+def score_data(data: EntityData, *, min_overlap: float = 0.0, nervaluate_compatible: bool = False,
+               exact_limit: int = EXACT_LIMIT) -> EntityScores:
+    """Score span tables (the fast path: no per-span Python objects); see :func:`score_documents`."""
+    min_overlap = _check_min_overlap(min_overlap)
+    n_docs, n_labels = len(data.doc_ids), len(data.labels)
+    gold = data.gold.take(data.gold.canonical_order())
+    pred = data.pred.take(data.pred.canonical_order())
+
+    gi, pi = overlap_pairs(gold.doc, gold.start, gold.end, pred.doc, pred.start, pred.end)
+    gs, ge, ps, pe = gold.start[gi], gold.end[gi], pred.start[pi], pred.end[pi]
+    overlap = np.minimum(ge, pe) - np.maximum(gs, ps)
+    union = (ge - gs) + (pe - ps) - overlap
+    if min_overlap > 0 and not nervaluate_compatible:
+        keep = overlap >= min_overlap * union
+        gi, pi, gs, ge, ps, pe = gi[keep], pi[keep], gs[keep], ge[keep], ps[keep], pe[keep]
+        overlap, union = overlap[keep], union[keep]
+    same_bounds = (gs == ps) & (ge == pe)
+    same_label = gold.label[gi] == pred.label[pi]
+    levels = np.column_stack([same_bounds & same_label, same_bounds, np.ones_like(same_bounds), same_label,
+                              overlap * JACCARD_STEPS // union]).astype(np.int64)
+    result = assign(len(gold), len(pred), gi, pi, levels, exact_limit=exact_limit)
+    gold_match, pred_match = result.gold_match, result.pred_match
+
+    g_matched = np.flatnonzero(gold_match >= 0)
+    p_of = gold_match[g_matched]
+    same_bounds = (gold.start[g_matched] == pred.start[p_of]) & (gold.end[g_matched] == pred.end[p_of])
+    outcome = pair_outcome(same_bounds, gold.label[g_matched] == pred.label[p_of])
+    gold_outcome = np.full(len(gold), O_MISSED, dtype=np.int8)
+    pred_outcome = np.full(len(pred), O_SPURIOUS, dtype=np.int8)
+    gold_outcome[g_matched] = outcome
+    pred_outcome[p_of] = outcome
+
+    linked = gold.entity[g_matched] >= 0
+    doc_linking = np.column_stack([
+        np.bincount(gold.doc[g_matched][linked], minlength=n_docs),
+        np.bincount(gold.doc[g_matched][linked & (pred.entity[p_of] == gold.entity[g_matched])],
+                    minlength=n_docs)])
+    doc_fallback = np.bincount(gold.doc[result.fallback_golds], minlength=n_docs)
+
+    scores = EntityScores(data, gold, pred, gold_match, pred_match, gold_outcome, pred_outcome, doc_linking,
+                          doc_fallback, min_overlap, nervaluate_compatible)
+    if nervaluate_compatible:
+        percentage = max(DEFAULT_MIN_OVERLAP_PERCENTAGE, round(100.0 * min_overlap, 9))
+        scores._doc_counts = nervaluate_doc_counts(data.gold, data.pred, n_docs=n_docs, n_labels=n_labels,
+                                                   min_overlap_percentage=percentage)
+    else:
+        n_out = len(OUTCOMES)
+        spurious = pred_outcome == O_SPURIOUS
+        flat = np.concatenate([(gold.doc * n_out + gold_outcome) * n_labels + gold.label,
+                               (pred.doc[spurious] * n_out + O_SPURIOUS) * n_labels + pred.label[spurious]])
+        scores.doc_outcomes = np.bincount(flat, minlength=n_docs * n_out * n_labels).reshape(
+            n_docs, n_out, n_labels)
+    return scores
+
+
+def score_documents(pairs: Iterable[tuple[str, Sequence[Span], Sequence[Span]]], *,
+                    labels: Sequence[str] = ENTITY_LABELS, min_overlap: float = 0.0,
+                    nervaluate_compatible: bool = False) -> list[DocumentEntityResult]:
+    """Score ``(doc_id, gold spans, predicted spans)`` triples; one result per document (their counts add).
+
+    Parameters
+    ----------
+    pairs : iterable of (str, sequence of Span, sequence of Span)
+        Document id, gold spans and predicted spans; offsets are characters, ends exclusive.
+    labels : sequence of str, default ``schema.ENTITY_LABELS``
+        The label inventory (rows of the per-type counts); a span with another label is an error.
+    min_overlap : float in [0, 1], default 0.0
+        A gold and a predicted span can be matched only when they share at least one character and their
+        character Jaccard ``overlap / (len(gold) + len(pred) - overlap)`` is at least ``min_overlap``. In
+        nervaluate-compatible mode it is nervaluate's ``min_overlap_percentage / 100`` instead (overlap over
+        the gold length, ends inclusive; values below its minimum, 1 %, mean 1 %).
+    nervaluate_compatible : bool, default False
+        Counts equal to ``nervaluate.Evaluator(..., loader="dict")`` given the same dicts (greedy matching in
+        input order, inclusive ends, per-type counts from each type alone). Outcomes and linking still come
+        from the optimal assignment with any overlap.
+
+    Returns
+    -------
+    list of DocumentEntityResult
+        In input order; ``sum(r.counts for r in results)`` gives the corpus counts.
+    """
+    data = build_entity_data(pairs, labels=labels)
+    return score_data(data, min_overlap=min_overlap, nervaluate_compatible=nervaluate_compatible).documents()
+
+
+def score_document(doc_id: str, gold: Sequence[Span], pred: Sequence[Span], *,
+                   labels: Sequence[str] = ENTITY_LABELS, min_overlap: float = 0.0,
+                   nervaluate_compatible: bool = False) -> DocumentEntityResult:
+    """Score one document (see :func:`score_documents` for the parameters)."""
+    return score_documents([(doc_id, gold, pred)], labels=labels, min_overlap=min_overlap,
+                           nervaluate_compatible=nervaluate_compatible)[0]
+
+
+def score_entity_files(gold_path: str | Path, pred_path: str | Path, *, labels: Sequence[str] = ENTITY_LABELS,
+                       min_overlap: float = 0.0, nervaluate_compatible: bool = False,
+                       allow_missing: bool = False) -> EntityScores:
+    """Load gold documents JSONL and predictions JSONL and score their entities (see :func:`score_documents`).
+
+    Bad input raises one :class:`~rukp.errors.RukpError` naming the file, line and document.
+    """
+    data = load_entity_files(gold_path, pred_path, labels=labels, allow_missing=allow_missing)
+    return score_data(data, min_overlap=min_overlap, nervaluate_compatible=nervaluate_compatible)

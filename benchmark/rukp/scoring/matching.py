@@ -1,0 +1,138 @@
+"""One-to-one assignment of gold to predicted spans, solved per connected component of the overlap graph.
+
+Each candidate pair (an edge) carries a vector of non-negative integer *levels*, most significant first; the
+assignment maximises their sums lexicographically. The overlap graph falls apart into small components
+(usually one gold and one prediction), so the work is linear in the number of spans:
+
+- a component with one gold or one prediction (a star, including a lone pair) keeps its best edge, chosen
+  for all such components at once with one sort;
+- any other component with at most :data:`EXACT_LIMIT` spans on each side is solved exactly with
+  :func:`scipy.optimize.linear_sum_assignment` on its own small matrix, the levels packed into one exact
+  integer-valued weight;
+- a larger component (or one whose packed weight would not fit exactly in a float64) falls back to the
+  greedy rule: edges in decreasing order of their levels, ties by (gold index, prediction index), each taken
+  when both its ends are still free. Such components are counted in :attr:`Assignment.fallback_components`.
+
+Ties between equally good assignments are broken by the input order, so callers pass spans in a canonical
+order to make the result independent of how the input was ordered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+#: Largest number of gold (or of predicted) spans in a component solved by an exact assignment.
+EXACT_LIMIT = 200
+
+_FLOAT_EXACT = 2**53
+
+
+@dataclass
+class Assignment:
+    """Result of :func:`assign`: the partner of each span (-1 when unmatched) and the fallback components."""
+
+    gold_match: np.ndarray
+    pred_match: np.ndarray
+    #: One gold index per component that was too large for the exact assignment (greedy fallback used).
+    fallback_golds: np.ndarray
+
+    @property
+    def fallback_components(self) -> int:
+        """Number of components resolved by the greedy fallback instead of an exact assignment."""
+        return len(self.fallback_golds)
+
+
+def _pack(levels: np.ndarray, k: int) -> np.ndarray | None:
+    """Pack lexicographic levels into one weight whose sums over <= k edges compare lexicographically."""
+    weight = np.zeros(len(levels), dtype=np.float64)
+    scale = 1
+    for j in range(levels.shape[1] - 1, -1, -1):
+        col = levels[:, j]
+        weight += col.astype(np.float64) * scale
+        scale *= k * int(col.max(initial=0)) + 1
+    return weight if scale < _FLOAT_EXACT else None
+
+
+def _greedy(gold: np.ndarray, pred: np.ndarray, levels: np.ndarray) -> list[tuple[int, int]]:
+    keys = [pred, gold] + [-levels[:, j] for j in range(levels.shape[1] - 1, -1, -1)]
+    taken_g: set[int] = set()
+    taken_p: set[int] = set()
+    out = []
+    for e in np.lexsort(keys):
+        g, p = int(gold[e]), int(pred[e])
+        if g not in taken_g and p not in taken_p:
+            taken_g.add(g)
+            taken_p.add(p)
+            out.append((g, p))
+    return out
+
+
+def _solve_component(gold: np.ndarray, pred: np.ndarray, levels: np.ndarray,
+                     exact_limit: int) -> tuple[list[tuple[int, int]], bool]:
+    """Best matching of one component; returns the pairs and whether the fallback was used."""
+    golds, gi = np.unique(gold, return_inverse=True)
+    preds, pi = np.unique(pred, return_inverse=True)
+    k = min(len(golds), len(preds))
+    weight = _pack(levels, k) if max(len(golds), len(preds)) <= exact_limit else None
+    if weight is None:
+        return _greedy(gold, pred, levels), True
+    matrix = np.zeros((len(golds), len(preds)), dtype=np.float64)
+    matrix[gi, pi] = weight
+    rows, cols = linear_sum_assignment(matrix, maximize=True)
+    keep = matrix[rows, cols] > 0
+    return [(int(golds[r]), int(preds[c])) for r, c in zip(rows[keep], cols[keep], strict=True)], False
+
+
+def assign(n_gold: int, n_pred: int, edge_gold: np.ndarray, edge_pred: np.ndarray, levels: np.ndarray,
+           *, exact_limit: int = EXACT_LIMIT) -> Assignment:
+    """Maximum one-to-one matching of the candidate edges, lexicographic in ``levels`` (shape ``(E, K)``).
+
+    Every edge must have a positive level vector (some level > 0), so any edge is better than none.
+    """
+    gold_match = np.full(n_gold, -1, dtype=np.int64)
+    pred_match = np.full(n_pred, -1, dtype=np.int64)
+    edge_gold = np.asarray(edge_gold, dtype=np.int64)
+    edge_pred = np.asarray(edge_pred, dtype=np.int64)
+    levels = np.asarray(levels, dtype=np.int64)
+    if len(edge_gold) == 0:
+        return Assignment(gold_match, pred_match, np.zeros(0, dtype=np.int64))
+
+    n_nodes = n_gold + n_pred
+    graph = coo_matrix((np.ones(len(edge_gold), dtype=np.int8), (edge_gold, n_gold + edge_pred)),
+                       shape=(n_nodes, n_nodes))
+    _, node_comp = connected_components(graph, directed=False)
+    comp = node_comp[edge_gold]
+    golds_in = np.bincount(node_comp[np.unique(edge_gold)], minlength=node_comp.max() + 1)
+    preds_in = np.bincount(node_comp[n_gold + np.unique(edge_pred)], minlength=node_comp.max() + 1)
+    star = np.minimum(golds_in, preds_in)[comp] == 1
+
+    # Stars: the best edge of each component, all at once.
+    s = np.flatnonzero(star)
+    keys = [edge_pred[s], edge_gold[s]] + [-levels[s, j] for j in range(levels.shape[1] - 1, -1, -1)]
+    order = s[np.lexsort(keys + [comp[s]])]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = comp[order[1:]] != comp[order[:-1]]
+    best = order[first]
+    gold_match[edge_gold[best]] = edge_pred[best]
+    pred_match[edge_pred[best]] = edge_gold[best]
+
+    # Other components: an exact assignment each (or the greedy fallback when too large).
+    fallback = []
+    rest = np.flatnonzero(~star)
+    if len(rest):
+        rest = rest[np.argsort(comp[rest], kind="stable")]
+        bounds = np.flatnonzero(np.diff(comp[rest])) + 1
+        for group in np.split(rest, bounds):
+            pairs, fell_back = _solve_component(edge_gold[group], edge_pred[group], levels[group],
+                                                exact_limit)
+            for g, p in pairs:
+                gold_match[g] = p
+                pred_match[p] = g
+            if fell_back:
+                fallback.append(int(edge_gold[group[0]]))
+    return Assignment(gold_match, pred_match, np.asarray(fallback, dtype=np.int64))
