@@ -1,8 +1,8 @@
-"""``rukp validate``: a small valid fixture repository passes, and each broken copy fails with the right message.
+"""``rukp validate``: a small valid fixture repository passes; each broken copy fails with the right message.
 
-The fixture copies the real ``seeds/`` and ``corpus/`` into a temporary folder and writes a few annotation rows
-whose offsets are found in the corpus text by code. Each broken case changes one thing and names the exact
-problem it must produce (file, line, document, item and message).
+The fixture copies the real ``seeds/`` and ``corpus/`` into a temporary folder and writes a few annotation
+rows whose offsets are found in the corpus text by code. Each broken case changes one thing and names the
+exact problem it must produce (file, line, document, item and message).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from rukp import schema
 from rukp.annotations.store import AnnotationSet
 from rukp.annotations.validate import SourceFile, check_repo, validate, validate_repo
@@ -108,7 +107,7 @@ def valid_annotations() -> Ann:
 
 
 def write_repo(root: Path, ann: Ann, corpus: list[dict] | None = None) -> Path:
-    """A fixture repository: the real seeds, the given corpus rows (default: the real ones) and annotations."""
+    """A fixture repository: the real seeds, the given corpus rows (default: the real ones), annotations."""
     shutil.copytree(REPO / "seeds", root / "seeds")
     shutil.copytree(REPO / "corpus", root / "corpus")
     if corpus is not None:
@@ -180,7 +179,12 @@ def _section_shift(doc: dict) -> None:
     doc["sections"][0]["seed_end"] += 1
 
 
-NEW_ENTITY = {"doc_id": "000", "id": "000-E011", "text": "x", "label": "PER", "entity_id": "putin"}
+def _new_entity(surface: str) -> dict:
+    """Entity 000-E011 (line 15) on the first occurrence of ``surface`` in document 000."""
+    return _entity("000", 11, surface, "PER", "putin")
+
+
+
 E = "annotations/entities.jsonl"
 C = "annotations/claims.jsonl"
 TEXT_000 = DOCS["000"]["text"]
@@ -191,25 +195,22 @@ BROKEN: list[tuple[str, Callable[[Ann, list[dict]], None], tuple[str, ...]]] = [
     ("text differs from the span", _set("entities", 0, text="Vladimir Poutin"),
      (f"{E}:1: doc 000, entity 000-E001: text 'Vladimir Poutin' is not the document text at",
       "which is 'Vladimir Poutine'")),
-    ("nested entities", _add("entities", {**NEW_ENTITY, **dict(zip(("start", "end"), _span("000", "Vladimir"),
-                                                                    strict=True)), "text": "Vladimir"}),
+    ("nested entities", _add("entities", _new_entity("Vladimir")),
      (f"{E}:15: doc 000, entity 000-E011: span 0-8 is nested in entity 000-E001 (0-16, line 1)",)),
-    ("overlapping entities", _add("entities", {**NEW_ENTITY, **dict(zip(("start", "end"),
-                                                                        _span("000", "Poutine à"), strict=True)),
-                                               "text": "Poutine à"}),
+    ("overlapping entities", _add("entities", _new_entity("Poutine à")),
      (f"{E}:15: doc 000, entity 000-E011: span 9-18 overlaps entity 000-E001 (0-16, line 1)",)),
     ("unknown label", _set("entities", 0, label="PERS"),
-     (f"{E}:1: doc 000, entity 000-E001: label 'PERS' is not one of PER, NORP, ORG, GPE, LOC, FAC, EVENT, LAW, "
-      "DATE, CARDINAL, ORDINAL, QUANTITY",)),
+     (f"{E}:1: doc 000, entity 000-E001: label 'PERS' is not one of PER, NORP, ORG, GPE, LOC, FAC, EVENT, "
+      "LAW, DATE, CARDINAL, ORDINAL, QUANTITY",)),
     ("end inside a word", _shift("entities", 6, "end", -1),
      (f"{E}:7: doc 000, entity 000-E007: span end ", "is inside the word 'Pentagone'")),
     ("start inside a word", _shift("entities", 6, "start", 1),
      (f"{E}:7: doc 000, entity 000-E007: span start ", "is inside the word 'Pentagone'")),
-    ("span between sections", _add("entities", {**NEW_ENTITY, "start": 57, "end": 58, "text": "(",
-                                                "label": "ORG", "entity_id": "pool"}),
+    ("span between sections", _add("entities", _new_entity("(")),
      (f"{E}:15: doc 000, entity 000-E011: span 57-58 '(' lies outside every kept section",)),
     ("span across a section edge", _set("entities", 4, start=57, text="( POOL"),
-     (f"{E}:5: doc 000, entity 000-E005: span 57-63 '( POOL' crosses the edge of the kept section credit 59-83",)),
+     (f"{E}:5: doc 000, entity 000-E005: span 57-63 '( POOL' crosses the edge of the kept section "
+      "credit 59-83",)),
     ("whitespace at the edge", _set("entities", 4, start=58, text=" POOL"),
      (f"{E}:5: doc 000, entity 000-E005: span 58-63 ' POOL' starts or ends with whitespace",)),
     ("duplicate id", _set("entities", 1, id="000-E001"),
@@ -219,11 +220,13 @@ BROKEN: list[tuple[str, Callable[[Ann, list[dict]], None], tuple[str, ...]]] = [
     ("unknown key", _set("entities", 2, note="check"),
      (f"{E}:3: doc 000, entity 000-E003: unknown key 'note' (expected keys: doc_id, id, start, end, text, "
       "label, entity_id)",)),
-    ("missing key", _drop_key("entities", 2, "label"), (f"{E}:3: doc 000, entity 000-E003: missing key 'label'",)),
+    ("missing key", _drop_key("entities", 2, "label"),
+     (f"{E}:3: doc 000, entity 000-E003: missing key 'label'",)),
     ("boolean offset", _set("entities", 0, start=True),
      (f"{E}:1: doc 000, entity 000-E001: start must be integer, not boolean True",)),
     ("unknown document", _set("entities", 13, doc_id="009"),
-     (f"{E}:14: doc 009, entity 003-E004: doc_id '009' is not a corpus document (corpus: 000, 001, 002, 003, 004)",)),
+     (f"{E}:14: doc 009, entity 003-E004: doc_id '009' is not a corpus document "
+      "(corpus: 000, 001, 002, 003, 004)",)),
     ("entity_id on a value type", _set("entities", 3, entity_id="putin"),
      (f"{E}:4: doc 000, entity 000-E004: entity_id must be null for a DATE mention",)),
     ("named type without entity_id", _set("entities", 2, entity_id=None),
@@ -258,9 +261,10 @@ BROKEN: list[tuple[str, Callable[[Ann, list[dict]], None], tuple[str, ...]]] = [
     ("unknown polarity", _set("claims", 0, polarity="negated"),
      (f"{C}:1: doc 000, claim 000-C001: polarity 'negated' is not one of affirmed, denied",)),
     ("unknown certainty", _set("claims", 0, certainty="likely"),
-     (f"{C}:1: doc 000, claim 000-C001: certainty 'likely' is not one of certain, probable, possible, future",)),
+     (f"{C}:1: doc 000, claim 000-C001: certainty 'likely' is not one of certain, probable, possible, "
+      "future",)),
     ("unknown topic", _set("claims", 0, topic="troops"),
-     (f"{C}:1: doc 000, claim 000-C001: topic 'troops' is not one of troop_deployment, military_cooperation",)),
+     (f"{C}:1: doc 000, claim 000-C001: topic 'troops' is not one of {', '.join(schema.TOPICS)}",)),
     ("cluster not in clusters.jsonl", _set("claims", 1, cluster="putin_kazan"),
      (f"{C}:2: doc 000, claim 000-C002: cluster 'putin_kazan' is not in annotations/clusters.jsonl",)),
     ("unused cluster", _add("clusters", {"cluster": "spare", "proposition": "nothing"}),
@@ -268,7 +272,8 @@ BROKEN: list[tuple[str, Callable[[Ann, list[dict]], None], tuple[str, ...]]] = [
     ("quantity value not a number", _set("claims", 0, quantity={"value": "10000", "unit": "soldats",
                                                                  "approximator": None}),
      (f"{C}:1: doc 000, claim 000-C001: quantity.value must be number, not string '10000'",)),
-    ("quantity with an empty unit", _set("claims", 0, quantity={"value": 10000, "unit": "", "approximator": None}),
+    ("quantity with an empty unit",
+     _set("claims", 0, quantity={"value": 10000, "unit": "", "approximator": None}),
      (f"{C}:1: doc 000, claim 000-C001: quantity.unit must not be empty",)),
     ("quantity without approximator", _set("claims", 0, quantity={"value": 10000, "unit": "soldats"}),
      (f"{C}:1: doc 000, claim 000-C001: quantity: missing key 'approximator'",)),
@@ -309,7 +314,8 @@ BROKEN: list[tuple[str, Callable[[Ann, list[dict]], None], tuple[str, ...]]] = [
 
 
 @pytest.mark.parametrize(("mutate", "fragments"), [pytest.param(m, f, id=name) for name, m, f in BROKEN])
-def test_broken_copy_fails_with_its_message(tmp_path: Path, mutate: Callable, fragments: tuple[str, ...]) -> None:
+def test_broken_copy_fails_with_its_message(tmp_path: Path, mutate: Callable,
+                                            fragments: tuple[str, ...]) -> None:
     ann, corpus = valid_annotations(), copy.deepcopy(CORPUS)
     mutate(ann, corpus)
     problems = validate_repo(write_repo(tmp_path, ann, corpus))
@@ -354,14 +360,16 @@ def test_stale_annotations_after_a_seed_edit_name_the_document(tmp_path: Path) -
     """A seed edited (manifest updated), corpus rebuilt, annotations untouched: doc 000 is reported stale."""
     root = write_repo(tmp_path, valid_annotations())
     seed = next((root / "seeds").glob("000_*.txt"))
-    seed.write_text(seed.read_text(encoding="utf-8").replace("Au programme", "Au  programme"), encoding="utf-8")
+    edited = seed.read_text(encoding="utf-8").replace("Au programme", "Au  programme")
+    seed.write_text(edited, encoding="utf-8")
     manifest = json.loads((root / "seeds" / "MANIFEST.json").read_text(encoding="utf-8"))
     manifest["seeds"] = manifest_entries(root / "seeds")
     (root / "seeds" / "MANIFEST.json").write_text(dumps_json(manifest), encoding="utf-8")
     build(root)
     problems = validate_repo(root)
     assert len(problems) == 1, problems
-    assert problems[0].startswith("annotations/manifest.json: doc 000: corpus text changed since it was annotated")
+    assert problems[0].startswith(
+        "annotations/manifest.json: doc 000: corpus text changed since it was annotated")
 
 
 # --- the library function the Label Studio importer calls ----------------------------------------------

@@ -88,8 +88,8 @@ def _check_metadata(doc: dict[str, Any], where: dict[str, Any]) -> list[Problem]
                                                      "(YYYY-MM-DD)"))
     titles = [doc["text"][s["start"]:s["end"]] for s in doc["sections"] if s["kind"] == "title"]
     if not titles or titles[0] != doc["title"]:
-        problems.append(Problem(**where, message=f"title {excerpt(doc['title'])!r} is not the text of the first "
-                                                 "title section"))
+        problems.append(Problem(**where, message=f"title {excerpt(doc['title'])!r} is not the text of the "
+                                                 "first title section"))
     if doc["date_evidence"] is not None and doc["date_evidence"] not in doc["text"]:
         problems.append(Problem(**where, message="date_evidence is not a verbatim passage of the text"))
     return problems

@@ -84,8 +84,9 @@ def resolve_document(doc: dict[str, Any], raw: dict[str, Any], out: Resolved, wh
             continue
         span = find_from(text, ent.get("text", ""), cursor, ent.get("context"))
         if span is None:
+            within = " within its context" if ent.get("context") else ""
             out.problems.append(f"{where}: entity #{i} {ent.get('text')!r} ({label}) not found at or after "
-                                f"offset {cursor} (previous entity end){' within its context' if ent.get('context') else ''}")
+                                f"offset {cursor} (previous entity end){within}")
             continue
         n += 1
         cursor = span[1]
@@ -165,7 +166,8 @@ def resolve_pass(pass_dir: Path, corpus: list[dict[str, Any]] | None = None) -> 
             out.problems.append(f"{pass_dir}/{e['doc_id']}.json: entity {e['text']!r}: entity key "
                                 f"{e['entity_id']!r} is not in kb.json")
         if e["label"] in schema.NAMED_LABELS and not e["entity_id"]:
-            out.problems.append(f"{pass_dir}/{e['doc_id']}.json: entity {e['text']!r} ({e['label']}) needs an entity key")
+            out.problems.append(f"{pass_dir}/{e['doc_id']}.json: entity {e['text']!r} ({e['label']}) "
+                                "needs an entity key")
     cluster_keys = {c.get("cluster") for c in out.clusters}
     for c in out.claims:
         where = f"{pass_dir}/{c['doc_id']}.json: claim {c['text'][:40]!r}"

@@ -22,6 +22,7 @@ Rules, beyond the row shapes of :mod:`rukp.annotations.shapes` (exact keys, type
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -87,7 +88,8 @@ def _word_at(text: str, pos: int) -> str:
 class _Checker:
     """Runs every rule over an annotation set; ``problems`` collects what it finds."""
 
-    def __init__(self, corpus_docs: list[dict[str, Any]], ann: AnnotationSet, files: dict[str, SourceFile]):
+    def __init__(self, corpus_docs: list[dict[str, Any]], ann: AnnotationSet,
+                 files: dict[str, SourceFile]) -> None:
         self.docs = {d["id"]: d for d in corpus_docs}
         self.ann = ann
         self.files = files
@@ -175,15 +177,15 @@ class _Checker:
                             "(dropped furniture and separators are not annotated)")
         return True
 
-    def _row_span(self, ctx: _Row, row: dict[str, Any]) -> bool:
-        """Check the row's document, span and text; True when the span itself is usable."""
+    def _row_span(self, ctx: _Row, row: dict[str, Any]) -> str | None:
+        """Check the row's document, span and text; the document text of the span, None if unusable."""
         doc = self._document(ctx, row)
         if doc is None or not ctx.usable("start", "end") or not self._span(ctx, doc, row["start"], row["end"],
                                                                            "span"):
-            return False
+            return None
         if ctx.usable("text"):
             self._text(ctx, row, doc)
-        return True
+        return doc["text"][row["start"]:row["end"]]
 
     def _text(self, ctx: _Row, row: dict[str, Any], doc: dict[str, Any]) -> None:
         start, end = row["start"], row["end"]
@@ -218,28 +220,10 @@ class _Checker:
         for ctx, row in self._rows("entities", ENTITY, "entity"):
             self._unique(ctx, row, "id", seen)
             self._id_format(ctx, row, "E")
-            if self._row_span(ctx, row):
+            surface = self._row_span(ctx, row)
+            if surface is not None:
                 spans[row["doc_id"]].append((row["start"], row["end"], ctx.item, ctx))
-            if not ctx.usable("label", "entity_id"):
-                continue
-            label, eid = row["label"], row["entity_id"]
-            if label in schema.VALUE_LABELS:
-                if eid is not None:
-                    ctx.problem(f"entity_id must be null for a {label} mention (value types "
-                                f"{', '.join(schema.VALUE_LABELS)} have no canonical entity), not {eid!r}")
-            elif eid is None:
-                ctx.problem(f"entity_id is required for a {label} mention (named types: "
-                            f"{', '.join(schema.NAMED_LABELS)})")
-            elif eid not in self.kb:
-                ctx.problem(f"entity_id {eid!r} is not in {self.files['kb'].path}")
-            else:
-                self.mentioned.add(eid)
-                kb_row, kb_ctx = self.kb[eid]
-                if kb_ctx.usable("type") and kb_row["type"] != label:
-                    ctx.problem(f"label {label} does not match the type {kb_row['type']} of kb entity "
-                                f"{eid!r} ({kb_ctx.file}:{kb_ctx.line})")
-                if ctx.usable("text") and kb_ctx.usable("aliases") and row["text"] not in kb_row["aliases"]:
-                    aliases_missing[eid].append((row["text"], ctx))
+            self._link(ctx, row, surface, aliases_missing)
         self._overlaps(spans)
         for eid, (_, kb_ctx) in self.kb.items():
             if eid not in self.mentioned:
@@ -248,6 +232,32 @@ class _Checker:
             for surface, ctx in aliases_missing.get(eid, []):
                 kb_ctx.problem(f"aliases lack {surface!r}, the surface form of {ctx.item} "
                                f"({ctx.file}:{ctx.line})")
+
+    def _link(self, ctx: _Row, row: dict[str, Any], surface: str | None,
+              aliases_missing: dict[str, list[tuple[str, _Row]]]) -> None:
+        """An entity's ``entity_id`` against its label and the kb (type, aliases of ``surface``)."""
+        eid = row["entity_id"] if ctx.usable("entity_id") else None
+        if eid in self.kb:
+            self.mentioned.add(eid)
+        if not ctx.usable("label", "entity_id"):
+            return
+        label = row["label"]
+        if label in schema.VALUE_LABELS:
+            if eid is not None:
+                ctx.problem(f"entity_id must be null for a {label} mention (value types "
+                            f"{', '.join(schema.VALUE_LABELS)} have no canonical entity), not {eid!r}")
+        elif eid is None:
+            ctx.problem(f"entity_id is required for a {label} mention (named types: "
+                        f"{', '.join(schema.NAMED_LABELS)})")
+        elif eid not in self.kb:
+            ctx.problem(f"entity_id {eid!r} is not in {self.files['kb'].path}")
+        else:
+            kb_row, kb_ctx = self.kb[eid]
+            if kb_ctx.usable("type") and kb_row["type"] != label:
+                ctx.problem(f"label {label} does not match the type {kb_row['type']} of kb entity "
+                            f"{eid!r} ({kb_ctx.file}:{kb_ctx.line})")
+            if surface is not None and kb_ctx.usable("aliases") and surface not in kb_row["aliases"]:
+                aliases_missing[eid].append((surface, ctx))
 
     def _overlaps(self, spans: dict[str, list[tuple[int, int, str, _Row]]]) -> None:
         """Sort-and-sweep per document: each span that overlaps an earlier one is reported once."""
@@ -273,8 +283,8 @@ class _Checker:
             if ctx.usable("claimer_start", "claimer_end"):
                 start, end = row["claimer_start"], row["claimer_end"]
                 if (start is None) != (end is None):
-                    ctx.problem(f"claimer_start and claimer_end must be both null or both set, not {start!r} "
-                                f"and {end!r}")
+                    ctx.problem(f"claimer_start and claimer_end must be both null or both set, not "
+                                f"{json.dumps(start)} and {json.dumps(end)}")
                 elif start is not None and doc is not None:
                     self._span(ctx, doc, start, end, "claimer mention")
             claimer = row["claimer"] if ctx.usable("claimer") else None

@@ -38,24 +38,14 @@ def _register_all() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: run the app, turning :class:`RukpError` into one clear line and exit 2."""
+    """Console entry point: run the app, turning :class:`RukpError` into one clear line and exit 2.
+
+    Typer runs in standalone mode, so usage errors are shown by click with exit 2 and ``typer.Exit(n)``
+    exits with ``n``; only our own errors need catching here.
+    """
     _register_all()
     try:
-        code = app(args=argv, standalone_mode=False)  # non-standalone click returns typer.Exit's code
-        if isinstance(code, int) and code:
-            sys.exit(code)
+        app(args=argv, prog_name="rukp")
     except RukpError as e:
         typer.secho(f"error: {e}", fg="red", err=True)
         sys.exit(2)
-    except typer.Exit as e:
-        sys.exit(e.exit_code)
-    except typer.Abort:
-        typer.secho("aborted", err=True)
-        sys.exit(1)
-    except Exception as e:  # click usage errors carry their own formatting
-        import click
-
-        if isinstance(e, click.ClickException):
-            e.show()
-            sys.exit(e.exit_code)
-        raise

@@ -1,8 +1,8 @@
 """``rules-claims``: reported speech found with spaCy's French parser; a weak but honest claim baseline.
 
 Per sentence (lines parsed separately, so headings never merge into the next sentence):
-- a speech verb (:data:`SPEECH_VERBS`) frames a claim: its ``ccomp``/``xcomp`` clause, else the reported clause
-  before it (``advcl``/``parataxis``, the quote-then-verb order), else its quote, else its object. The
+- a speech verb (:data:`SPEECH_VERBS`) frames a claim: its ``ccomp``/``xcomp`` clause, else the reported
+  clause before it (``advcl``/``parataxis``, the quote-then-verb order), else its quote, else its object. The
   speaker is the verb's ``nsubj``, or, after the verb, the ``obj``/``conj`` the parser often gives an inverted
   speaker ("…, a annoncé la porte-parole, Maria Zakharova");
 - "selon X" / "d'après X" frames the rest of the sentence, with X as the speaker;
@@ -30,7 +30,7 @@ SPEECH_VERBS: frozenset[str] = frozenset({
     "déclarer", "affirmer", "annoncer", "indiquer", "estimer", "nier", "démentir", "accuser", "prévenir",
     "dire", "ajouter", "assurer", "expliquer", "souligner", "confirmer", "préciser", "rapporter", "avertir",
     "dénoncer", "menacer", "promettre", "reconnaître", "juger", "considérer", "rejeter", "réfuter",
-    "contester", "signaler", "répondre", "révéler", "démentir", "soutenir", "prétendre", "insister",
+    "contester", "signaler", "répondre", "révéler", "soutenir", "prétendre", "insister",
     "rappeler", "noter", "observer", "écrire", "raconter", "admettre", "craindre", "informer", "alerter",
     "exprimer", "qualifier", "déplorer", "condamner",
 })
@@ -319,7 +319,8 @@ def find_claims(nlp: Any, text: str) -> tuple[list[dict[str, Any]], list[dict[st
     parsed = list(parse_lines(nlp, text))
     entities = []
     for offset, doc in parsed:
-        entities += [entity_dict(m.start, m.end, m.label) for m in resolve_overlaps(line_mentions(doc, offset))]
+        mentions = resolve_overlaps(line_mentions(doc, offset))
+        entities += [entity_dict(m.start, m.end, m.label) for m in mentions]
     finder = ClaimFinder(entities)
     claims = [c.to_dict() for offset, doc in parsed for sent in doc.sents
               for c in finder.sentence_claims(sent, offset)]

@@ -11,6 +11,7 @@ built-in baselines do (see ``pyproject.toml``). An unknown name fails listing wh
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
 from collections.abc import Callable
@@ -96,10 +97,8 @@ def resolve(spec: str) -> Extractor:
     if factory is not None:
         extractor = factory(arg) if arg else factory()
         if not hasattr(extractor, "name"):
-            try:
+            with contextlib.suppress(AttributeError):
                 extractor.name = spec
-            except AttributeError:
-                pass
         return as_extractor(extractor, spec)
     if arg:
         try:

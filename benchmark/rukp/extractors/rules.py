@@ -51,7 +51,8 @@ VALUE_RULES: tuple[tuple[str, re.Pattern[str], int], ...] = tuple(
         ("DATE", r"(?:ce|cette|cet)\s+(?:semaine|ann[ée]e|mois|week-end|matin|soir|été|hiver|automne"
                  r"|printemps)", 0),
         ("DATE", r"aujourd'hui|aujourd’hui|hier|demain|avant-hier|après-demain", 0),
-        ("DATE", rf"(?:(?:plus|moins|près)\s+d[e']\s*)?(?:{_NUMBER}|une?|quelques|plusieurs)\s+{_TIME_UNIT}", 0),
+        ("DATE", rf"(?:(?:plus|moins|près)\s+d[e']\s*)?(?:{_NUMBER}|une?|quelques|plusieurs)\s+"
+                 rf"{_TIME_UNIT}", 0),
         ("QUANTITY", rf"(?:(?:plusieurs|quelques)\s+)?(?:{_NUMBER}(?:\s+{_MAGNITUDE})?|{_MAGNITUDE})\s*"
                      rf"(?:d[e']\s*)?{_UNIT}", 1),
         ("CARDINAL", _IDENTIFIER_BEFORE + rf"(?:{_NUMBER}(?:\s+{_MAGNITUDE})?|{_MAGNITUDE})", 2),
@@ -98,13 +99,15 @@ def value_mentions(line: str, offset: int = 0) -> list[Mention]:
 def demonym_mentions(line: str, offset: int = 0) -> list[Mention]:
     """NORP candidates: demonyms of the general list, also after combining forms ("russo-nord-coréennes")."""
     pattern = _norp_pattern()
-    return [Mention(offset + m.start(), offset + m.end(), "NORP", NORP_PRIORITY) for m in pattern.finditer(line)]
+    return [Mention(offset + m.start(), offset + m.end(), "NORP", NORP_PRIORITY)
+            for m in pattern.finditer(line)]
 
 
 def country_mentions(line: str, offset: int = 0) -> list[Mention]:
     """GPE candidates: country names of the general list, written as in the list."""
     pattern = _country_pattern()
-    return [Mention(offset + m.start(), offset + m.end(), "GPE", GPE_PRIORITY) for m in pattern.finditer(line)]
+    return [Mention(offset + m.start(), offset + m.end(), "GPE", GPE_PRIORITY)
+            for m in pattern.finditer(line)]
 
 
 def _norp_pattern() -> re.Pattern[str]:

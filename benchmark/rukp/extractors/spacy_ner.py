@@ -39,7 +39,7 @@ def load_model(model: str = DEFAULT_MODEL) -> Any:
 
 
 def parse_lines(nlp: Any, text: str) -> Iterator[tuple[int, Any]]:
-    """``(offset, Doc)`` for every non-blank line of ``text``; Doc character offsets + offset index ``text``."""
+    """``(offset, Doc)`` for every non-blank line of ``text`` (Doc offsets + ``offset`` index ``text``)."""
     offsets, lines = [], []
     offset = 0
     for line in text.split("\n"):

@@ -70,6 +70,6 @@ class DocDiff:
         return sum(c.op == op for c in self.changes)
 
     def render(self) -> list[str]:
-        head = (f"doc {self.doc_id} ({self.source}): {self.count('+')} added, {self.count('-')} removed, "
+        head = (f"doc {self.doc_id} [{self.source}]: {self.count('+')} added, {self.count('-')} removed, "
                 f"{self.count('~')} changed")
         return [head, *(f"  {c.render()}" for c in self.changes)]

@@ -146,11 +146,22 @@ def bootstrap(stat: Statistic, *, n_resamples: int = DEFAULT_RESAMPLES, seed: in
     rng = np.random.default_rng(seed)
     point = stat(np.ones((1, n)))
     values = _chunked(lambda k: stat(resample_weights(n, k, rng)), n_resamples, n)
-    out = {}
-    for name, v in values.items():
-        low, high = _percentiles(v, alpha)
-        out[name] = Interval(_opt(point[name][0]), low, high, n_resamples, int((~np.isfinite(v)).sum()))
-    return out
+    names = list(values)
+    lows, highs = _percentiles_columns(np.column_stack([values[k] for k in names]), alpha)
+    return {name: Interval(_opt(point[name][0]), _opt(lows[i]), _opt(highs[i]), n_resamples,
+                           int((~np.isfinite(values[name])).sum())) for i, name in enumerate(names)}
+
+
+def _percentiles_columns(matrix: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval of each column, ignoring undefined (NaN) resamples; NaN for an all-NaN column."""
+    matrix = np.where(np.isfinite(matrix), matrix, np.nan)
+    defined = np.isfinite(matrix).any(axis=0)
+    low = np.full(matrix.shape[1], np.nan)
+    high = np.full(matrix.shape[1], np.nan)
+    if defined.any():
+        q = np.nanpercentile(matrix[:, defined], [100 * alpha / 2, 100 * (1 - alpha / 2)], axis=0)
+        low[defined], high[defined] = q[0], q[1]
+    return low, high
 
 
 def paired_test(stat_a: Statistic, stat_b: Statistic, *, n_resamples: int = DEFAULT_RESAMPLES,

@@ -102,32 +102,45 @@ def assign(n_gold: int, n_pred: int, edge_gold: np.ndarray, edge_pred: np.ndarra
     if len(edge_gold) == 0:
         return Assignment(gold_match, pred_match, np.zeros(0, dtype=np.int64))
 
-    n_nodes = n_gold + n_pred
-    graph = coo_matrix((np.ones(len(edge_gold), dtype=np.int8), (edge_gold, n_gold + edge_pred)),
+    # Lone pairs (both ends of degree 1), the bulk of real data: matched directly.
+    lone = (np.bincount(edge_gold, minlength=n_gold)[edge_gold] == 1) & (
+        np.bincount(edge_pred, minlength=n_pred)[edge_pred] == 1)
+    gold_match[edge_gold[lone]] = edge_pred[lone]
+    pred_match[edge_pred[lone]] = edge_gold[lone]
+    edges = np.flatnonzero(~lone)
+    fallback: list[int] = []
+    if len(edges) == 0:
+        return Assignment(gold_match, pred_match, np.zeros(0, dtype=np.int64))
+
+    # Connected components of the remaining edges (nodes renumbered compactly).
+    golds, g_node = np.unique(edge_gold[edges], return_inverse=True)
+    preds, p_node = np.unique(edge_pred[edges], return_inverse=True)
+    n_nodes = len(golds) + len(preds)
+    graph = coo_matrix((np.ones(len(edges), dtype=np.int8), (g_node, len(golds) + p_node)),
                        shape=(n_nodes, n_nodes))
-    _, node_comp = connected_components(graph, directed=False)
-    comp = node_comp[edge_gold]
-    golds_in = np.bincount(node_comp[np.unique(edge_gold)], minlength=node_comp.max() + 1)
-    preds_in = np.bincount(node_comp[n_gold + np.unique(edge_pred)], minlength=node_comp.max() + 1)
+    n_comp, node_comp = connected_components(graph, directed=False)
+    comp = node_comp[g_node]
+    golds_in = np.bincount(node_comp[:len(golds)], minlength=n_comp)
+    preds_in = np.bincount(node_comp[len(golds):], minlength=n_comp)
     star = np.minimum(golds_in, preds_in)[comp] == 1
 
-    # Stars: the best edge of each component, all at once.
+    # Stars (one gold or one prediction): the best edge of each, all at once.
     s = np.flatnonzero(star)
-    keys = [edge_pred[s], edge_gold[s]] + [-levels[s, j] for j in range(levels.shape[1] - 1, -1, -1)]
-    order = s[np.lexsort(keys + [comp[s]])]
+    e = edges[s]
+    keys = [edge_pred[e], edge_gold[e]] + [-levels[e, j] for j in range(levels.shape[1] - 1, -1, -1)]
+    order = np.lexsort(keys + [comp[s]])
     first = np.ones(len(order), dtype=bool)
-    first[1:] = comp[order[1:]] != comp[order[:-1]]
-    best = order[first]
+    first[1:] = comp[s[order[1:]]] != comp[s[order[:-1]]]
+    best = e[order[first]]
     gold_match[edge_gold[best]] = edge_pred[best]
     pred_match[edge_pred[best]] = edge_gold[best]
 
     # Other components: an exact assignment each (or the greedy fallback when too large).
-    fallback = []
     rest = np.flatnonzero(~star)
     if len(rest):
         rest = rest[np.argsort(comp[rest], kind="stable")]
         bounds = np.flatnonzero(np.diff(comp[rest])) + 1
-        for group in np.split(rest, bounds):
+        for group in np.split(edges[rest], bounds):
             pairs, fell_back = _solve_component(edge_gold[group], edge_pred[group], levels[group],
                                                 exact_limit)
             for g, p in pairs:

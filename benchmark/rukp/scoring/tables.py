@@ -9,8 +9,7 @@ value as one :class:`~rukp.errors.RukpError` naming the file, the line and the d
 from __future__ import annotations
 
 import json
-from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -71,41 +70,10 @@ class EntityData:
     pred: SpanTable
 
 
-_FIELDS = itemgetter("start", "end", "label")
+_START, _END, _LABEL, _ENTITY_ID = (itemgetter(key) for key in ("start", "end", "label", "entity_id"))
 
-
-class _Builder:
-    """Accumulates spans into compact arrays; entity ids are interned and sorted at the end."""
-
-    def __init__(self, label_index: Mapping[str, int], entity_codes: dict[Any, int]) -> None:
-        self.label_index = label_index
-        self.entity_codes = entity_codes
-        self.doc = array("q")
-        self.start = array("q")
-        self.end = array("q")
-        self.label = array("h")
-        self.entity = array("q")
-        self.rows_per_doc: list[int] = []
-
-    def add(self, doc: int, entities: list) -> None:
-        """Append the spans of one document (dicts with start, end, label, optional entity_id)."""
-        if not entities:
-            return
-        codes = self.entity_codes
-        starts, ends, labels = zip(*map(_FIELDS, entities), strict=True)
-        ents = [codes[e.get("entity_id")] for e in entities]
-        # TypeError for a non-integer offset, KeyError for an unknown label: the caller explains them
-        self.start.extend(starts)
-        self.end.extend(ends)
-        self.label.extend(map(self.label_index.__getitem__, labels))
-        self.entity.extend(ents)
-        self.doc.extend([doc] * len(entities))
-
-    def table(self, remap: np.ndarray) -> SpanTable:
-        entity = np.frombuffer(self.entity, dtype=np.int64)
-        return SpanTable(np.frombuffer(self.doc, dtype=np.int64), np.frombuffer(self.start, dtype=np.int64),
-                         np.frombuffer(self.end, dtype=np.int64), np.frombuffer(self.label, dtype=np.int16),
-                         np.where(entity >= 0, remap[np.maximum(entity, 0)], -1))
+#: Spans buffered as Python values before they are checked and packed into numpy arrays.
+_CHUNK = 1 << 16
 
 
 class _Interner(dict):
@@ -122,61 +90,145 @@ class _Interner(dict):
         return code
 
 
-def _explain(entities: Any, labels: Sequence[str]) -> str:
-    """Why a document's entity list could not be read (the slow path, only on error)."""
+def _span_problem(start: Any, end: Any, label: Any, entity_id: Any, labels: Sequence[str]) -> str | None:
+    """What is wrong with one span's values, or None."""
+    for key, value in (("start", start), ("end", end)):
+        if type(value) is not int:
+            return f"'{key}' must be an integer character offset, got {value!r}"
+    if not 0 <= start < end:
+        return f"span [{start}, {end}) is empty or negative (need 0 <= start < end, end exclusive)"
+    if label not in labels:
+        return f"label {label!r} is not one of {', '.join(labels)}"
+    if entity_id is not None and (not isinstance(entity_id, str) or not entity_id):
+        return f"entity_id must be a non-empty string or null, got {entity_id!r}"
+    return None
+
+
+def _structure_problem(entities: Any) -> str:
+    """Why a document's entity list could not be unpacked (the slow path, only on error)."""
     if not isinstance(entities, list):
         return f"'entities' must be a list, got {type(entities).__name__}"
     for k, e in enumerate(entities):
-        where = f"entity {k}"
         if not isinstance(e, dict):
-            return f"{where}: expected an object, got {type(e).__name__}"
+            return f"entity {k}: expected an object, got {type(e).__name__}"
         for key in ("start", "end", "label"):
             if key not in e:
-                return f"{where}: missing field '{key}'"
-        for key in ("start", "end"):
-            if type(e[key]) is not int:
-                return f"{where}: '{key}' must be an integer character offset, got {e[key]!r}"
-        if e["label"] not in labels:
-            return f"{where}: label {e['label']!r} is not one of {', '.join(labels)}"
-        eid = e.get("entity_id")
-        if eid is not None and (not isinstance(eid, str) or not eid):
-            return f"{where}: entity_id must be a non-empty string or null, got {eid!r}"
+                return f"entity {k}: missing field '{key}'"
+        try:
+            hash(e.get("entity_id"))
+        except TypeError:
+            return f"entity {k}: entity_id must be a non-empty string or null, got {e['entity_id']!r}"
     return "entities could not be read"
 
 
-def _check_offsets(builder: _Builder, where: list[tuple[int, str]], path: str | None) -> None:
-    start = np.frombuffer(builder.start, dtype=np.int64)
-    end = np.frombuffer(builder.end, dtype=np.int64)
-    bad = np.flatnonzero((start < 0) | (end <= start))
-    if len(bad):
-        row = int(bad[0])
-        doc_pos = int(np.searchsorted(np.cumsum(builder.rows_per_doc), row, side="right"))
-        k = row - (sum(builder.rows_per_doc[:doc_pos]))
-        line, doc_id = where[doc_pos]
-        raise RukpError(f"entity {k}: span [{start[row]}, {end[row]}) is empty or negative "
-                        f"(need 0 <= start < end, end exclusive)", path=path, line=line, doc=doc_id)
+class _Builder:
+    """Accumulates the spans of many documents; values are checked and packed into numpy chunk by chunk.
+
+    Python values are buffered for at most :data:`_CHUNK` spans, so memory stays close to the final arrays;
+    a bad value is reported with its file, line, document and entity number.
+    """
+
+    def __init__(self, labels: tuple[str, ...], entity_codes: _Interner, path: Path | None) -> None:
+        self.labels = labels
+        self.label_index = {label: i for i, label in enumerate(labels)}
+        self.entity_codes = entity_codes
+        self.path = path
+        self.docs: list[int] = []
+        self.counts: list[int] = []
+        self.where: list[tuple[int | None, str]] = []
+        self._chunk_first_doc = 0
+        self._start: list = []
+        self._end: list = []
+        self._label: list = []
+        self._entity: list = []
+        self._parts: list[tuple[np.ndarray, ...]] = []
+
+    def add(self, doc: int, entities: Any, *, line: int | None, doc_id: str) -> None:
+        """Append the spans of one document (dicts with start, end, label and optional entity_id)."""
+        self.docs.append(doc)
+        self.where.append((line, doc_id))
+        if not isinstance(entities, list):
+            raise RukpError(_structure_problem(entities), path=self.path, line=line, doc=doc_id)
+        try:  # C-level loops; a failure aborts the whole load, so what was appended does not matter
+            self._start += map(_START, entities)
+            self._end += map(_END, entities)
+            self._label += map(_LABEL, entities)
+            try:
+                self._entity += map(_ENTITY_ID, entities)
+            except KeyError:  # entity_id is optional
+                del self._entity[len(self._start) - len(entities):]
+                self._entity += [e.get("entity_id") for e in entities]
+        except (KeyError, TypeError, AttributeError):
+            raise RukpError(_structure_problem(entities), path=self.path, line=line, doc=doc_id) from None
+        self.counts.append(len(entities))
+        if len(self._start) >= _CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        n = len(self._start)
+        if n:
+            start, end = np.array(self._start), np.array(self._end)
+            ok = start.dtype.kind == "i" and end.dtype.kind == "i" and start.ndim == end.ndim == 1
+            if ok and ((start < 0) | (end <= start)).any():
+                ok = False
+            try:
+                label = np.fromiter(map(self.label_index.__getitem__, self._label), np.int16, count=n)
+                entity = np.fromiter(map(self.entity_codes.__getitem__, self._entity), np.int64, count=n)
+            except (KeyError, TypeError):
+                ok = False
+            if not ok:
+                self._fail()
+            self._parts.append((start.astype(np.int64), end.astype(np.int64), label, entity))
+        self._start, self._end, self._label, self._entity = [], [], [], []
+        self._chunk_first_doc = len(self.docs)
+
+    def _fail(self) -> None:
+        row = 0
+        for d in range(self._chunk_first_doc, len(self.counts)):
+            for k in range(self.counts[d]):
+                problem = _span_problem(self._start[row], self._end[row], self._label[row], self._entity[row],
+                                        self.labels)
+                row += 1
+                if problem:
+                    line, doc_id = self.where[d]
+                    raise RukpError(f"entity {k}: {problem}", path=self.path, line=line, doc=doc_id)
+        raise RukpError("entities could not be read", path=self.path)  # pragma: no cover - defensive
+
+    def table(self, remap: np.ndarray) -> SpanTable:
+        """The accumulated spans; entity codes are mapped through ``remap`` (interned → sorted order)."""
+        self._flush()
+        parts = list(zip(*self._parts, strict=True)) or [[np.zeros(0, dtype=t)] for t in
+                                                           (np.int64, np.int64, np.int16, np.int64)]
+        start, end, label, entity = (np.concatenate(p) for p in parts)
+        doc = np.repeat(np.asarray(self.docs, dtype=np.int64), self.counts)
+        return SpanTable(doc, start, end, label, np.where(entity >= 0, remap[np.maximum(entity, 0)], -1))
 
 
-def _iter_lines(path: Path) -> Iterable[tuple[int, dict]]:
+def _iter_lines(path: Path) -> Iterator[tuple[int, dict]]:
+    """``(line number, object)`` for each non-blank line of a JSONL file."""
     if not path.is_file():
         raise RukpError("file not found", path=path)
     with path.open("rb") as fh:
         for number, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
             try:
                 obj = json.loads(raw)
-            except UnicodeDecodeError as e:
-                raise RukpError(f"not valid UTF-8 ({e.reason})", path=path, line=number) from None
-            except json.JSONDecodeError as e:
-                raise RukpError(f"not valid JSON ({e.msg} at column {e.colno})", path=path,
-                                line=number) from None
+            except (UnicodeDecodeError, json.JSONDecodeError) as e:
+                if not raw.strip():
+                    continue
+                raise RukpError(_json_problem(raw, e), path=path, line=number) from None
             if not isinstance(obj, dict):
                 raise RukpError(f"expected a JSON object, got {type(obj).__name__}", path=path, line=number)
             yield number, obj
 
 
-def _doc_id(obj: dict, key: str, path: Path, line: int) -> str:
+def _json_problem(raw: bytes, error: Exception) -> str:
+    """A line that does not parse, in words."""
+    if isinstance(error, UnicodeDecodeError):
+        return f"not valid UTF-8 ({error.reason} at byte {error.start})"
+    return f"not valid JSON ({error.msg} at column {error.colno})"
+
+
+def _doc_id(obj: dict, key: str, path: Path | None, line: int | None) -> str:
     if key not in obj:
         raise RukpError(f"missing field '{key}'", path=path, line=line)
     value = obj[key]
@@ -185,23 +237,10 @@ def _doc_id(obj: dict, key: str, path: Path, line: int) -> str:
     return value
 
 
-def _entities(obj: dict, path: Path, line: int, doc_id: str) -> list:
+def _entities(obj: dict, path: Path, line: int, doc_id: str) -> Any:
     if "entities" not in obj:
         raise RukpError("missing field 'entities'", path=path, line=line, doc=doc_id)
-    entities = obj["entities"]
-    if not isinstance(entities, list):
-        raise RukpError(f"'entities' must be a list, got {type(entities).__name__}", path=path, line=line,
-                        doc=doc_id)
-    return entities
-
-
-def _add(builder: _Builder, doc: int, entities: list, labels: Sequence[str], *, path: Path | None,
-         line: int | None, doc_id: str) -> None:
-    try:
-        builder.add(doc, entities)
-    except (KeyError, TypeError, AttributeError, OverflowError):
-        raise RukpError(_explain(entities, labels), path=path, line=line, doc=doc_id) from None
-    builder.rows_per_doc.append(len(entities))
+    return obj["entities"]
 
 
 def _check_labels(labels: Sequence[str]) -> tuple[str, ...]:
@@ -213,9 +252,10 @@ def _check_labels(labels: Sequence[str]) -> tuple[str, ...]:
 
 def _finish(doc_ids: list[str], labels: tuple[str, ...], codes: _Interner, gold: _Builder,
             pred: _Builder) -> EntityData:
+    """Tables with entity codes renumbered in sorted id order, so codes do not depend on input order."""
     vocab = sorted(k for k in codes if k is not None)
-    remap = np.zeros(len(codes), dtype=np.int64)
     rank = {k: i for i, k in enumerate(vocab)}
+    remap = np.zeros(max(len(codes) - 1, 1), dtype=np.int64)
     for key, code in codes.items():
         if key is not None:
             remap[code] = rank[key]
@@ -228,31 +268,33 @@ def load_entity_files(gold_path: str | Path, pred_path: str | Path, *, labels: S
 
     Every prediction line must name a gold document, once. A gold document without a prediction line is an
     error unless ``allow_missing`` (then it counts as predicting nothing). Spans must have integer offsets
-    with ``0 <= start < end`` and a label in ``labels``; ``entity_id`` is optional.
+    with ``0 <= start < end`` and a label in ``labels``; ``entity_id`` is optional (string or null).
     """
+    from rukp.scoring.arrow_loader import load_arrow
+
     labels = _check_labels(labels)
     gold_path, pred_path = Path(gold_path), Path(pred_path)
-    label_index = {label: i for i, label in enumerate(labels)}
+    fast = load_arrow(gold_path, pred_path, labels, allow_missing)
+    if fast is not None:
+        return fast
+    return _load_lines(gold_path, pred_path, labels, allow_missing)
+
+
+def _load_lines(gold_path: Path, pred_path: Path, labels: tuple[str, ...], allow_missing: bool) -> EntityData:
+    """The line-by-line loader: checks each value and reports the first problem with file, line and doc."""
     codes = _Interner()
-    gold, pred = _Builder(label_index, codes), _Builder(label_index, codes)
-    doc_ids: list[str] = []
+    gold, pred = _Builder(labels, codes, gold_path), _Builder(labels, codes, pred_path)
     index: dict[str, int] = {}
-    gold_where: list[tuple[int, str]] = []
     for line, obj in _iter_lines(gold_path):
         doc_id = _doc_id(obj, "id", gold_path, line)
         if doc_id in index:
-            first = gold_where[index[doc_id]][0]
+            first = gold.where[index[doc_id]][0]
             raise RukpError(f"duplicate document id {doc_id!r} (first on line {first})", path=gold_path,
                             line=line, doc=doc_id)
-        index[doc_id] = len(doc_ids)
-        doc_ids.append(doc_id)
-        gold_where.append((line, doc_id))
-        _add(gold, index[doc_id], _entities(obj, gold_path, line, doc_id), labels, path=gold_path, line=line,
-             doc_id=doc_id)
-    _check_offsets(gold, gold_where, str(gold_path))
+        index[doc_id] = len(index)
+        gold.add(index[doc_id], _entities(obj, gold_path, line, doc_id), line=line, doc_id=doc_id)
 
     seen: dict[str, int] = {}
-    pred_where: list[tuple[int, str]] = []
     for line, obj in _iter_lines(pred_path):
         doc_id = _doc_id(obj, "doc_id", pred_path, line)
         if doc_id not in index:
@@ -262,24 +304,20 @@ def load_entity_files(gold_path: str | Path, pred_path: str | Path, *, labels: S
             raise RukpError(f"duplicate prediction for document {doc_id!r} (first on line {seen[doc_id]})",
                             path=pred_path, line=line, doc=doc_id)
         seen[doc_id] = line
-        pred_where.append((line, doc_id))
-        _add(pred, index[doc_id], _entities(obj, pred_path, line, doc_id), labels, path=pred_path, line=line,
-             doc_id=doc_id)
-    _check_offsets(pred, pred_where, str(pred_path))
-    if not allow_missing and len(seen) < len(doc_ids):
-        missing = [d for d in doc_ids if d not in seen]
+        pred.add(index[doc_id], _entities(obj, pred_path, line, doc_id), line=line, doc_id=doc_id)
+    if not allow_missing and len(seen) < len(index):
+        missing = [d for d in index if d not in seen]
         shown = ", ".join(missing[:5]) + (f" … ({len(missing)} in all)" if len(missing) > 5 else "")
         raise RukpError(f"no prediction for gold document(s) {shown}", path=pred_path)
-    return _finish(doc_ids, labels, codes, gold, pred)
+    return _finish(list(index), labels, codes, gold, pred)
 
 
 def build_entity_data(documents: Iterable[tuple[str, Sequence[Span], Sequence[Span]]], *,
                       labels: Sequence[str]) -> EntityData:
     """Tables from in-memory ``(doc_id, gold spans, predicted spans)`` triples."""
     labels = _check_labels(labels)
-    label_index = {label: i for i, label in enumerate(labels)}
     codes = _Interner()
-    gold, pred = _Builder(label_index, codes), _Builder(label_index, codes)
+    gold, pred = _Builder(labels, codes, None), _Builder(labels, codes, None)
     doc_ids: list[str] = []
     seen: set[str] = set()
     for doc_id, gold_spans, pred_spans in documents:
@@ -290,11 +328,8 @@ def build_entity_data(documents: Iterable[tuple[str, Sequence[Span], Sequence[Sp
             for k, s in enumerate(spans):
                 if not isinstance(s, Span):
                     raise RukpError(f"{side} span {k}: expected a Span, got {type(s).__name__}", doc=doc_id)
-                if s.label not in label_index:
-                    raise RukpError(f"{side} span {k}: label {s.label!r} is not one of {', '.join(labels)}",
-                                    doc=doc_id)
-            _add(builder, len(doc_ids), [{"start": s.start, "end": s.end, "label": s.label,
-                                          "entity_id": s.entity_id} for s in spans],
-                 labels, path=None, line=None, doc_id=str(doc_id))
+            rows = [{"start": s.start, "end": s.end, "label": s.label, "entity_id": s.entity_id}
+                    for s in spans]
+            builder.add(len(doc_ids), rows, line=None, doc_id=str(doc_id))
         doc_ids.append(doc_id)
     return _finish(doc_ids, labels, codes, gold, pred)

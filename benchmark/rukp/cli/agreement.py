@@ -1,0 +1,32 @@
+"""``rukp agreement [--check]``: inter-annotator agreement of the raw passes, written to annotations/."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+
+def agreement_cmd(
+    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if agreement.json is stale."),
+    root: Path = typer.Option(None, "--root", help="Repository root (default: this checkout)."),
+) -> None:
+    """Recompute agreement (entities, claims, attributes, clusters) of passes A and B before adjudication."""
+    from rukp.annotations.agreement import write_agreement
+
+    figures, stale = write_agreement(root, check=check)
+    e, c = figures["entities"], figures["claims"]
+    typer.echo(f"entities: strict F1 {e['strict_f1']}, exact F1 {e['exact_f1']}, linking {e['linking']['agreement']}")
+    typer.echo(f"claims: detection F1 {c['detection_f1']}; claimer {c['claimer']['agreement']}, "
+               f"polarity {c['polarity']['agreement']}, certainty {c['certainty']['agreement']}, "
+               f"topic {c['topic']['agreement']}; clusters B³ F1 {c['clusters']['b_cubed']['f1']}")
+    if check and stale:
+        typer.secho("annotations/agreement.json is stale: run `rukp agreement`", fg="red", err=True)
+        raise typer.Exit(1)
+    if not check:
+        typer.echo(json.dumps({"written": stale}))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("agreement")(agreement_cmd)

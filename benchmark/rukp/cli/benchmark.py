@@ -1,0 +1,58 @@
+"""``rukp benchmark``: the main job. Run every baseline, score it, write the leaderboard and README table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rukp import paths
+
+
+def benchmark_cmd(
+    systems: Annotated[str | None, typer.Option(
+        "--systems", help="Comma-separated extractor specs (default: the lower bound and every built-in "
+        "baseline), e.g. 'spacy+rules,hf:./my-model'.")] = None,
+    gold: Annotated[Path | None, typer.Option(
+        "--gold", exists=True, dir_okay=False,
+        help="Gold JSONL in the documents format (default: the bundled gold).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", file_okay=False,
+        help="Folder for leaderboard.json/.md/.png and predictions/ (default: benchmark/results).")] = None,
+    bootstrap: Annotated[int, typer.Option("--bootstrap", min=0,
+                                           help="Bootstrap resamples for the 95% CI.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the bootstrap.")] = 0,
+    readme: Annotated[bool | None, typer.Option(
+        "--readme/--no-readme", help="Rewrite the README table between the leaderboard markers (default: "
+        "only for the bundled gold and the default --out).")] = None,
+    humans: Annotated[bool, typer.Option(
+        "--humans/--no-humans", help="Add annotator passes A and B (human ceiling) when they exist.")] = True,
+) -> None:
+    """Run every baseline over the corpus, score it with 95% CIs, and write the leaderboard."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from rukp.leaderboard import render_rich, run_leaderboard, systems_from_specs, write_outputs
+
+    chosen = None
+    if systems is not None:
+        chosen = systems_from_specs([s.strip() for s in systems.split(",") if s.strip()])
+    columns = (TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True)) as progress:
+        board, runs = run_leaderboard(chosen, gold=gold, bootstrap=bootstrap, seed=seed, humans=humans,
+                                      progress=progress)
+    if readme is None:
+        readme = gold is None and out is None
+    out = out if out is not None else paths.repo_root() / "benchmark" / "results"
+    readme_path = paths.repo_root() / "README.md" if readme else None
+    written = write_outputs(board, runs, out, readme=readme_path)
+    Console(width=max(Console().width, 140)).print(render_rich(board))
+    for note in board["notes"]:
+        typer.echo(f"note: {note}")
+    where = f" and the table in {readme_path}" if readme_path else ""
+    typer.echo(f"wrote {len(written)} files under {out}{where}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("benchmark")(benchmark_cmd)

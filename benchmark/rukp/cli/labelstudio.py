@@ -1,0 +1,100 @@
+"""``rukp labelstudio config|export|import|push|pull``: the Label Studio round trip (see docs/labelstudio.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from rukp.labelstudio.importer import ImportPlan
+
+labelstudio_app = typer.Typer(help="Label Studio round trip: config, task export, export import, push/pull.",
+                              no_args_is_help=True)
+
+_ROOT = typer.Option(None, "--root", help="Repository root (default: this checkout).")
+_ANNOTATIONS = typer.Option(None, "--annotations", help="Annotations folder (default: <root>/annotations).")
+_PROJECT = typer.Option("rukp-fr", "--project", help="Label Studio project title.")
+_URL = typer.Option(..., "--url", help="Label Studio base URL, e.g. http://localhost:8080 "
+                                       "(API key from $LABEL_STUDIO_API_KEY).")
+_AS = typer.Option(None, "--as", help="Pre-fill tasks as 'annotations' or 'predictions' (default: annotations "
+                                      "for the gold, predictions for --predictions).")
+_PREDICTIONS = typer.Option(None, "--predictions", exists=True, dir_okay=False,
+                            help="Predictions JSONL ({doc_id, entities, claims}) to pre-fill instead of the gold.")
+_DRY_RUN = typer.Option(False, "--dry-run", help="Print the diff and validate; write nothing.")
+
+
+@labelstudio_app.command("config")
+def config_cmd(out: Path = typer.Option(None, "--out", "-o", help="Write the config here (default: stdout).")
+               ) -> None:
+    """Write the labeling config generated from the annotation scheme."""
+    from rukp.labelstudio.config import label_config, write_config
+
+    if out is None:
+        typer.echo(label_config(), nl=False)
+        return
+    typer.echo(f"wrote {write_config(out)}")
+
+
+@labelstudio_app.command("export")
+def export_cmd(out: Path = typer.Option(Path("labelstudio-tasks.json"), "--out", "-o", help="Task file to write."),
+               as_: str = _AS, predictions: Path = _PREDICTIONS, root: Path = _ROOT,
+               annotations: Path = _ANNOTATIONS) -> None:
+    """Write one Label Studio task per document, pre-filled with the gold or a predictions file."""
+    from rukp.labelstudio.tasks import export_tasks
+
+    tasks = export_tasks(out, predictions=predictions, target=as_, root=root, annotations_dir=annotations)
+    filled = sum(bool(t.get("annotations") or t.get("predictions")) for t in tasks)
+    typer.echo(f"wrote {len(tasks)} task(s) to {out} ({filled} pre-filled)")
+
+
+def _finish(plan: ImportPlan, dry_run: bool) -> None:
+    if not plan.changed:
+        typer.echo("no changes")
+    elif dry_run:
+        typer.echo("dry run: valid; nothing written")
+    else:
+        typer.echo("annotations written")
+
+
+@labelstudio_app.command("import")
+def import_cmd(export: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                             help="Label Studio JSON export (not JSON_MIN)."),
+               dry_run: bool = _DRY_RUN, root: Path = _ROOT, annotations: Path = _ANNOTATIONS) -> None:
+    """Import a Label Studio JSON export into annotations/ (diff, validate, atomic write)."""
+    from rukp.labelstudio.importer import import_export
+
+    plan = import_export(export, dry_run=dry_run, root=root, annotations_dir=annotations, report=typer.echo)
+    _finish(plan, dry_run)
+
+
+@labelstudio_app.command("push")
+def push_cmd(url: str = _URL, project: str = _PROJECT, as_: str = _AS, predictions: Path = _PREDICTIONS,
+             root: Path = _ROOT, annotations: Path = _ANNOTATIONS) -> None:
+    """Create or update a Label Studio project (config + one task per document not there yet)."""
+    from rukp.labelstudio.server import push
+
+    result = push(url, project=project, predictions=predictions, target=as_, root=root,
+                  annotations_dir=annotations)
+    verb = "created" if result.created else "updated"
+    typer.echo(f"project {project!r} (id {result.project_id}) {verb}: {len(result.added)} task(s) added, "
+               f"{len(result.kept)} already there (kept)")
+    for note in result.notes:
+        typer.echo(note)
+
+
+@labelstudio_app.command("pull")
+def pull_cmd(url: str = _URL, project: str = _PROJECT, dry_run: bool = _DRY_RUN,
+             save: Path = typer.Option(None, "--save", help="Also keep the downloaded JSON export here."),
+             root: Path = _ROOT, annotations: Path = _ANNOTATIONS) -> None:
+    """Download the project's annotations and import them like `rukp labelstudio import`."""
+    from rukp.labelstudio.server import pull
+
+    plan = pull(url, project=project, dry_run=dry_run, save=save, root=root, annotations_dir=annotations,
+                report=typer.echo)
+    _finish(plan, dry_run)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(labelstudio_app, name="labelstudio")

@@ -1,0 +1,55 @@
+"""Factories of the built-in baselines, registered under the ``rukp.extractors`` entry points (pyproject).
+
+Each factory takes the optional ``ARG`` of a spec ``NAME:ARG`` and imports its module only when called, so
+listing the extractors stays cheap and a missing optional dependency only matters to the one that needs it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rukp.errors import RukpError
+
+
+def spacy_ner(model: str | None = None) -> Any:
+    """``spacy[:MODEL]``: a spaCy pipeline's own entities (default ``fr_core_news_md``)."""
+    from rukp.extractors.spacy_ner import DEFAULT_MODEL, SpacyNER
+
+    return SpacyNER(model or DEFAULT_MODEL)
+
+
+def spacy_rules(model: str | None = None) -> Any:
+    """``spacy+rules[:MODEL]``: spaCy plus French rules, with fine entity types."""
+    from rukp.extractors.rules import DEFAULT_MODEL, SpacyRules
+
+    return SpacyRules(model or DEFAULT_MODEL)
+
+
+def rules_claims(model: str | None = None) -> Any:
+    """``rules-claims[:MODEL]``: the spacy+rules entities and reported-speech claims."""
+    from rukp.extractors.claims_rules import DEFAULT_MODEL, RulesClaims
+
+    return RulesClaims(model or DEFAULT_MODEL)
+
+
+def hf(model_dir: str | None = None) -> Any:
+    """``hf:MODEL_DIR``: a local transformers token-classification model."""
+    if not model_dir:
+        raise RukpError("extractor 'hf' needs a local model directory: hf:PATH/TO/MODEL")
+    from rukp.extractors.hf import HFTokenClassifier
+
+    return HFTokenClassifier(model_dir)
+
+
+def empty(arg: str | None = None) -> Any:
+    """``empty``: predicts nothing (lower bound)."""
+    from rukp.extractors.trivial import Empty
+
+    return Empty()
+
+
+def capitalised(arg: str | None = None) -> Any:
+    """``capitalised``: every run of capitalised words as one fixed type (lower bound)."""
+    from rukp.extractors.trivial import Capitalised
+
+    return Capitalised()

@@ -1,0 +1,240 @@
+"""Import a Label Studio JSON export into ``annotations/``: diff, validate, then write all files atomically.
+
+Each exported document replaces that document's entities, claims and in-document relations. Rows keep
+their ids when their region kept its id; new rows get the next free id of their document (``000-E031``),
+new relations the next free ``R###``, in text order, so an import is deterministic. Relations that
+link to another document are kept unless their claim was removed. Canonical ids missing from the kb
+and cluster ids missing from ``clusters.jsonl`` are added (and reported); kb entries and clusters that
+the import leaves unused are removed (the validator forbids unused ones). Nothing is written unless the
+whole result passes :func:`rukp.annotations.validate.validate`.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rukp import paths
+from rukp.annotations.store import AnnotationSet, annotation_files, load_annotations, save_annotations
+from rukp.corpus.build import load_corpus, text_sha256
+from rukp.errors import RukpError, ValidationFailed
+from rukp.labelstudio.diff import DocDiff, diff_rows
+from rukp.labelstudio.results import ExportedDoc, load_export
+from rukp.schema import NAMED_LABELS, SCHEME_VERSION
+
+Report = Callable[[str], None]
+_RELATION_ID = re.compile(r"R(\d+)")
+
+
+@dataclass
+class ImportPlan:
+    """Annotations before and after an import, the per-document diff and everything else it did."""
+
+    source: str
+    before: AnnotationSet
+    after: AnnotationSet
+    diffs: list[DocDiff] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def changed(self) -> bool:
+        """True when the files written would differ from the current ones."""
+        here = Path(".")
+        return annotation_files(self.before, here) != annotation_files(self.after, here)
+
+    def render(self) -> list[str]:
+        lines = [line for d in self.diffs for line in d.render()]
+        lines += [f"skipped {s}" for s in self.skipped]
+        return lines + self.notes
+
+
+def _number(row_id: str, prefix: str) -> int:
+    m = re.fullmatch(re.escape(prefix) + r"(\d+)", row_id)
+    return int(m.group(1)) if m else 0
+
+
+def assign_ids(prefix: str, old: list[dict[str, Any]], parsed: list[dict[str, Any]]) -> dict[str, str]:
+    """Region id → row id: a region keeps an existing id of this kind, others get ``prefix`` + next number."""
+    old_ids = {r["id"] for r in old}
+    mapping = {r["id"]: r["id"] for r in parsed if r["id"] in old_ids}
+    top = max([_number(i, prefix) for i in old_ids | set(mapping)], default=0)
+    fresh = sorted((r for r in parsed if r["id"] not in mapping),
+                   key=lambda r: (r["start"], r["end"], str(r.get("label")), r["id"]))
+    for top, r in enumerate(fresh, start=top + 1):
+        mapping[r["id"]] = f"{prefix}{top:03d}"
+    return mapping
+
+
+def _merge(parsed: list[dict[str, Any]], mapping: dict[str, str], old: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Parsed rows under their row ids; a kept row keeps its other keys and key order."""
+    before = {r["id"]: r for r in old}
+    out = []
+    for r in parsed:
+        row = {**r, "id": mapping[r["id"]]}
+        out.append({**before[row["id"]], **row} if row["id"] in before else row)
+    return out
+
+
+def _sorted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda r: (r.get("doc_id", ""), r.get("start", 0), r.get("end", 0), r.get("id", "")))
+
+
+class _Planner:
+    """Applies exported documents to a copy of the annotations, collecting diffs and notes."""
+
+    def __init__(self, before: AnnotationSet, corpus: list[dict[str, Any]], source: str) -> None:
+        self.corpus = {d["id"]: d for d in corpus}
+        self.plan = ImportPlan(source, before, copy.deepcopy(before))
+        self.next_relation = max([_number(r["id"], "R") for r in before.relations], default=0)
+
+    def document(self, doc: ExportedDoc) -> None:
+        after, before = self.plan.after, self.plan.before
+        corpus_doc = self.corpus.get(doc.doc_id)
+        task = f"task {doc.task_id}"
+        if corpus_doc is None:
+            raise RukpError(f"{task}: not a corpus document (corpus: {', '.join(self.corpus)}); add the article "
+                            "with `rukp corpus add` first", path=self.plan.source, doc=doc.doc_id)
+        if corpus_doc["text"] != doc.text:
+            raise RukpError(f"{task}: data.text differs from the corpus text (was corpus/ rebuilt since the "
+                            "export? export the task again)", path=self.plan.source, doc=doc.doc_id)
+        old_ents = before.for_doc("entities", doc.doc_id)
+        old_claims = before.for_doc("claims", doc.doc_id)
+        ent_ids = assign_ids(f"{doc.doc_id}-E", old_ents, doc.entities)
+        claim_ids = assign_ids(f"{doc.doc_id}-C", old_claims, doc.claims)
+        new_ents = _merge(doc.entities, ent_ids, old_ents)
+        new_claims = _merge(doc.claims, claim_ids, old_claims)
+        after.entities = [r for r in after.entities if r.get("doc_id") != doc.doc_id] + new_ents
+        after.claims = [r for r in after.claims if r.get("doc_id") != doc.doc_id] + new_claims
+        old_rels, new_rels = self._relations(doc, claim_ids, {c["id"] for c in old_claims},
+                                             {c["id"] for c in new_claims})
+        diff = DocDiff(doc.doc_id, f"task {doc.task_id}, {doc.annotation}")
+        diff.changes = (diff_rows("entity", old_ents, new_ents) + diff_rows("claim", old_claims, new_claims)
+                        + diff_rows("relation", old_rels, new_rels))
+        self.plan.diffs.append(diff)
+        self._manifest(doc.doc_id, text_sha256(corpus_doc["text"]))
+
+    def _relations(self, doc: ExportedDoc, claim_ids: dict[str, str], old_ids: set[str], new_ids: set[str]
+                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Replace the document's relations; returns the old and new relations that touch it."""
+        after = self.plan.after
+        touching = [r for r in after.relations if r["source"] in old_ids or r["target"] in old_ids]
+        inside = [r for r in touching if r["source"] in old_ids and r["target"] in old_ids]
+        by_pair = {frozenset((r["source"], r["target"])): r for r in inside}
+        new_rels: list[dict[str, Any]] = []
+        parsed = [{**r, "source": claim_ids[r["source"]], "target": claim_ids[r["target"]]} for r in doc.relations]
+        fresh = []
+        for r in sorted(parsed, key=lambda r: (r["source"], r["target"], r["type"])):
+            old = by_pair.pop(frozenset((r["source"], r["target"])), None)
+            if old is None:
+                fresh.append(r)
+            else:
+                new_rels.append({**old, "type": r["type"], "source": r["source"], "target": r["target"]})
+        for r in fresh:
+            self.next_relation += 1
+            new_rels.append({"id": f"R{self.next_relation:03d}", "type": r["type"], "source": r["source"],
+                             "target": r["target"]})
+        # relations to other documents survive while this document's claim does
+        new_rels += [r for r in touching if r not in inside and (r["source"] in new_ids or r["target"] in new_ids)
+                     and ({r["source"], r["target"]} & old_ids) <= new_ids]
+        after.relations = [r for r in after.relations if r not in touching] + new_rels
+        return touching, new_rels
+
+    def _manifest(self, doc_id: str, sha: str) -> None:
+        manifest = self.plan.after.manifest
+        if not manifest:
+            manifest.update({"scheme": SCHEME_VERSION, "guidelines": SCHEME_VERSION, "documents": {}})
+            self.plan.notes.append(f"manifest: created (scheme {SCHEME_VERSION}, guidelines {SCHEME_VERSION})")
+        documents = manifest.setdefault("documents", {})
+        entry = documents.get(doc_id)
+        if entry != {"text_sha256": sha}:
+            documents[doc_id] = {**(entry or {}), "text_sha256": sha}
+            manifest["documents"] = dict(sorted(documents.items()))
+            self.plan.notes.append(f"manifest: doc {doc_id} annotated on text_sha256 {sha[:12]}…")
+
+    def references(self, imported: set[str]) -> None:
+        """Add missing kb entries, aliases and clusters; drop kb entries and clusters the import left unused."""
+        after, before, notes = self.plan.after, self.plan.before, self.plan.notes
+        kb = {k["entity_id"]: k for k in after.kb}
+        for e in _sorted([e for e in after.entities if e["doc_id"] in imported]):
+            eid = e.get("entity_id")
+            if eid is None or e.get("label") not in NAMED_LABELS:
+                continue
+            if eid not in kb:
+                kb[eid] = {"entity_id": eid, "type": e["label"], "name": e["text"], "aliases": [e["text"]],
+                           "wikidata": None,
+                           "description": f"Added by a Label Studio import ({e['id']}); to be described."}
+                after.kb.append(kb[eid])
+                notes.append(f"kb: added {eid!r} ({e['label']}, name {e['text']!r}, from {e['id']}); fill in "
+                             "its wikidata and description")
+            elif e["text"] not in kb[eid]["aliases"]:
+                kb[eid]["aliases"] = [*kb[eid]["aliases"], e["text"]]
+                notes.append(f"kb: {eid!r} gains the alias {e['text']!r} (from {e['id']})")
+        used = {e.get("entity_id") for e in after.entities}
+        was_used = {e.get("entity_id") for e in before.entities}
+        for eid in sorted((was_used - used) & set(kb)):
+            after.kb = [k for k in after.kb if k["entity_id"] != eid]
+            notes.append(f"kb: removed {eid!r} (no mention left)")
+        clusters = {c["cluster"] for c in after.clusters}
+        for c in _sorted([c for c in after.claims if c["doc_id"] in imported]):
+            if c.get("cluster") is not None and c["cluster"] not in clusters:
+                clusters.add(c["cluster"])
+                after.clusters.append({"cluster": c["cluster"], "proposition": c["text"]})
+                notes.append(f"clusters: added {c['cluster']!r} (proposition = the text of {c['id']}; rewrite it)")
+        used = {c.get("cluster") for c in after.claims}
+        for cid in sorted(({c.get("cluster") for c in before.claims} - used) & clusters):
+            after.clusters = [c for c in after.clusters if c["cluster"] != cid]
+            notes.append(f"clusters: removed {cid!r} (no claim left)")
+
+
+def plan_import(docs: list[ExportedDoc], *, before: AnnotationSet, corpus: list[dict[str, Any]], source: str,
+                skipped: list[str] | None = None) -> ImportPlan:
+    """The annotations after importing ``docs`` into ``before`` (nothing is written), validated."""
+    from rukp.annotations.validate import validate
+
+    planner = _Planner(before, corpus, source)
+    for doc in sorted(docs, key=lambda d: d.doc_id):
+        planner.document(doc)
+    planner.references({d.doc_id for d in docs})
+    plan = planner.plan
+    plan.skipped = list(skipped or [])
+    after = plan.after
+    after.entities, after.claims = _sorted(after.entities), _sorted(after.claims)
+    after.relations = sorted(after.relations, key=lambda r: r["id"])
+    after.kb = sorted(after.kb, key=lambda r: r["entity_id"])
+    after.clusters = sorted(after.clusters, key=lambda r: r["cluster"])
+    plan.problems = validate(corpus, after)
+    return plan
+
+
+def import_docs(docs: list[ExportedDoc], skipped: list[str], *, source: str, dry_run: bool = False,
+                root: Path | None = None, annotations_dir: Path | None = None,
+                report: Report | None = None) -> ImportPlan:
+    """Import parsed documents: report the diff, validate, and write unless ``dry_run``.
+
+    Raises :class:`ValidationFailed` (after reporting the diff) when the result would not be valid;
+    the annotations folder is then left untouched.
+    """
+    directory = annotations_dir or paths.annotations_dir(root)
+    plan = plan_import(docs, before=load_annotations(directory), corpus=load_corpus(root), source=source,
+                       skipped=skipped)
+    for line in plan.render() if report else []:
+        report(line)
+    if plan.problems:
+        raise ValidationFailed(plan.problems, what=f"import of {source} (nothing written)")
+    if plan.changed and not dry_run:
+        save_annotations(plan.after, directory)
+        plan.written = True
+    return plan
+
+
+def import_export(path: str | Path, **kwargs: Any) -> ImportPlan:
+    """Import a Label Studio JSON export file (keyword arguments as for :func:`import_docs`)."""
+    docs, skipped = load_export(path)
+    return import_docs(docs, skipped, source=str(path), **kwargs)

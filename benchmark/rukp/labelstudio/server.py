@@ -1,0 +1,147 @@
+"""Push tasks to a Label Studio server and pull its annotations back, through ``label-studio-sdk``.
+
+The API key is read from ``$LABEL_STUDIO_API_KEY`` only: never a command-line argument (shell history),
+never written to disk. ``push`` creates the project (or updates its config) and adds a task for each
+document that has none yet; tasks already there are kept, so annotators' work is never overwritten.
+``pull`` downloads the JSON export and imports it through the same path as ``rukp labelstudio import``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rukp import paths
+from rukp.corpus.build import load_corpus
+from rukp.errors import RukpError
+from rukp.io.atomic import dumps_json, write_text_atomic
+from rukp.labelstudio import config as cfg
+from rukp.labelstudio.importer import ImportPlan, Report, import_docs
+from rukp.labelstudio.results import parse_export
+from rukp.labelstudio.tasks import make_tasks
+
+API_KEY_ENV = "LABEL_STUDIO_API_KEY"
+DEFAULT_PROJECT = "rukp-fr"
+
+
+def api_key() -> str:
+    """The API key from ``$LABEL_STUDIO_API_KEY`` (a legacy token or a personal access token)."""
+    key = os.environ.get(API_KEY_ENV, "").strip()
+    if not key:
+        raise RukpError(f"set {API_KEY_ENV} to your Label Studio API key (Account & Settings → Access Token); "
+                        "it is never taken on the command line")
+    return key
+
+
+@contextmanager
+def _server_errors(url: str, action: str) -> Iterator[None]:
+    """Turn connection and HTTP errors of the SDK into one clear :class:`RukpError`."""
+    import httpx
+    from label_studio_sdk.core.api_error import ApiError
+
+    try:
+        yield
+    except httpx.HTTPError as e:
+        raise RukpError(f"cannot reach Label Studio at {url} ({action}): {e or type(e).__name__}") from None
+    except ApiError as e:
+        if e.status_code in (401, 403):
+            raise RukpError(f"Label Studio at {url} refused the API key from {API_KEY_ENV} (HTTP {e.status_code}"
+                            f" while trying to {action})") from None
+        body = e.body if isinstance(e.body, dict) else {}
+        detail = body.get("validation_errors") or body.get("detail") or e.body
+        raise RukpError(f"Label Studio at {url}: {action} failed (HTTP {e.status_code}): {detail}") from None
+
+
+def connect(url: str) -> Any:
+    """A ``LabelStudio`` client for ``url``, checked with one authenticated call."""
+    from label_studio_sdk import LabelStudio
+
+    client = LabelStudio(base_url=url.rstrip("/"), api_key=api_key(), timeout=120)
+    with _server_errors(url, "check the API key"):
+        client.users.whoami()
+    return client
+
+
+def find_project(client: Any, title: str, url: str) -> Any | None:
+    """The project named exactly ``title``, or None; two of that name is an error."""
+    with _server_errors(url, f"list projects named {title!r}"):
+        found = [p for p in client.projects.list(title=title) if p.title == title]
+    if len(found) > 1:
+        raise RukpError(f"Label Studio at {url} has {len(found)} projects named {title!r} "
+                        f"(ids {', '.join(str(p.id) for p in found)}); rename all but one")
+    return found[0] if found else None
+
+
+@dataclass
+class PushResult:
+    """What ``push`` did: the project, whether it was created, and the tasks added or kept."""
+
+    project_id: int
+    created: bool
+    added: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def push(url: str, *, project: str = DEFAULT_PROJECT, predictions: str | Path | None = None,
+         target: str | None = None, root: Path | None = None, annotations_dir: Path | None = None) -> PushResult:
+    """Create or update ``project`` (config + tasks) from the gold or a predictions file."""
+    tasks = make_tasks(predictions=predictions, target=target, root=root, annotations_dir=annotations_dir)
+    client = connect(url)
+    existing = find_project(client, project, url)
+    if existing is None:
+        with _server_errors(url, f"create project {project!r}"):
+            existing = client.projects.create(title=project, label_config=cfg.label_config())
+        result = PushResult(existing.id, created=True)
+        present: dict[str, Any] = {}
+    else:
+        with _server_errors(url, f"update the labeling config of project {project!r}"):
+            client.projects.update(existing.id, label_config=cfg.label_config())
+        result = PushResult(existing.id, created=False)
+        with _server_errors(url, f"list the tasks of project {project!r}"):
+            present = {t.data.get(cfg.DOC_ID): t for t in client.tasks.list(project=existing.id)}
+    new = [t for t in tasks if t["data"][cfg.DOC_ID] not in present]
+    for t in tasks:
+        doc_id = t["data"][cfg.DOC_ID]
+        if doc_id in present:
+            result.kept.append(doc_id)
+            if present[doc_id].data.get(cfg.TEXT) != t["data"][cfg.TEXT]:
+                result.notes.append(f"task {present[doc_id].id} (doc {doc_id}) has an older text than the corpus: "
+                                    "delete it in Label Studio and push again")
+    if new:
+        with _server_errors(url, f"import {len(new)} task(s) into project {project!r}"):
+            client.projects.import_tasks(existing.id, request=new)
+        result.added = [t["data"][cfg.DOC_ID] for t in new]
+    return result
+
+
+def download_export(url: str, project: str) -> list[Any]:
+    """The project's JSON export (every task with its annotations, region ids and relations)."""
+    client = connect(url)
+    found = find_project(client, project, url)
+    if found is None:
+        raise RukpError(f"Label Studio at {url} has no project named {project!r} (push it first)")
+    with _server_errors(url, f"export project {project!r}"):
+        raw = b"".join(client.projects.exports.download_sync(found.id, export_type="JSON"))
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise RukpError(f"Label Studio at {url} returned an export that is not JSON ({e})") from None
+    return data
+
+
+def pull(url: str, *, project: str = DEFAULT_PROJECT, dry_run: bool = False, save: str | Path | None = None,
+         root: Path | None = None, annotations_dir: Path | None = None, report: Report | None = None) -> ImportPlan:
+    """Download the project's annotations and import them (diff, validate, atomic write)."""
+    data = download_export(url, project)
+    if save is not None:
+        write_text_atomic(save, dumps_json(data))
+    source = str(save) if save is not None else f"{url.rstrip('/')} project {project!r}"
+    docs, skipped = parse_export(data, source=source)
+    return import_docs(docs, skipped, source=source, dry_run=dry_run, root=root,
+                       annotations_dir=annotations_dir or paths.annotations_dir(root), report=report)

@@ -1,0 +1,413 @@
+"""The leaderboard: run every baseline over the gold, score it with :func:`rukp.evaluate`, write the results.
+
+:func:`run_leaderboard` runs the systems (each model loaded once; throughput measured on extraction alone),
+scores them on the fine and coarse views with 95% bootstrap intervals over documents, adds the human
+ceiling (annotator passes A and B, when their files exist) and returns the leaderboard as a plain dict.
+The renderers below take that dict and never re-run anything, so the README table can be checked against
+``leaderboard.json`` alone. :func:`write_outputs` writes every file at once (all or none).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rukp import paths
+from rukp.errors import RukpError
+from rukp.io.atomic import dumps_json, dumps_jsonl, write_many_atomic
+
+SCHEMA = "rukp.leaderboard.v1"
+VIEWS: tuple[str, ...] = ("fine", "coarse")
+README_START = "<!-- leaderboard:start -->"
+README_END = "<!-- leaderboard:end -->"
+HUMAN_PASSES: tuple[str, ...] = ("A", "B")
+WARM_UP_TEXT = "Le 2 mai, le ministre a déclaré à Paris que deux accords seraient signés."
+
+
+@dataclass(frozen=True)
+class System:
+    """A system of the leaderboard: its extractor spec, its kind, and the label map used on each view."""
+
+    spec: str
+    kind: str = "baseline"
+    #: view → built-in map name or a mapping of the system's labels (``None``: labels used as they are).
+    label_maps: Mapping[str, str | Mapping[str, str | None] | None] | None = None
+
+    def label_map(self, view: str) -> str | Mapping[str, str | None] | None:
+        return (self.label_maps or {}).get(view)
+
+
+def _wikiner_maps() -> dict[str, str | Mapping[str, str | None]]:
+    from rukp.extractors.spacy_ner import FINE_MAP
+
+    return {"coarse": "spacy", "fine": dict(FINE_MAP)}
+
+
+def default_systems() -> list[System]:
+    """The lower bound and the baselines, in leaderboard order."""
+    wikiner = _wikiner_maps()
+    return [
+        System("capitalised", "lower bound"),
+        System("spacy:fr_core_news_sm", label_maps=wikiner),
+        System("spacy:fr_core_news_md", label_maps=wikiner),
+        System("spacy+rules"),
+        System("rules-claims"),
+    ]
+
+
+def systems_from_specs(specs: Sequence[str]) -> list[System]:
+    """Systems for user-given specs: known baselines keep their settings, others use their labels as given."""
+    known = {s.spec: s for s in default_systems()}
+    wikiner = _wikiner_maps()
+    out = []
+    for spec in specs:
+        if spec in known:
+            out.append(known[spec])
+        elif spec.startswith("spacy:"):
+            out.append(System(spec, label_maps=wikiner))
+        else:
+            out.append(System(spec, "lower bound" if spec in {"empty", "capitalised"} else "baseline"))
+    return out
+
+
+def predictions_filename(spec: str) -> str:
+    """File name of a system's predictions (``spacy:fr_core_news_sm`` → ``spacy_fr_core_news_sm.jsonl``)."""
+    safe = "".join(c if c.isalnum() or c in "+-_." else "_" for c in spec)
+    return f"{safe}.jsonl"
+
+
+@dataclass
+class Run:
+    """What running one system produced: prediction rows and timings."""
+
+    system: System
+    rows: list[dict[str, Any]]
+    load_seconds: float
+    extract_seconds: float
+
+    @property
+    def docs_per_second(self) -> float | None:
+        return len(self.rows) / self.extract_seconds if self.extract_seconds > 0 else None
+
+
+def run_system(system: System, extractor: Any, documents: Sequence[Any], *, load_seconds: float = 0.0,
+               advance: Callable[[], None] | None = None) -> Run:
+    """Run ``extractor`` over the gold documents; an extractor error names the system and document.
+
+    One short warm-up call comes first, so that the timing (documents/s) measures extraction, not start-up.
+    """
+    rows = []
+    try:
+        extractor.extract(WARM_UP_TEXT)
+    except Exception as e:
+        raise RukpError(f"extractor {system.spec!r} failed on a warm-up sentence: "
+                        f"{type(e).__name__}: {e}") from None
+    t0 = time.perf_counter()
+    for doc in documents:
+        try:
+            out = extractor.extract(doc.text)
+        except RukpError:
+            raise
+        except Exception as e:  # a broken extractor must be one clear line, not a traceback
+            raise RukpError(f"extractor {system.spec!r} failed: {type(e).__name__}: {e}",
+                            doc=doc.id) from None
+        if not isinstance(out, Mapping):
+            raise RukpError(f"extractor {system.spec!r} returned a {type(out).__name__}, expected a dict",
+                            doc=doc.id)
+        rows.append({"doc_id": doc.id, "entities": list(out.get("entities") or []),
+                     "claims": list(out.get("claims") or [])})
+        if advance is not None:
+            advance()
+    return Run(system, rows, load_seconds, time.perf_counter() - t0)
+
+
+def _ci(report: Any, name: str) -> list[float | None] | None:
+    iv = report.interval(name, "documents")
+    return None if iv is None or iv.low is None else [iv.low, iv.high]
+
+
+def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps: Mapping[str, Any],
+               bootstrap: int, seed: int, docs_per_second: float | None, predictions_path: str | None,
+               map_files: Mapping[str, str], tmp: Path) -> list[dict[str, Any]]:
+    """Leaderboard rows (one per view) of one system's predictions, scored with :func:`rukp.evaluate`."""
+    from rukp import evaluate
+
+    rows = predictions if isinstance(predictions, list) else None
+    has_claims = True if rows is None else any(r.get("claims") for r in rows)
+    out = []
+    for view in VIEWS:
+        lm = label_maps.get(view)
+        lm_arg, lm_name = lm, lm
+        if isinstance(lm, Mapping):
+            lm_name = map_files[view]
+            lm_arg = tmp / Path(lm_name).name
+            lm_arg.write_text(json.dumps(dict(lm)), encoding="utf-8")
+        report = evaluate(predictions, gold=gold, view=view, label_map=lm_arg, bootstrap=bootstrap, seed=seed,
+                          claims=has_claims, progress=False)
+        vname = report.options.views[0]
+        fig = report.figures
+        claims_scored = report.claims is not None
+        out.append({
+            "system": name, "kind": kind, "view": view, "label_map": lm_name,
+            "entity_f1_strict": fig.get(f"entities.{vname}.strict.f1"),
+            "entity_f1_strict_ci": _ci(report, f"entities.{vname}.strict.f1"),
+            "ent_type_f1": fig.get(f"entities.{vname}.ent_type.f1"),
+            "claim_f1": fig.get("claims.detection.f1") if claims_scored else None,
+            "claimer_accuracy": fig.get("claims.attribution.accuracy") if claims_scored else None,
+            "claims_scored": bool(has_claims),
+            "docs_per_s": docs_per_second,
+            "predictions": predictions_path,
+        })
+    return out
+
+
+def gold_summary(gold: Any, path: Path) -> dict[str, Any]:
+    """What the leaderboard was scored against."""
+    try:
+        shown = str(path.resolve().relative_to(paths.repo_root()))
+    except ValueError:
+        shown = str(path)
+    return {"path": shown, "sha256": gold.sha256, "documents": len(gold.documents),
+            "entities": len(gold.entities), "claims": sum(len(d.claims) for d in gold.documents)}
+
+
+def run_leaderboard(systems: Sequence[System] | None = None, *, gold: str | Path | None = None,
+                    bootstrap: int = 1000, seed: int = 0, humans: bool = True,
+                    root: Path | None = None, progress: Any = None) -> tuple[dict[str, Any], list[Run]]:
+    """Run and score every system; returns the leaderboard dict and the runs (with their predictions).
+
+    ``progress`` is an optional ``rich.progress.Progress``; every system gets a task advanced per document.
+    """
+    from rukp.extractors.registry import resolve
+    from rukp.io.predictions import load_gold
+
+    systems = list(systems) if systems is not None else default_systems()
+    if not systems:
+        raise RukpError("no systems to run: give at least one extractor spec")
+    gold_path = Path(gold) if gold is not None else paths.BUNDLED_DATA / "documents.jsonl"
+    gold_set = load_gold(gold_path)
+    missing = [d.id for d in gold_set.documents if d.text is None]
+    if missing:
+        raise RukpError("the leaderboard runs extractors, so every gold document needs its text",
+                        path=gold_path, doc=missing[0])
+    root = root or paths.repo_root()
+    # resolve every spec first, so that a bad name or a missing model stops before any work (and any write)
+    extractors = []
+    for system in systems:
+        t0 = time.perf_counter()
+        extractors.append((resolve(system.spec), time.perf_counter() - t0))
+    runs = []
+    for system, (extractor, load_s) in zip(systems, extractors, strict=True):
+        advance = None
+        if progress is not None:
+            task = progress.add_task(system.spec, total=len(gold_set.documents))
+            advance = lambda task=task: progress.advance(task)  # noqa: E731
+        runs.append(run_system(system, extractor, gold_set.documents, load_seconds=load_s, advance=advance))
+    rows: list[dict[str, Any]] = []
+    notes: list[str] = []
+    map_files = {"fine": "label_maps/wikiner-fine.json", "coarse": "label_maps/wikiner-coarse.json"}
+    with tempfile.TemporaryDirectory(prefix="rukp-leaderboard-") as tmp:
+        for run in runs:
+            rows += score_rows(run.system.spec, run.system.kind, run.rows, gold_set,
+                               label_maps=run.system.label_maps or {}, bootstrap=bootstrap, seed=seed,
+                               docs_per_second=run.docs_per_second,
+                               predictions_path=f"predictions/{predictions_filename(run.system.spec)}",
+                               map_files=map_files, tmp=Path(tmp))
+        if humans:
+            for name in HUMAN_PASSES:
+                path = paths.annotations_dir(root) / "raw" / name / "predictions.jsonl"
+                shown = f"annotations/raw/{name}/predictions.jsonl"
+                if not path.is_file():
+                    notes.append(f"human: annotator {name}: {shown} does not exist yet, so there is no row "
+                                 "for this annotator (it appears once the annotation pass is resolved).")
+                    continue
+                rows += score_rows(f"human: annotator {name}", "human", path, gold_set, label_maps={},
+                                   bootstrap=bootstrap, seed=seed, docs_per_second=None,
+                                   predictions_path=shown, map_files=map_files, tmp=Path(tmp))
+    order = {v: i for i, v in enumerate(VIEWS)}
+    rows.sort(key=lambda r: order[r["view"]])  # stable: systems keep their order within a view
+    board = {
+        "schema": SCHEMA,
+        "gold": gold_summary(gold_set, gold_path),
+        "bootstrap": {"resamples": bootstrap, "seed": seed, "unit": "documents", "alpha": 0.05},
+        "systems": [{"system": r.system.spec, "kind": r.system.kind, "documents": len(r.rows),
+                     "load_s": round(r.load_seconds, 3), "extract_s": round(r.extract_seconds, 3),
+                     "docs_per_s": r.docs_per_second,
+                     "predictions": f"predictions/{predictions_filename(r.system.spec)}"} for r in runs],
+        "label_maps": {map_files[v]: dict(m) for s in systems for v, m in (s.label_maps or {}).items()
+                       if isinstance(m, Mapping)},
+        "rows": rows,
+        "notes": notes,
+    }
+    return board, runs
+
+
+# ------------------------------------------------------------------------------------------ renderers
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.1f}"
+
+
+def _f1_ci(row: Mapping[str, Any]) -> str:
+    ci = row.get("entity_f1_strict_ci")
+    point = _pct(row.get("entity_f1_strict"))
+    if not ci or ci[0] is None:
+        return point
+    return f"{point} [{_pct(ci[0])}–{_pct(ci[1])}]"
+
+
+def _rate(x: float | None) -> str:
+    return "—" if x is None else f"{x:.1f}"
+
+
+COLUMNS: tuple[str, ...] = ("system", "view", "entity F1 strict [95% CI]", "ent_type F1",
+                            "claim detection F1", "claimer accuracy", "docs/s")
+
+
+def table_cells(board: Mapping[str, Any]) -> list[list[str]]:
+    """One list of cell strings per row, in :data:`COLUMNS` order (shared by every renderer)."""
+    return [[row["system"], row["view"], _f1_ci(row), _pct(row.get("ent_type_f1")), _pct(row.get("claim_f1")),
+             _pct(row.get("claimer_accuracy")), _rate(row.get("docs_per_s"))] for row in board["rows"]]
+
+
+def summary_line(board: Mapping[str, Any]) -> str:
+    """One sentence: the gold scored against and how the intervals were computed."""
+    g, b = board["gold"], board["bootstrap"]
+    return (f"Scored against `{g['path']}` ({g['documents']} documents, {g['entities']} entity mentions, "
+            f"{g['claims']} claims; sha256 `{g['sha256'][:12]}`). Figures are percentages; 95% intervals are "
+            f"percentile bootstraps over documents ({b['resamples']} resamples, seed {b['seed']}); "
+            "docs/s is extraction throughput with the model already loaded; — means not applicable or "
+            "undefined (no claims predicted, or no gold to score).")
+
+
+def render_readme_block(board: Mapping[str, Any]) -> str:
+    """The Markdown that goes between the README's leaderboard markers."""
+    lines = [summary_line(board), "", "| " + " | ".join(COLUMNS) + " |",
+             "|" + "|".join(["---"] * 2 + ["---:"] * (len(COLUMNS) - 2)) + "|"]
+    lines += ["| " + " | ".join(cells) + " |" for cells in table_cells(board)]
+    maps = board.get("label_maps") or {}
+    notes = [*(f"Label map `{name}` (spaCy's WikiNER labels on the fine view): "
+               + ", ".join(f"{k} → {v if v is not None else 'dropped'}" for k, v in m.items())
+               for name, m in maps.items()), *board.get("notes", [])]
+    if notes:
+        lines += ["", *[f"- {n}" for n in notes]]
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(board: Mapping[str, Any]) -> str:
+    """``leaderboard.md``: a title, the README block, and how to re-score a system's predictions."""
+    return ("# rukp-fr leaderboard\n\nGenerated by `rukp benchmark`; do not edit by hand.\n\n"
+            + render_readme_block(board)
+            + "\nRe-score any system: `rukp evaluate --predictions "
+              "benchmark/results/predictions/<system>.jsonl --view fine` (spaCy systems: add "
+              "`--label-map benchmark/results/label_maps/wikiner-fine.json`, or `--view coarse --label-map "
+              "spacy`).\n")
+
+
+def render_rich(board: Mapping[str, Any]) -> Any:
+    """The terminal table (rich)."""
+    from rich.table import Table
+
+    table = Table(title="rukp-fr leaderboard", caption=f"{board['gold']['documents']} documents; "
+                  f"95% CI over documents ({board['bootstrap']['resamples']} resamples)")
+    for i, col in enumerate(COLUMNS):
+        table.add_column(col, justify="left" if i < 2 else "right")
+    for cells in table_cells(board):
+        table.add_row(*cells)
+    return table
+
+
+def render_png(board: Mapping[str, Any]) -> bytes:
+    """A bar chart of entity F1 (strict, with 95% CI) per system and view, and claim detection F1."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = board["rows"]
+    labels = [f"{r['system']} ({r['view']})" for r in rows]
+    f1 = [100 * (r["entity_f1_strict"] or 0.0) for r in rows]
+    err = [[max(0.0, f - 100 * (r["entity_f1_strict_ci"] or [None])[0]) if r["entity_f1_strict_ci"] else 0.0
+            for f, r in zip(f1, rows, strict=True)],
+           [max(0.0, 100 * r["entity_f1_strict_ci"][1] - f) if r["entity_f1_strict_ci"] else 0.0
+            for f, r in zip(f1, rows, strict=True)]]
+    claim_rows = [r for r in rows if r["view"] == VIEWS[0] and r.get("claims_scored")]
+    fig, axes = plt.subplots(1, 2, figsize=(12, 0.45 * len(rows) + 1.8),
+                             gridspec_kw={"width_ratios": [3, 2]})
+    ax = axes[0]
+    y = range(len(rows))
+    ax.barh(list(y), f1, xerr=err, color=["#4c72b0" if r["view"] == "fine" else "#8fb0d9" for r in rows],
+            capsize=3)
+    ax.set_yticks(list(y), labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("entity F1, strict (%), 95% CI over documents")
+    ax2 = axes[1]
+    ax2.barh(range(len(claim_rows)), [100 * (r["claim_f1"] or 0.0) for r in claim_rows], color="#dd8452")
+    ax2.set_yticks(range(len(claim_rows)), [r["system"] for r in claim_rows], fontsize=8)
+    ax2.invert_yaxis()
+    ax2.set_xlim(0, 100)
+    ax2.set_xlabel("claim detection F1 (%)")
+    g = board["gold"]
+    fig.suptitle(f"rukp-fr leaderboard — {g['documents']} documents, {g['entities']} entities, "
+                 f"{g['claims']} claims", fontsize=10)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def replace_readme_block(readme: str, block: str, *, path: str | Path = "README.md") -> str:
+    """README text with ``block`` between the leaderboard markers (which must appear once each, in order)."""
+    start, end = readme.find(README_START), readme.find(README_END)
+    once = readme.count(README_START) == 1 and readme.count(README_END) == 1
+    if not once or end < start:
+        raise RukpError(f"expected the markers {README_START} and {README_END} once each, in that order",
+                        path=path)
+    head = readme[: start + len(README_START)]
+    return head + "\n" + block + readme[end:]
+
+
+def readme_block(readme: str, *, path: str | Path = "README.md") -> str:
+    """What is between the README's leaderboard markers now (without the newline after the start marker)."""
+    replace_readme_block(readme, "", path=path)  # validates the markers
+    start = readme.find(README_START) + len(README_START)
+    return readme[start: readme.find(README_END)].removeprefix("\n")
+
+
+def write_outputs(board: Mapping[str, Any], runs: Sequence[Run], out: Path, *,
+                  readme: Path | None = None) -> list[Path]:
+    """Write leaderboard.json/.md/.png, the predictions and label maps, and the README table: all or none."""
+    from rukp.io.jsonl import read_text
+
+    out = Path(out)
+    files: dict[Path, str] = {
+        out / "leaderboard.json": dumps_json(board),
+        out / "leaderboard.md": render_markdown(board),
+    }
+    for run in runs:
+        files[out / "predictions" / predictions_filename(run.system.spec)] = dumps_jsonl(run.rows)
+    for name, mapping in (board.get("label_maps") or {}).items():
+        files[out / name] = dumps_json(mapping)
+    if readme is not None:
+        files[readme] = replace_readme_block(read_text(readme), render_readme_block(board), path=readme)
+    png = render_png(board)
+    out.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".leaderboard.png.", suffix=".tmp", dir=out)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(png)
+        write_many_atomic(files)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    os.replace(tmp, out / "leaderboard.png")
+    return [*files, out / "leaderboard.png"]

@@ -1,0 +1,54 @@
+"""Markdown tables of a report or a comparison (the same tables as the terminal)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rukp.io.atomic import write_text_atomic
+from rukp.reports.tables import claim_table, comparison_table, entity_table, summary_lines
+
+
+def _escape(cell: str) -> str:
+    return cell.replace("|", "\\|")
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """A GitHub-flavoured Markdown table, numbers right-aligned."""
+    lines = ["| " + " | ".join(map(_escape, header)) + " |",
+             "|" + "|".join([":---"] + ["---:"] * (len(header) - 1)) + "|"]
+    lines += ["| " + " | ".join(map(_escape, row)) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def report_markdown(report: Any, *, level: int = 2) -> str:
+    """One report as Markdown: summary bullets, entity tables per view, claim figures."""
+    h = "#" * level
+    parts = [f"{h} Evaluation\n", "".join(f"- {line}\n" for line in summary_lines(report))]
+    for name in report.views:
+        header, rows = entity_table(report, name)
+        parts.append(f"\n{h}# Entities: view `{name}`, scheme `{report.options.scheme}`\n\n" + table(header, rows))
+    if report.claims is not None:
+        header, rows = claim_table(report)
+        parts.append(f"\n{h}# Claims (token Jaccard ≥ {report.claims.threshold})\n\n" + table(header, rows))
+    return "".join(parts)
+
+
+def comparison_markdown(comparison: Any) -> str:
+    """Both reports and the paired tests."""
+    parts = [f"# Comparison\n\n- A: {comparison.a.predictions.source}\n- B: {comparison.b.predictions.source}\n"]
+    for unit in comparison.tests:
+        header, rows = comparison_table(comparison, unit)
+        parts.append(f"\n## A − B over {unit} ({comparison.shuffles} shuffles)\n\n" + table(header, rows))
+    for tag, report in (("A", comparison.a), ("B", comparison.b)):
+        parts.append(f"\n## {tag}\n\n" + report_markdown(report, level=3))
+    return "".join(parts)
+
+
+def render(obj: Any) -> str:
+    """Markdown of a report or a comparison."""
+    return comparison_markdown(obj) if hasattr(obj, "tests") else report_markdown(obj)
+
+
+def write(obj: Any, path: str | Path) -> None:
+    write_text_atomic(path, render(obj))

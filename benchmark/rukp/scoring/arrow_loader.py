@@ -1,0 +1,109 @@
+"""Fast path for reading entity spans from JSONL: pyarrow's multi-threaded JSON reader, checked with numpy.
+
+:func:`load_arrow` reads only ``id``/``doc_id`` and ``entities`` (other fields are skipped) straight into
+columnar arrays, then checks every rule the line-by-line loader enforces (:mod:`rukp.scoring.tables`). It
+returns None at the first thing it cannot vouch for (a parse error, a null, an unknown label or document, an
+empty span...); the caller then runs the line-by-line loader, which either reports the problem with its
+file, line and document, or reads the file itself. So both paths accept exactly the same input.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from rukp.scoring.tables import EntityData, SpanTable
+
+try:
+    import pyarrow as pa
+    import pyarrow.json as pa_json
+except ImportError:  # pragma: no cover - pyarrow comes with datasets
+    pa = None
+
+#: Largest line the fast path reads (pyarrow parses blocks in parallel; a longer line falls back).
+BLOCK_SIZE = 32 << 20
+
+
+def _read(path: Path, id_key: str) -> tuple[list[str], np.ndarray, pa.StructArray] | None:
+    """Document ids and the flattened entity struct array of one file, or None."""
+    entity = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("label", pa.string()),
+                        ("entity_id", pa.string())])
+    schema = pa.schema([(id_key, pa.string()), ("entities", pa.list_(entity))])
+    try:
+        table = pa_json.read_json(
+            path, read_options=pa_json.ReadOptions(block_size=BLOCK_SIZE),
+            parse_options=pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore"))
+    except (pa.ArrowException, UnicodeDecodeError, OSError, ValueError):
+        return None
+    ids, entities = table.column(id_key), table.column("entities").combine_chunks()
+    if ids.null_count or entities.null_count:
+        return None
+    flat = entities.flatten()
+    if flat.null_count or any(flat.field(k).null_count for k in ("start", "end", "label")):
+        return None
+    counts = np.diff(entities.offsets.to_numpy())
+    return ids.to_pylist(), counts, flat
+
+
+def _codes(array: pa.Array) -> tuple[np.ndarray, list[str]]:
+    """Dictionary-encode a string array: indices (nulls → -1) and the distinct values."""
+    encoded = array.dictionary_encode()
+    indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return indices, encoded.dictionary.to_pylist()
+
+
+def load_arrow(gold_path: Path, pred_path: Path, labels: tuple[str, ...],
+               allow_missing: bool) -> EntityData | None:
+    """Gold and predicted span tables read with pyarrow, or None when the line-by-line loader must decide."""
+    if pa is None:
+        return None
+    try:
+        return _load(gold_path, pred_path, labels, allow_missing)
+    finally:
+        pa.default_memory_pool().release_unused()  # give the parser's buffers back before scoring
+
+
+def _load(gold_path: Path, pred_path: Path, labels: tuple[str, ...], allow_missing: bool) -> EntityData | None:
+    gold = _read(gold_path, "id")
+    pred = _read(pred_path, "doc_id") if gold is not None else None
+    if gold is None or pred is None:
+        return None
+    gold_ids, gold_counts, gold_flat = gold
+    pred_ids, pred_counts, pred_flat = pred
+    index = {doc_id: i for i, doc_id in enumerate(gold_ids)}
+    if len(index) != len(gold_ids) or "" in index:
+        return None
+    try:
+        pred_docs = np.fromiter(map(index.__getitem__, pred_ids), np.int64, count=len(pred_ids))
+    except KeyError:
+        return None
+    if len(np.unique(pred_docs)) != len(pred_docs) or (not allow_missing and len(pred_docs) < len(gold_ids)):
+        return None
+
+    label_index = {label: i for i, label in enumerate(labels)}
+    tables = []
+    entity_codes = []
+    for docs, counts, flat in ((np.arange(len(gold_ids)), gold_counts, gold_flat),
+                               (pred_docs, pred_counts, pred_flat)):
+        start = flat.field("start").to_numpy().astype(np.int64)
+        end = flat.field("end").to_numpy().astype(np.int64)
+        if ((start < 0) | (end <= start)).any():
+            return None
+        label_codes, label_values = _codes(flat.field("label"))
+        try:
+            lut = np.asarray([label_index[v] for v in label_values], dtype=np.int16)
+        except KeyError:
+            return None
+        entity_codes.append(_codes(flat.field("entity_id")))
+        tables.append((np.repeat(docs, counts), start, end, lut[label_codes] if len(lut) else
+                       np.zeros(0, np.int16)))
+    vocab = sorted(set(entity_codes[0][1]) | set(entity_codes[1][1]))
+    if "" in vocab:
+        return None
+    rank = {v: i for i, v in enumerate(vocab)}
+    out = []
+    for (doc, start, end, label), (codes, values) in zip(tables, entity_codes, strict=True):
+        lut = np.asarray([rank[v] for v in values] + [-1], dtype=np.int64)  # index -1 → -1 (no entity)
+        out.append(SpanTable(doc, start, end, label, lut[codes]))
+    return EntityData(tuple(gold_ids), labels, tuple(vocab), out[0], out[1])
