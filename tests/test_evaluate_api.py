@@ -241,7 +241,6 @@ def test_labelstudio_export_is_read_through_the_labelstudio_reader(tmp_path: Pat
 
 
 def test_conll_predictions_align_tokens_to_the_gold_text(tmp_path: Path) -> None:
-    pytest.importorskip("rukp.scoring.bio")
     from rukp.dataset.tokenize import sentences
 
     text = TEXTS["d1"]

@@ -59,3 +59,12 @@ def test_extractor_that_crashes_names_the_document(tmp_path, capsys):
                          "--no-readme"], capsys)
     assert code == 2 and "doc 000" in err and "extractor 'test-broken' failed: ValueError: boom" in err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("spacy:fr_core_news_lg", "pip install fr-core-news-lg"),
+    ("no-such-extractor", "unknown extractor 'no-such-extractor'"),
+])
+def test_evaluate_extractor_reports_the_same_errors(spec, message, capsys):
+    code, err = run_cli(["evaluate", "--extractor", spec, "--bootstrap", "0"], capsys)
+    assert code == 2 and err.startswith("error: ") and message in err and "Traceback" not in err

@@ -206,8 +206,8 @@ def _sentence_entity_counts(scores: EntityScores, sents: SentenceIndex, opts: Op
     n_labels = len(scores.labels)
     if opts.nervaluate_compatible:
         data = EntityData(tuple(map(str, range(sents.n))), scores.labels, scores.data.entity_ids,
-                          SpanTable(g_unit, gold.start, gold.end, gold.label, gold.entity),
-                          SpanTable(p_unit, pred.start, pred.end, pred.label, pred.entity))
+                          SpanTable(g_unit, gold.start, gold.end, gold.label, gold.entity, gold.seq),
+                          SpanTable(p_unit, pred.start, pred.end, pred.label, pred.entity, pred.seq))
         counts = score_data(data, min_overlap=opts.min_overlap, nervaluate_compatible=True).doc_counts
     else:
         unit = np.concatenate([g_unit, p_unit[spurious]])

@@ -41,6 +41,7 @@ class System:
     label_maps: Mapping[str, str | Mapping[str, str | None] | None] | None = None
 
     def label_map(self, view: str) -> str | Mapping[str, str | None] | None:
+        """The label map of ``view`` (None: the system's labels are scored as they are)."""
         return (self.label_maps or {}).get(view)
 
 
@@ -183,7 +184,8 @@ def run_leaderboard(systems: Sequence[System] | None = None, *, gold: str | Path
                     root: Path | None = None, progress: Any = None) -> tuple[dict[str, Any], list[Run]]:
     """Run and score every system; returns the leaderboard dict and the runs (with their predictions).
 
-    ``progress`` is an optional ``rich.progress.Progress``; every system gets a task advanced per document.
+    ``progress`` is an optional, not yet started ``rich.progress.Progress``: it is started once every spec
+    has resolved (so a bad spec prints only its error) and each system gets a task advanced per document.
     """
     from rukp.extractors.registry import resolve
     from rukp.io.predictions import load_gold
@@ -204,12 +206,19 @@ def run_leaderboard(systems: Sequence[System] | None = None, *, gold: str | Path
         t0 = time.perf_counter()
         extractors.append((resolve(system.spec), time.perf_counter() - t0))
     runs = []
-    for system, (extractor, load_s) in zip(systems, extractors, strict=True):
-        advance = None
+    if progress is not None:
+        progress.start()
+    try:
+        for system, (extractor, load_s) in zip(systems, extractors, strict=True):
+            advance = None
+            if progress is not None:
+                task = progress.add_task(system.spec, total=len(gold_set.documents))
+                advance = lambda task=task: progress.advance(task)  # noqa: E731
+            runs.append(run_system(system, extractor, gold_set.documents, load_seconds=load_s,
+                                   advance=advance))
+    finally:
         if progress is not None:
-            task = progress.add_task(system.spec, total=len(gold_set.documents))
-            advance = lambda task=task: progress.advance(task)  # noqa: E731
-        runs.append(run_system(system, extractor, gold_set.documents, load_seconds=load_s, advance=advance))
+            progress.stop()
     rows: list[dict[str, Any]] = []
     notes: list[str] = []
     map_files = {"fine": "label_maps/wikiner-fine.json", "coarse": "label_maps/wikiner-coarse.json"}

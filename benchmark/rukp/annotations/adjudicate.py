@@ -108,7 +108,7 @@ def align(root: Path | None = None) -> tuple[list[dict], dict[str, Any]]:
     passes = {p: load_pass(raw_dir, p) for p in PASSES}
     maps = key_maps(gold_dir)
     items: list[dict] = []
-    agreed: dict[str, Any] = {"entities": defaultdict(list), "claims": defaultdict(list)}
+    agreed: dict[str, Any] = {"entities": defaultdict(list), "claims": defaultdict(list), "pairs": []}
     for doc_id, doc in corpus.items():
         text = doc["text"]
         ea = [_ent_view(e, maps["A"]) for e in passes["A"]["entities"] if e["doc_id"] == doc_id]
@@ -124,8 +124,10 @@ def align(root: Path | None = None) -> tuple[list[dict], dict[str, Any]]:
             hi = max(e["end"] for e in ca + cb)
             items.append({"item": f"E-{doc_id}-{n:03d}", "kind": "entity", "doc_id": doc_id,
                           "region": [lo, hi], "context": _context(text, lo, hi), "A": ca, "B": cb})
-        cla = [_claim_view(c, maps["A"]) for c in passes["A"]["claims"] if c["doc_id"] == doc_id]
-        clb = [_claim_view(c, maps["B"]) for c in passes["B"]["claims"] if c["doc_id"] == doc_id]
+        raw_a = [c for c in passes["A"]["claims"] if c["doc_id"] == doc_id]
+        raw_b = [c for c in passes["B"]["claims"] if c["doc_id"] == doc_id]
+        cla = [{**_claim_view(c, maps["A"]), "doc_id": doc_id, "pass_id": c["id"]} for c in raw_a]
+        clb = [{**_claim_view(c, maps["B"]), "doc_id": doc_id, "pass_id": c["id"]} for c in raw_b]
         pa = to_positions(np.array([[c["start"], c["end"]] for c in cla], dtype=np.int64).reshape(-1, 2), text)
         pb = to_positions(np.array([[c["start"], c["end"]] for c in clb], dtype=np.int64).reshape(-1, 2), text)
         pairs = match(pa, pb, threshold=0.5)
@@ -133,12 +135,13 @@ def align(root: Path | None = None) -> tuple[list[dict], dict[str, Any]]:
         matched_b = {j for _, j, _ in pairs}
         n = 0
         rows = [(cla[i], clb[j]) for i, j, _ in pairs]
+        agreed["pairs"] += rows
         rows += [(cla[i], None) for i in range(len(cla)) if i not in matched_a]
         rows += [(None, clb[j]) for j in range(len(clb)) if j not in matched_b]
         rows.sort(key=lambda r: min(c["start"] for c in r if c))
         for a, b in rows:
             if a and b:
-                differs = [f for f in ("span", *CLAIM_FIELDS)
+                differs = [f for f in ("span", *CLAIM_FIELDS)  # noqa: SIM118
                            if (f == "span" and (a["start"], a["end"]) != (b["start"], b["end"]))
                            or (f != "span" and a[f] != b[f])]
                 if not differs:
@@ -151,7 +154,65 @@ def align(root: Path | None = None) -> tuple[list[dict], dict[str, Any]]:
             hi = max(c["end"] for c in (a, b) if c)
             items.append({"item": f"C-{doc_id}-{n:03d}", "kind": "claim", "doc_id": doc_id, "region": [lo, hi],
                           "differs": differs, "context": _context(text, lo, hi), "A": a, "B": b})
+    items += _structure_items(agreed["pairs"], passes)
     return items, agreed
+
+
+def claim_ref(c: dict) -> dict:
+    """How an item names a claim: enough to find the gold claim built from either pass's reading."""
+    return {"doc_id": c["doc_id"], "start": c["start"], "end": c["end"], "claimer": c["claimer"],
+            "polarity": c["polarity"], "text": c["text"]}
+
+
+def _ref_key(ref: dict) -> tuple:
+    return (ref["doc_id"], ref["start"], ref["end"], ref["claimer"], ref["polarity"])
+
+
+def _structure_items(pairs: list[tuple[dict, dict]], passes: dict[str, Any]) -> list[dict]:
+    """Cluster and relation disagreements over claims that both passes have (matched pairs)."""
+    items: list[dict] = []
+    n = 0
+    for i in range(len(pairs)):
+        for j in range(i + 1, len(pairs)):
+            together = {p: pairs[i][k]["cluster"] == pairs[j][k]["cluster"] for k, p in enumerate(PASSES)}
+            if together["A"] != together["B"]:
+                n += 1
+                items.append({"item": f"K-{n:03d}", "kind": "cluster", "claims": [claim_ref(pairs[i][0]),
+                                                                                  claim_ref(pairs[j][0])],
+                              "A": together["A"], "B": together["B"],
+                              "clusters": {p: [pairs[i][k]["cluster"], pairs[j][k]["cluster"]]
+                                           for k, p in enumerate(PASSES)}})
+    to_ref = {}
+    for a, b in pairs:
+        to_ref[("A", a["pass_id"])] = to_ref[("B", b["pass_id"])] = _ref_key(claim_ref(a))
+    refs = {_ref_key(claim_ref(a)): claim_ref(a) for a, _ in pairs}
+    rels: dict[str, set] = {}
+    for p in PASSES:
+        rels[p] = {(r["type"], to_ref.get((p, r["source"])), to_ref.get((p, r["target"])))
+                   for r in passes[p]["relations"]}
+    n = 0
+    for rel in sorted((rels["A"] ^ rels["B"]), key=str):
+        if None in rel:
+            continue  # a relation on a claim only one pass has: decided with that claim's item
+        n += 1
+        items.append({"item": f"R-{n:03d}", "kind": "relation", "type": rel[0], "source": refs[rel[1]],
+                      "target": refs[rel[2]], "A": rel in rels["A"], "B": rel in rels["B"]})
+    return items
+
+
+def _agreed_structure(pairs: list[tuple[dict, dict]], passes: dict[str, Any]) -> tuple[list, list]:
+    """Claim pairs both passes cluster together, and relations both passes annotate (as claim-ref keys)."""
+    together = []
+    for i in range(len(pairs)):
+        for j in range(i + 1, len(pairs)):
+            if all(pairs[i][k]["cluster"] == pairs[j][k]["cluster"] for k in range(2)):
+                together.append((_ref_key(claim_ref(pairs[i][0])), _ref_key(claim_ref(pairs[j][0]))))
+    to_ref = {}
+    for a, b in pairs:
+        to_ref[("A", a["pass_id"])] = to_ref[("B", b["pass_id"])] = _ref_key(claim_ref(a))
+    rels = [{(r["type"], to_ref.get((p, r["source"])), to_ref.get((p, r["target"])))
+             for r in passes[p]["relations"]} for p in PASSES]
+    return together, sorted(x for x in rels[0] & rels[1] if None not in x)
 
 
 def keys_report(root: Path | None = None) -> dict[str, Any]:
@@ -218,6 +279,12 @@ def build(root: Path | None = None) -> list[str]:
         choice = d.get("choice")
         if choice not in ("A", "B", "none", "custom") or not d.get("reason"):
             problems.append(f"{where}: choice must be A, B, none or custom, with a reason")
+            continue
+        if item["kind"] in ("cluster", "relation"):
+            if choice not in ("A", "B"):
+                problems.append(f"{where}: a {item['kind']} item takes choice A or B (whose reading is right)")
+                continue
+            log.append({**item, "decision": choice, "reason": d["reason"]})
             continue
         text = corpus[item["doc_id"]]["text"]
         try:
@@ -297,6 +364,7 @@ def build(root: Path | None = None) -> list[str]:
                 problems.append(f"relations.json: relation #{n}: unknown claim id")
             out.relations.append({"id": f"R{n:03d}", "type": r.get("type"), "source": r.get("source"),
                                   "target": r.get("target")})
+        problems += _check_structure(out, items, decisions, agreed, root)
     surface: dict[str, set[str]] = defaultdict(set)
     for e in out.entities:
         if e["entity_id"]:
@@ -322,6 +390,49 @@ def build(root: Path | None = None) -> list[str]:
     write_text_atomic(paths.annotations_dir(root) / "adjudication.jsonl", dumps_jsonl(log))
     _write_mapped_predictions(root, raw_dir, gold_dir, corpus)
     return []
+
+
+def _check_structure(out: AnnotationSet, items: list[dict], decisions: dict, agreed: dict,
+                     root: Path) -> list[str]:
+    """Gold clusters and relations must follow every decision and every unanimous reading of the passes."""
+    gold_id = {(c["doc_id"], c["start"], c["end"], c["claimer"], c["polarity"]): c["id"] for c in out.claims}
+    cluster_of = {c["id"]: c["cluster"] for c in out.claims}
+    relations = {(r["type"], r["source"], r["target"]) for r in out.relations}
+    problems = []
+
+    def gid(ref: tuple) -> str | None:
+        return gold_id.get(ref)
+
+    for item in items:
+        d = decisions.get(item["item"])
+        if item["kind"] not in ("cluster", "relation") or d is None or d.get("choice") not in ("A", "B"):
+            continue
+        want = item[d["choice"]]
+        if item["kind"] == "cluster":
+            a, b = (gid(_ref_key(r)) for r in item["claims"])
+            if a is None or b is None:
+                continue  # a claim that was changed by a claim decision: nothing to check
+            if (cluster_of.get(a) == cluster_of.get(b)) != want:
+                problems.append(f"{item['item']}: decision {d['choice']} says claims {a} and {b} are "
+                                f"{'together' if want else 'apart'}, clusters.json disagrees")
+        else:
+            s, t = gid(_ref_key(item["source"])), gid(_ref_key(item["target"]))
+            if s is None or t is None:
+                continue
+            if ((item["type"], s, t) in relations) != want:
+                problems.append(f"{item['item']}: decision {d['choice']} says {item['type']} {s} → {t} is "
+                                f"{'present' if want else 'absent'}, relations.json disagrees")
+    passes = {p: load_pass(paths.annotations_dir(root) / "raw", p) for p in PASSES}
+    together, rels = _agreed_structure(agreed["pairs"], passes)
+    for x, y in together:
+        a, b = gid(x), gid(y)
+        if a and b and cluster_of.get(a) != cluster_of.get(b):
+            problems.append(f"both passes cluster {a} with {b}: clusters.json separates them")
+    for ty, x, y in rels:
+        s, t = gid(x), gid(y)
+        if s and t and (ty, s, t) not in relations:
+            problems.append(f"both passes have {ty} {s} → {t}: missing from relations.json")
+    return problems
 
 
 def _write_mapped_predictions(root: Path, raw_dir: Path, gold_dir: Path, corpus: dict) -> None:

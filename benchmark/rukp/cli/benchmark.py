@@ -39,9 +39,9 @@ def benchmark_cmd(
     if systems is not None:
         chosen = systems_from_specs([s.strip() for s in systems.split(",") if s.strip()])
     columns = (TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True)) as progress:
-        board, runs = run_leaderboard(chosen, gold=gold, bootstrap=bootstrap, seed=seed, humans=humans,
-                                      progress=progress)
+    progress = Progress(*columns, console=Console(stderr=True))
+    board, runs = run_leaderboard(chosen, gold=gold, bootstrap=bootstrap, seed=seed, humans=humans,
+                                  progress=progress)
     if readme is None:
         readme = gold is None and out is None
     out = out if out is not None else paths.repo_root() / "benchmark" / "results"

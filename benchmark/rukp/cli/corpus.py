@@ -30,5 +30,20 @@ def build_cmd(
     typer.echo(f"built {len(result.documents)} documents; {len(result.stale)} file(s) written")
 
 
+@corpus_app.command("add")
+def add_cmd(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Raw article (UTF-8 text) to add."),
+    date: str = typer.Option(None, "--date", help="Publication date YYYY-MM-DD (default: null)."),
+    date_evidence: str = typer.Option(None, "--date-evidence", help="Verbatim passage of the text that dates it."),
+    root: Path = typer.Option(None, "--root", help="Repository root (default: this checkout)."),
+) -> None:
+    """Add a raw article to seeds/ (next free id, manifest, metadata) and rebuild corpus/."""
+    from rukp.corpus.add import add_article
+
+    added = add_article(file, date=date, date_evidence=date_evidence, root=root)
+    typer.echo(f"added seeds/{added.seed_file} as document {added.document['id']} "
+               f"(title {added.document['title']!r}); corpus/ rebuilt ({len(added.documents)} documents)")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(corpus_app, name="corpus")

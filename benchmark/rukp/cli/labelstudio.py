@@ -22,6 +22,9 @@ _AS = typer.Option(None, "--as", help="Pre-fill tasks as 'annotations' or 'predi
                                       "for the gold, predictions for --predictions).")
 _PREDICTIONS = typer.Option(None, "--predictions", exists=True, dir_okay=False,
                             help="Predictions JSONL ({doc_id, entities, claims}) to pre-fill instead of the gold.")
+_EXTRACTOR = typer.Option(None, "--extractor", "-e", help="Pre-fill with an extractor's output (a spec as for "
+                                                           "`rukp evaluate -e`, e.g. rules-claims).")
+_DOCS = typer.Option(None, "--doc", help="Only this document (repeat for several; default: every document).")
 _DRY_RUN = typer.Option(False, "--dry-run", help="Print the diff and validate; write nothing.")
 
 
@@ -39,12 +42,13 @@ def config_cmd(out: Path = typer.Option(None, "--out", "-o", help="Write the con
 
 @labelstudio_app.command("export")
 def export_cmd(out: Path = typer.Option(Path("labelstudio-tasks.json"), "--out", "-o", help="Task file to write."),
-               as_: str = _AS, predictions: Path = _PREDICTIONS, root: Path = _ROOT,
-               annotations: Path = _ANNOTATIONS) -> None:
-    """Write one Label Studio task per document, pre-filled with the gold or a predictions file."""
+               as_: str = _AS, predictions: Path = _PREDICTIONS, extractor: str = _EXTRACTOR,
+               docs: list[str] = _DOCS, root: Path = _ROOT, annotations: Path = _ANNOTATIONS) -> None:
+    """Write one Label Studio task per document, pre-filled with the gold, predictions or an extractor."""
     from rukp.labelstudio.tasks import export_tasks
 
-    tasks = export_tasks(out, predictions=predictions, target=as_, root=root, annotations_dir=annotations)
+    tasks = export_tasks(out, predictions=predictions, extractor=extractor, target=as_, docs=docs, root=root,
+                         annotations_dir=annotations)
     filled = sum(bool(t.get("annotations") or t.get("predictions")) for t in tasks)
     typer.echo(f"wrote {len(tasks)} task(s) to {out} ({filled} pre-filled)")
 
@@ -71,12 +75,13 @@ def import_cmd(export: Path = typer.Argument(..., exists=True, dir_okay=False,
 
 @labelstudio_app.command("push")
 def push_cmd(url: str = _URL, project: str = _PROJECT, as_: str = _AS, predictions: Path = _PREDICTIONS,
-             root: Path = _ROOT, annotations: Path = _ANNOTATIONS) -> None:
+             extractor: str = _EXTRACTOR, docs: list[str] = _DOCS, root: Path = _ROOT,
+             annotations: Path = _ANNOTATIONS) -> None:
     """Create or update a Label Studio project (config + one task per document not there yet)."""
     from rukp.labelstudio.server import push
 
-    result = push(url, project=project, predictions=predictions, target=as_, root=root,
-                  annotations_dir=annotations)
+    result = push(url, project=project, predictions=predictions, extractor=extractor, target=as_, docs=docs,
+                  root=root, annotations_dir=annotations)
     verb = "created" if result.created else "updated"
     typer.echo(f"project {project!r} (id {result.project_id}) {verb}: {len(result.added)} task(s) added, "
                f"{len(result.kept)} already there (kept)")

@@ -7,11 +7,12 @@ with the reason. Entity spans are kept columnar (one array per field over all do
 prediction files cost little more than parsing them.
 
 CoNLL BIO format (``.conll``, ``.bio``, ``.iob``, ``.tsv``)
-    One token per line, the token in the first column and its tag (``O``, ``B-X``, ``I-X``; IOBES prefixes too)
-    in the last, separated by spaces or tabs; a blank line ends a sentence. A document starts with a line
+    One token per line, the token in the first column and its tag (``O``, ``B-X``, ``I-X``) in the last,
+    separated by spaces or tabs; a blank line ends a sentence. A document starts with a line
     ``-DOCSTART- <doc_id>`` (or ``# doc_id = <doc_id>``). Tokens are aligned to the gold document's text in
     order: each token must appear next, with only whitespace skipped before it, which gives its character
-    offsets. Tags become spans with the seqeval-compatible rules of :mod:`rukp.scoring.bio`.
+    offsets. Tags become spans with seqeval's default rules (:func:`rukp.scoring.bio.bio_to_spans`); an
+    entity never crosses a sentence.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ from rukp.scoring.tables import EntityData, SpanTable
 from rukp.views import LabelMap, View, predicted_label
 
 CONLL_SUFFIXES = (".conll", ".bio", ".iob", ".iob2", ".tsv")
+
+#: One document's checked entity columns: starts, ends, labels, entity ids, index in the document's list.
+_Rows = tuple[list[int], list[int], list[str], list[str | None], list[int]]
 LABELSTUDIO_SUFFIXES = (".json",)
 
 
@@ -81,13 +85,16 @@ class SpanColumns:
     def __len__(self) -> int:
         return len(self.doc)
 
-    def extend(self, doc: int, rows: Sequence[tuple[int, int, str, str | None, int]], line: int | None) -> None:
-        """Append ``(start, end, label, entity_id, item)`` rows of one document."""
-        self.doc.extend([doc] * len(rows))
-        for column, values in zip((self.start, self.end, self.label, self.entity, self.item), zip(*rows),
-                                  strict=False):
-            column.extend(values)
-        self.line.extend([line] * len(rows))
+    def extend(self, doc: int, rows: _Rows, line: int | None) -> None:
+        """Append one document's checked columns ``(starts, ends, labels, entity_ids, items)``."""
+        starts, ends, labels, entities, items = rows
+        self.doc.extend([doc] * len(starts))
+        self.start.extend(starts)
+        self.end.extend(ends)
+        self.label.extend(labels)
+        self.entity.extend(entities)
+        self.item.extend(items)
+        self.line.extend([line] * len(starts))
 
 
 @dataclass
@@ -182,17 +189,44 @@ def _entity_problem(e: Any, what: str, n_chars: int | None) -> tuple[str, str] |
     return None
 
 
+_INT = {int}
+_ID_TYPES = {str, type(None)}
+
+
+def _well_formed(starts: list[Any], ends: list[Any], labels: list[Any], entities: list[Any],
+                 n_chars: int | None) -> bool:
+    """Bulk check of one document's columns (C-level loops); the slow path explains a failure."""
+    if not starts:
+        return True
+    if set(map(type, starts)) != _INT or set(map(type, ends)) != _INT:  # bools are ints to Python, not here
+        return False
+    if min(starts) < 0 or (n_chars is not None and max(ends) > n_chars) or not all(map(int.__lt__, starts, ends)):
+        return False
+    if set(map(type, labels)) != {str} or "" in labels:
+        return False
+    return set(map(type, entities)) <= _ID_TYPES and "" not in entities
+
+
+def _first_overlap(starts: list[int], ends: list[int]) -> bool:
+    order = sorted(zip(starts, ends, strict=True))
+    return any(b[0] < a[1] for a, b in zip(order, order[1:]))  # noqa: B905 (shifted copies)
+
+
 def _entity_rows(entities: list[Any], n_chars: int | None, report: Any, *, line: int | None, doc: str,
-                 side: str) -> list[tuple[int, int, str, str | None, int]]:
-    """Checked ``(start, end, label, entity_id, item)`` rows of one document; overlaps are refused."""
-    try:  # fast path: well-formed spans, checked in bulk; the slow path explains the first problem
-        rows = [(e["start"], e["end"], e["label"], e.get("entity_id"), k) for k, e in enumerate(entities)]
-        ok = all(_is_int(s) and _is_int(t) and 0 <= s < t and (n_chars is None or t <= n_chars)
-                 and isinstance(lab, str) and lab and (eid is None or (isinstance(eid, str) and eid))
-                 for s, t, lab, eid, _ in rows)
+                 side: str) -> _Rows:
+    """Checked columns ``(starts, ends, labels, entity_ids, items)`` of one document, in input order; spans
+    with a problem are reported (and left out under ``skip_invalid``); overlapping spans are refused."""
+    try:  # fast path: well-formed spans, checked in bulk
+        starts, ends = [e["start"] for e in entities], [e["end"] for e in entities]
+        labels, ids = [e["label"] for e in entities], [e.get("entity_id") for e in entities]
+        ok = _well_formed(starts, ends, labels, ids, n_chars)
     except (KeyError, TypeError, AttributeError):
         ok = False
-    if not ok:
+    if ok:
+        items = list(range(len(starts)))
+        if not _first_overlap(starts, ends):
+            return starts, ends, labels, ids, items
+    else:
         rows = []
         for k, e in enumerate(entities):
             bad = _entity_problem(e, f"{side} entity {k}", n_chars)
@@ -200,17 +234,19 @@ def _entity_rows(entities: list[Any], n_chars: int | None, report: Any, *, line:
                 report(*bad, line=line, doc=doc)
             else:
                 rows.append((e["start"], e["end"], e["label"], e.get("entity_id"), k))
-    rows.sort()
-    kept: list[tuple[int, int, str, str | None, int]] = []
-    for row in rows:
-        if kept and row[0] < kept[-1][1]:
-            prev = kept[-1]
-            report("overlapping_span", f"{side} entity {row[4]} [{row[0]}, {row[1]}) {row[2]} overlaps entity "
-                   f"{prev[4]} [{prev[0]}, {prev[1]}) {prev[2]} (entities are flat: no overlap, no nesting)",
-                   line=line, doc=doc)
+        starts, ends, labels, ids, items = (list(c) for c in zip(*rows, strict=True)) if rows else ([],) * 5
+    overlapping: set[int] = set()
+    last: tuple[int, int, int] | None = None
+    for s, e, k in sorted(zip(starts, ends, items, strict=True)):  # sweep over starts
+        if last is not None and s < last[1]:
+            report("overlapping_span", f"{side} entity {k} [{s}, {e}) {labels[items.index(k)]} overlaps entity "
+                   f"{last[2]} [{last[0]}, {last[1]}) {labels[items.index(last[2])]} (entities are flat: no "
+                   "overlap, no nesting)", line=line, doc=doc)
+            overlapping.add(k)
             continue
-        kept.append(row)
-    return kept
+        last = (s, e, k)
+    keep = [i for i, k in enumerate(items) if k not in overlapping]
+    return tuple([column[i] for i in keep] for column in (starts, ends, labels, ids, items))  # type: ignore[return-value]
 
 
 _OPTIONAL_STR = ("claimer", "cluster")
@@ -536,7 +572,7 @@ def _align(tokens: list[tuple[int, str, str]], text: str, cursor: int, path: Pat
 
 def load_conll(path: str | Path, gold: Gold, *, skip_invalid: bool = False) -> Predictions:
     """CoNLL BIO predictions (see the module docstring); entities only."""
-    from rukp.scoring.bio import tags_to_spans
+    from rukp.scoring.bio import bio_to_spans, parse_tag
 
     path = Path(path)
     report = Problems(skip_invalid, path)
@@ -551,9 +587,15 @@ def load_conll(path: str | Path, gold: Gold, *, skip_invalid: bool = False) -> P
             continue
         text, cursor, entities = gold.documents[pos].text, 0, []
         for sent in sents:
+            for line, _, tag in sent:
+                try:
+                    parse_tag(tag)
+                except ValueError as e:
+                    raise RukpError(str(e), path=path, line=line, doc=doc_id) from None
             offsets, cursor = _align(sent, text, cursor, path, doc_id)
-            for first, last, label in tags_to_spans([tag for _, _, tag in sent]):
-                entities.append({"start": offsets[first][0], "end": offsets[last - 1][1], "label": label})
+            for span in bio_to_spans([tag for _, _, tag in sent]):
+                entities.append({"start": offsets[span.start][0], "end": offsets[span.end - 1][1],
+                                 "label": span.label})
         collector.add({"doc_id": doc_id, "entities": entities}, doc_line)
     return collector.result(str(path), "conll")
 
@@ -581,67 +623,67 @@ def load_predictions(path: str | Path, gold: Gold, *, entities: bool = True, cla
 
 # ------------------------------------------------------------------------------------------ view tables
 
-def _table(columns: SpanColumns, keep: np.ndarray, labels: np.ndarray, entity_code: Mapping[str | None, int]
-           ) -> SpanTable:
-    doc = np.asarray(columns.doc, dtype=np.int64)[keep]
-    return SpanTable(doc, np.asarray(columns.start, dtype=np.int64)[keep],
-                     np.asarray(columns.end, dtype=np.int64)[keep], labels[keep].astype(np.int16),
-                     np.asarray([entity_code[e] for e in columns.entity], dtype=np.int64).reshape(-1)[keep])
+def _table(columns: SpanColumns, labels: np.ndarray, entity_code: Mapping[str | None, int]) -> SpanTable:
+    """The spans with a label in the view (code ≥ 0) as a scoring table."""
+    keep = labels >= 0
+    entity = np.fromiter(map(entity_code.__getitem__, columns.entity), dtype=np.int64, count=len(columns))
+    return SpanTable.build(np.asarray(columns.doc, dtype=np.int64)[keep],
+                           np.asarray(columns.start, dtype=np.int64)[keep],
+                           np.asarray(columns.end, dtype=np.int64)[keep], labels[keep], entity[keep])
 
 
-def _label_codes(columns: SpanColumns, lookup: Mapping[str, int | None]) -> np.ndarray:
-    """Label index per span (-1 when the view drops it), via a lookup over the distinct labels."""
-    return np.asarray([c if (c := lookup[x]) is not None else -1 for x in columns.label], dtype=np.int64)
+def _label_codes(columns: SpanColumns, lookup: Mapping[str, int]) -> np.ndarray:
+    """Label index per span (-1 when the view drops it or the label is unknown)."""
+    return np.fromiter(map(lookup.__getitem__, columns.label), dtype=np.int64, count=len(columns))
 
 
-def view_tables(gold: Gold, preds: Predictions, view: View, label_map: LabelMap | None, *,
-                skip_invalid: bool = False) -> tuple[EntityData, list[Skipped], int]:
-    """Gold and predicted spans in ``view``'s labels, as scoring tables; also the predicted labels left out
-    under ``skip_invalid`` and the number of predicted spans the view or map drops (types it does not score)."""
+def _gold_lookup(gold: Gold, view: View) -> dict[str, int]:
+    """View label index of each distinct gold label; a label neither fine nor of the view is an error."""
     index = {label: i for i, label in enumerate(view.labels)}
-    gold_lookup: dict[str, int | None] = {}
-    for k, label in enumerate(gold.entities.label):
-        if label in gold_lookup:
-            continue
+    lookup = {}
+    for label in set(gold.entities.label):
         if label in schema.ENTITY_LABELS:
             target = view.project(label)
         elif label in view.labels:
             target = label
         else:
-            doc = gold.documents[gold.entities.doc[k]].id
+            k = gold.entities.label.index(label)
             raise RukpError(f"gold entity {gold.entities.item[k]}: label {label!r} is not one of "
                             f"{', '.join(schema.ENTITY_LABELS)}", path=gold.path, line=gold.entities.line[k],
-                            doc=doc)
-        gold_lookup[label] = index[target] if target is not None else None
+                            doc=gold.documents[gold.entities.doc[k]].id)
+        lookup[label] = index[target] if target is not None else -1
+    return lookup
 
-    report = Problems(skip_invalid, preds.source if preds.kind not in {"rows", "extractor"} else None)
-    pred_lookup: dict[str, int | None] = {}
+
+def view_tables(gold: Gold, preds: Predictions, view: View, label_map: LabelMap | None, *,
+                skip_invalid: bool = False) -> tuple[EntityData, list[Skipped], int]:
+    """Gold and predicted spans in ``view``'s labels, as scoring tables; also the predicted spans left out
+    for a label outside the view and its map (``skip_invalid``), and how many predicted spans the view or
+    the map drops on purpose (types it does not score, such as DATE in the coarse view)."""
+    index = {label: i for i, label in enumerate(view.labels)}
+    pred_lookup: dict[str, int] = {}
     unknown: set[str] = set()
-    for k, label in enumerate(preds.entities.label):
-        if label in pred_lookup:
-            if label not in unknown:
-                continue
-        else:
-            known, target = predicted_label(label, view, label_map)
-            pred_lookup[label] = index[target] if known and target is not None else None
-            if not known:
-                unknown.add(label)
-        if label in unknown:
-            choices = ", ".join(view.labels)
-            mapped = f" or label map {label_map.name!r}" if label_map else ""
-            hint = "" if label_map else " (give --label-map, e.g. --label-map spacy for spaCy's PER/LOC/ORG/MISC)"
-            doc = gold.documents[preds.entities.doc[k]].id
-            report("unknown_label", f"predicted entity {preds.entities.item[k]}: label {label!r} is not in view "
-                   f"{view.name} ({choices}){mapped}{hint}", line=preds.entities.line[k], doc=doc)
+    for label in set(preds.entities.label):
+        known, target = predicted_label(label, view, label_map)
+        pred_lookup[label] = index[target] if known and target is not None else -1
+        if not known:
+            unknown.add(label)
+    report = Problems(skip_invalid, preds.source if preds.kind not in {"rows", "extractor"} else None)
+    if unknown:
+        mapped = f" or label map {label_map.name!r}" if label_map else ""
+        hint = "" if label_map else " (give --label-map; spaCy's PER/LOC/ORG/MISC: --label-map spacy)"
+        for k, label in enumerate(preds.entities.label):
+            if label in unknown:
+                report("unknown_label", f"predicted entity {preds.entities.item[k]}: label {label!r} is not in "
+                       f"view {view.name} ({', '.join(view.labels)}){mapped}{hint}",
+                       line=preds.entities.line[k], doc=gold.documents[preds.entities.doc[k]].id)
 
-    g_codes = _label_codes(gold.entities, gold_lookup)
+    g_codes = _label_codes(gold.entities, _gold_lookup(gold, view))
     p_codes = _label_codes(preds.entities, pred_lookup)
-    p_keep = p_codes >= 0
-    dropped = int((~p_keep).sum()) - sum(1 for x in preds.entities.label if x in unknown)
-    vocab = sorted({e for e in (*gold.entities.entity, *preds.entities.entity) if e is not None})
+    dropped = int((p_codes < 0).sum()) - len(report.items)
+    vocab = sorted((set(gold.entities.entity) | set(preds.entities.entity)) - {None})
     code: dict[str | None, int] = {e: i for i, e in enumerate(vocab)}
     code[None] = -1
-    data = EntityData(gold.doc_ids, view.labels, tuple(vocab),
-                      _table(gold.entities, g_codes >= 0, g_codes, code),
-                      _table(preds.entities, p_keep, p_codes, code))
+    data = EntityData(gold.doc_ids, view.labels, tuple(vocab), _table(gold.entities, g_codes, code),
+                      _table(preds.entities, p_codes, code))
     return data, report.items, dropped

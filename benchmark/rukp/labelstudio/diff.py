@@ -9,8 +9,9 @@ _HIDDEN = ("doc_id", "id")
 
 
 def _short(value: Any, limit: int = 50) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if isinstance(value, str) and len(value) > limit:
+        value = value[:limit] + "…"
+    return repr(value)
 
 
 def describe(kind: str, row: dict[str, Any]) -> str:

@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from rukp import paths
-from rukp.annotations.store import AnnotationSet, annotation_files, load_annotations, save_annotations
+from rukp.annotations.store import (
+    FILES,
+    MANIFEST,
+    AnnotationSet,
+    annotation_files,
+    load_annotations,
+    save_annotations,
+)
 from rukp.corpus.build import load_corpus, text_sha256
 from rukp.errors import RukpError, ValidationFailed
 from rukp.labelstudio.diff import DocDiff, diff_rows
@@ -73,12 +80,15 @@ def assign_ids(prefix: str, old: list[dict[str, Any]], parsed: list[dict[str, An
 
 
 def _merge(parsed: list[dict[str, Any]], mapping: dict[str, str], old: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Parsed rows under their row ids; a kept row keeps its other keys and key order."""
+    """Parsed rows under their row ids; a kept row keeps its other keys, its key order and equal values as is."""
     before = {r["id"]: r for r in old}
     out = []
     for r in parsed:
         row = {**r, "id": mapping[r["id"]]}
-        out.append({**before[row["id"]], **row} if row["id"] in before else row)
+        previous = before.get(row["id"])
+        if previous is not None:
+            row = {**previous, **{k: previous[k] if previous.get(k) == v else v for k, v in row.items()}}
+        out.append(row)
     return out
 
 
@@ -194,9 +204,12 @@ class _Planner:
 
 
 def plan_import(docs: list[ExportedDoc], *, before: AnnotationSet, corpus: list[dict[str, Any]], source: str,
-                skipped: list[str] | None = None) -> ImportPlan:
-    """The annotations after importing ``docs`` into ``before`` (nothing is written), validated."""
-    from rukp.annotations.validate import validate
+                skipped: list[str] | None = None, directory: Path | None = None) -> ImportPlan:
+    """The annotations after importing ``docs`` into ``before`` (nothing is written), validated.
+
+    Problems name the files in ``directory`` (default ``annotations/``) at the lines the import would write.
+    """
+    from rukp.annotations.validate import SourceFile, validate
 
     planner = _Planner(before, corpus, source)
     for doc in sorted(docs, key=lambda d: d.doc_id):
@@ -209,7 +222,9 @@ def plan_import(docs: list[ExportedDoc], *, before: AnnotationSet, corpus: list[
     after.relations = sorted(after.relations, key=lambda r: r["id"])
     after.kb = sorted(after.kb, key=lambda r: r["entity_id"])
     after.clusters = sorted(after.clusters, key=lambda r: r["cluster"])
-    plan.problems = validate(corpus, after)
+    files = {kind: SourceFile(str(directory / name)) for kind, name in {**FILES, "manifest": MANIFEST}.items()
+             } if directory is not None else None
+    plan.problems = validate(corpus, after, files=files)
     return plan
 
 
@@ -223,7 +238,7 @@ def import_docs(docs: list[ExportedDoc], skipped: list[str], *, source: str, dry
     """
     directory = annotations_dir or paths.annotations_dir(root)
     plan = plan_import(docs, before=load_annotations(directory), corpus=load_corpus(root), source=source,
-                       skipped=skipped)
+                       skipped=skipped, directory=directory)
     for line in plan.render() if report else []:
         report(line)
     if plan.problems:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from rukp import paths
-from rukp.corpus.build import load_corpus
 from rukp.errors import RukpError
 from rukp.io.atomic import dumps_json, write_text_atomic
 from rukp.labelstudio import config as cfg
@@ -88,10 +87,9 @@ class PushResult:
     notes: list[str] = field(default_factory=list)
 
 
-def push(url: str, *, project: str = DEFAULT_PROJECT, predictions: str | Path | None = None,
-         target: str | None = None, root: Path | None = None, annotations_dir: Path | None = None) -> PushResult:
-    """Create or update ``project`` (config + tasks) from the gold or a predictions file."""
-    tasks = make_tasks(predictions=predictions, target=target, root=root, annotations_dir=annotations_dir)
+def push(url: str, *, project: str = DEFAULT_PROJECT, root: Path | None = None, **task_options: Any) -> PushResult:
+    """Create or update ``project`` (config + tasks); ``task_options`` as for :func:`make_tasks`."""
+    tasks = make_tasks(root=root, **task_options)
     client = connect(url)
     existing = find_project(client, project, url)
     if existing is None:

@@ -97,8 +97,7 @@ def document_results(text: str, entities: list[dict[str, Any]], claims: list[dic
     for c in claims:
         s, t = c["start"], c["end"]
         items.append(_region_item(c["id"], s, t, text[s:t], cfg.CLAIM))
-        span = (c.get("claimer_start"), c.get("claimer_end"))
-        mention = by_span.get(span) if None not in span else None  # type: ignore[arg-type]
+        mention = by_span.get((c["claimer_start"], c["claimer_end"])) if c.get("claimer_start") is not None else None
         for name, values in _claim_fields(c, mention.get("entity_id") if mention else None).items():
             items.append(_field_item(c["id"], s, t, name, values))
     for (s, t), mention_id in sorted(mentions.items(), key=lambda kv: kv[1]):
@@ -130,55 +129,84 @@ def gold_rows(ann: AnnotationSet, doc_ids: Iterable[str]) -> list[DocRows]:
     return out
 
 
-def _check_span(row: Any, text: str, where: str, path: Path, line: int, doc_id: str) -> None:
+class _Source:
+    """Where predictions come from (a file line or an extractor's output) for error messages."""
+
+    def __init__(self, path: str, line: int | None = None, doc: str | None = None) -> None:
+        self.path, self.line, self.doc = path, line, doc
+
+    def error(self, message: str) -> RukpError:
+        return RukpError(message, path=self.path, line=self.line, doc=self.doc)
+
+
+def _check_span(row: Any, text: str, what: str, where: _Source) -> None:
     if not isinstance(row, dict):
-        raise RukpError(f"{where}: expected an object, got {type(row).__name__}", path=path, line=line, doc=doc_id)
+        raise where.error(f"{what}: expected an object, got {type(row).__name__}")
     start, end = row.get("start"), row.get("end")
     if not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)):
-        raise RukpError(f"{where}: start/end {start!r}-{end!r} are not offsets with 0 <= start < end <= "
-                        f"{len(text)} (the document length)", path=path, line=line, doc=doc_id)
+        raise where.error(f"{what}: start/end {start!r}-{end!r} are not offsets with 0 <= start < end <= "
+                          f"{len(text)} (the document length)")
+
+
+def _prediction_rows(doc_id: str, obj: dict[str, Any], text: str, where: _Source) -> DocRows:
+    """One document's predicted entities and claims, checked, with ``pred-`` region ids in text order."""
+    lists = {}
+    for kind in ("entities", "claims"):
+        rows = obj.get(kind) or []
+        if not isinstance(rows, list):
+            raise where.error(f"{kind} must be a list, not {type(rows).__name__}")
+        for i, row in enumerate(rows):
+            _check_span(row, text, f"{kind}[{i}]", where)
+        lists[kind] = sorted(rows, key=lambda r: (r["start"], r["end"], str(r.get("label"))))
+    entities, claims = [], []
+    for n, e in enumerate(lists["entities"], start=1):
+        if e.get("label") not in ENTITY_LABELS:
+            raise where.error(f"entity {e['start']}-{e['end']}: label {e.get('label')!r} is not one of "
+                              f"{', '.join(ENTITY_LABELS)} (pre-annotate with fine types, e.g. rules-claims)")
+        entities.append({**e, "id": f"pred-{doc_id}-E{n:03d}"})
+    for n, c in enumerate(lists["claims"], start=1):
+        what = f"claim {c['start']}-{c['end']}"
+        for name, values in cfg.CLAIM_CHOICES.items():
+            if c.get(name) is not None and c[name] not in values:
+                raise where.error(f"{what}: {name} {c[name]!r} is not one of {', '.join(values)}")
+        if (c.get("claimer_start") is None) != (c.get("claimer_end") is None):
+            raise where.error(f"{what}: claimer_start and claimer_end must be both set or both null")
+        if c.get("claimer_start") is not None:
+            _check_span({"start": c["claimer_start"], "end": c["claimer_end"]}, text, f"{what}: claimer mention",
+                        where)
+        claims.append({**c, "id": f"pred-{doc_id}-C{n:03d}"})
+    return DocRows(doc_id, entities, claims, [])
 
 
 def read_predictions(path: str | Path, corpus: dict[str, dict[str, Any]]) -> list[DocRows]:
     """A predictions JSONL file as rows with region ids (``pred-000-E001``); bad lines name file and line."""
-    path = Path(path)
     out: list[DocRows] = []
     seen: dict[str, int] = {}
-    choices = {name: values for name, values in cfg.CLAIM_CHOICES.items()}
     for line, obj in iter_jsonl(path, allow_empty=False):
         doc_id = obj.get("doc_id")
+        where = _Source(str(path), line)
         if doc_id not in corpus:
-            raise RukpError(f"doc_id {doc_id!r} is not a corpus document ({', '.join(corpus)})", path=path, line=line)
+            raise where.error(f"doc_id {doc_id!r} is not a corpus document ({', '.join(corpus)})")
+        where.doc = doc_id
         if doc_id in seen:
-            raise RukpError(f"second line for this document (first at line {seen[doc_id]})", path=path, line=line,
-                            doc=doc_id)
+            raise where.error(f"second line for this document (first at line {seen[doc_id]})")
         seen[doc_id] = line
-        text = corpus[doc_id]["text"]
-        entities, claims = [], []
-        for kind, rows in (("entities", obj.get("entities", [])), ("claims", obj.get("claims", []))):
-            if not isinstance(rows, list):
-                raise RukpError(f"{kind} must be a list", path=path, line=line, doc=doc_id)
-            for i, row in enumerate(rows):
-                _check_span(row, text, f"{kind}[{i}]", path, line, doc_id)
-        ents = sorted(obj.get("entities", []), key=lambda r: (r["start"], r["end"], str(r.get("label"))))
-        for n, e in enumerate(ents, start=1):
-            if e.get("label") not in ENTITY_LABELS:
-                raise RukpError(f"entity {e['start']}-{e['end']}: label {e.get('label')!r} is not one of "
-                                f"{', '.join(ENTITY_LABELS)}", path=path, line=line, doc=doc_id)
-            entities.append({**e, "id": f"pred-{doc_id}-E{n:03d}"})
-        for n, c in enumerate(sorted(obj.get("claims", []), key=lambda r: (r["start"], r["end"])), start=1):
-            for name, values in choices.items():
-                if c.get(name) is not None and c[name] not in values:
-                    raise RukpError(f"claim {c['start']}-{c['end']}: {name} {c[name]!r} is not one of "
-                                    f"{', '.join(values)}", path=path, line=line, doc=doc_id)
-            if (c.get("claimer_start") is None) != (c.get("claimer_end") is None):
-                raise RukpError(f"claim {c['start']}-{c['end']}: claimer_start and claimer_end must be both set "
-                                "or both null", path=path, line=line, doc=doc_id)
-            if c.get("claimer_start") is not None:
-                _check_span({"start": c["claimer_start"], "end": c["claimer_end"]}, text,
-                            f"claim {c['start']}-{c['end']}: claimer mention", path, line, doc_id)
-            claims.append({**c, "id": f"pred-{doc_id}-C{n:03d}"})
-        out.append(DocRows(doc_id, entities, claims, []))
+        out.append(_prediction_rows(doc_id, obj, corpus[doc_id]["text"], where))
+    return out
+
+
+def extractor_rows(spec: str, corpus: list[dict[str, Any]]) -> list[DocRows]:
+    """Run an extractor (a spec as for ``rukp evaluate --extractor``) over the documents, as rows."""
+    from rukp.extractors.registry import resolve
+
+    extractor = resolve(spec)
+    out = []
+    for doc in corpus:
+        output = extractor.extract(doc["text"])
+        where = _Source(f"extractor {spec}", doc=doc["id"])
+        if not isinstance(output, dict):
+            raise where.error(f"extract() returned {type(output).__name__}, not a dict with entities and claims")
+        out.append(_prediction_rows(doc["id"], output, doc["text"], where))
     return out
 
 
@@ -202,16 +230,28 @@ def build_tasks(corpus: list[dict[str, Any]], rows: list[DocRows], *, target: st
     return tasks
 
 
-def make_tasks(*, predictions: str | Path | None = None, target: str | None = None, root: Path | None = None,
+def make_tasks(*, predictions: str | Path | None = None, extractor: str | None = None, target: str | None = None,
+               docs: Iterable[str] | None = None, root: Path | None = None,
                annotations_dir: Path | None = None) -> list[dict[str, Any]]:
-    """Tasks for every corpus document, pre-filled with the gold or with a predictions file.
-
-    ``target`` defaults to ``annotations`` for the gold and ``predictions`` for a predictions file.
+    """Tasks for the corpus documents (all, or ``docs``), pre-filled with the gold, a predictions file or
+    an extractor's output. ``target`` defaults to ``annotations`` for the gold, else ``predictions``.
     """
     corpus = load_corpus(root)
+    if docs:
+        wanted = list(dict.fromkeys(docs))
+        known = {d["id"] for d in corpus}
+        unknown = [d for d in wanted if d not in known]
+        if unknown:
+            raise RukpError(f"--doc {', '.join(unknown)}: not a corpus document ({', '.join(sorted(known))})")
+        corpus = [d for d in corpus if d["id"] in wanted]
+    if predictions is not None and extractor is not None:
+        raise RukpError("give --predictions or --extractor, not both")
     if predictions is not None:
-        rows = read_predictions(predictions, {d["id"]: d for d in corpus})
+        rows = read_predictions(predictions, {d["id"]: d for d in load_corpus(root)})
         return build_tasks(corpus, rows, target=target or "predictions", model_version=Path(predictions).stem)
+    if extractor is not None:
+        rows = extractor_rows(extractor, corpus)
+        return build_tasks(corpus, rows, target=target or "predictions", model_version=extractor)
     ann = load_annotations(annotations_dir or paths.annotations_dir(root))
     return build_tasks(corpus, gold_rows(ann, [d["id"] for d in corpus]), target=target or "annotations")
 

@@ -25,8 +25,8 @@ except ImportError:  # pragma: no cover - pyarrow comes with datasets
 BLOCK_SIZE = 32 << 20
 
 
-def _read(path: Path, id_key: str) -> tuple[list[str], np.ndarray, pa.StructArray] | None:
-    """Document ids and the flattened entity struct array of one file, or None."""
+def _read(path: Path, id_key: str) -> dict | None:
+    """Document ids, span counts and span columns (numpy) of one file, or None."""
     entity = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("label", pa.string()),
                         ("entity_id", pa.string())])
     schema = pa.schema([(id_key, pa.string()), ("entities", pa.list_(entity))])
@@ -37,13 +37,21 @@ def _read(path: Path, id_key: str) -> tuple[list[str], np.ndarray, pa.StructArra
     except (pa.ArrowException, UnicodeDecodeError, OSError, ValueError):
         return None
     ids, entities = table.column(id_key), table.column("entities").combine_chunks()
+    del table
     if ids.null_count or entities.null_count:
         return None
     flat = entities.flatten()
     if flat.null_count or any(flat.field(k).null_count for k in ("start", "end", "label")):
         return None
-    counts = np.diff(entities.offsets.to_numpy())
-    return ids.to_pylist(), counts, flat
+    start = flat.field("start").to_numpy().astype(np.int64)
+    end = flat.field("end").to_numpy().astype(np.int64)
+    if ((start < 0) | (end <= start)).any():
+        return None
+    out = {"ids": ids.to_pylist(), "counts": np.diff(entities.offsets.to_numpy()), "start": start, "end": end,
+           "label": _codes(flat.field("label")), "entity": _codes(flat.field("entity_id"))}
+    del ids, entities, flat
+    pa.default_memory_pool().release_unused()
+    return out
 
 
 def _codes(array: pa.Array) -> tuple[np.ndarray, list[str]]:
@@ -58,52 +66,36 @@ def load_arrow(gold_path: Path, pred_path: Path, labels: tuple[str, ...],
     """Gold and predicted span tables read with pyarrow, or None when the line-by-line loader must decide."""
     if pa is None:
         return None
-    try:
-        return _load(gold_path, pred_path, labels, allow_missing)
-    finally:
-        pa.default_memory_pool().release_unused()  # give the parser's buffers back before scoring
-
-
-def _load(gold_path: Path, pred_path: Path, labels: tuple[str, ...], allow_missing: bool) -> EntityData | None:
     gold = _read(gold_path, "id")
     pred = _read(pred_path, "doc_id") if gold is not None else None
     if gold is None or pred is None:
         return None
-    gold_ids, gold_counts, gold_flat = gold
-    pred_ids, pred_counts, pred_flat = pred
-    index = {doc_id: i for i, doc_id in enumerate(gold_ids)}
-    if len(index) != len(gold_ids) or "" in index:
+    index = {doc_id: i for i, doc_id in enumerate(gold["ids"])}
+    if len(index) != len(gold["ids"]) or "" in index:
         return None
     try:
-        pred_docs = np.fromiter(map(index.__getitem__, pred_ids), np.int64, count=len(pred_ids))
+        pred_docs = np.fromiter(map(index.__getitem__, pred["ids"]), np.int64, count=len(pred["ids"]))
     except KeyError:
         return None
-    if len(np.unique(pred_docs)) != len(pred_docs) or (not allow_missing and len(pred_docs) < len(gold_ids)):
+    if len(np.unique(pred_docs)) != len(pred_docs) or (not allow_missing and len(pred_docs) < len(index)):
         return None
+    gold["docs"], pred["docs"] = np.arange(len(index)), pred_docs
 
     label_index = {label: i for i, label in enumerate(labels)}
-    tables = []
-    entity_codes = []
-    for docs, counts, flat in ((np.arange(len(gold_ids)), gold_counts, gold_flat),
-                               (pred_docs, pred_counts, pred_flat)):
-        start = flat.field("start").to_numpy().astype(np.int64)
-        end = flat.field("end").to_numpy().astype(np.int64)
-        if ((start < 0) | (end <= start)).any():
+    for side in (gold, pred):
+        codes, values = side["label"]
+        if any(v not in label_index for v in values):
             return None
-        label_codes, label_values = _codes(flat.field("label"))
-        try:
-            lut = np.asarray([label_index[v] for v in label_values], dtype=np.int16)
-        except KeyError:
-            return None
-        entity_codes.append(_codes(flat.field("entity_id")))
-        tables.append((np.repeat(docs, counts), start, end, lut[label_codes] if len(lut) else
-                       np.zeros(0, np.int16)))
-    vocab = sorted(set(entity_codes[0][1]) | set(entity_codes[1][1]))
+        lut = np.asarray([label_index[v] for v in values] + [0], dtype=np.int16)
+        side["label"] = lut[codes]
+    vocab = sorted(set(gold["entity"][1]) | set(pred["entity"][1]))
     if "" in vocab:
         return None
     rank = {v: i for i, v in enumerate(vocab)}
-    out = []
-    for (doc, start, end, label), (codes, values) in zip(tables, entity_codes, strict=True):
-        lut = np.asarray([rank[v] for v in values] + [-1], dtype=np.int64)  # index -1 → -1 (no entity)
-        out.append(SpanTable(doc, start, end, label, lut[codes]))
-    return EntityData(tuple(gold_ids), labels, tuple(vocab), out[0], out[1])
+    tables = []
+    for side in (gold, pred):
+        codes, values = side["entity"]
+        lut = np.asarray([rank[v] for v in values] + [-1], dtype=np.int64)  # code -1 (null) → -1
+        tables.append(SpanTable.build(np.repeat(side["docs"], side["counts"]), side["start"], side["end"],
+                                      side["label"], lut[codes]))
+    return EntityData(tuple(gold["ids"]), labels, tuple(vocab), tables[0], tables[1])

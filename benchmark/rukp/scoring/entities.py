@@ -22,13 +22,16 @@ import numpy as np
 from rukp.schema import ENTITY_LABELS
 from rukp.scoring.compat import DEFAULT_MIN_OVERLAP_PERCENTAGE, nervaluate_doc_counts
 from rukp.scoring.counts import EntityCounts, LinkingCounts
-from rukp.scoring.matching import EXACT_LIMIT, assign
+from rukp.scoring.matching import EXACT_LIMIT, Assignment, assign
 from rukp.scoring.schemes import O_MISSED, O_SPURIOUS, OUTCOME_FIELDS, OUTCOMES, pair_outcome
 from rukp.scoring.spans import Span, overlap_pairs
 from rukp.scoring.tables import EntityData, SpanTable, build_entity_data, load_entity_files
 
 #: Resolution of the Jaccard tie-break level (overlap quality compared in thousandths).
 JACCARD_STEPS = 1000
+
+#: Spans (gold + predicted) per block of whole documents matched together; bounds temporary memory.
+BLOCK_SPANS = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -150,28 +153,53 @@ def _counts_from_outcomes(hist: np.ndarray) -> np.ndarray:
     return np.concatenate([per_label, per_label.sum(axis=-2, keepdims=True)], axis=-2)
 
 
+def _blocks(gold_doc: np.ndarray, pred_doc: np.ndarray,
+            n_docs: int) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Row ranges of consecutive whole documents with about :data:`BLOCK_SPANS` spans each (tables sorted)."""
+    g_bounds = np.searchsorted(gold_doc, np.arange(n_docs + 1))
+    p_bounds = np.searchsorted(pred_doc, np.arange(n_docs + 1))
+    cuts = np.flatnonzero(np.diff((g_bounds + p_bounds) // BLOCK_SPANS)) + 1
+    docs = [0, *cuts.tolist(), n_docs] if n_docs else [0, 0]
+    return [((int(g_bounds[a]), int(g_bounds[b])), (int(p_bounds[a]), int(p_bounds[b])))
+            for a, b in zip(docs[:-1], docs[1:], strict=True) if b > a or n_docs == 0]
+
+
+def _match(gold: SpanTable, pred: SpanTable, g0: int, g1: int, p0: int, p1: int, min_overlap: float,
+           exact_limit: int) -> Assignment:
+    """Optimal assignment between gold rows ``g0:g1`` and predicted rows ``p0:p1`` (block-relative indices)."""
+    gold_start, gold_end = gold.start[g0:g1], gold.end[g0:g1]
+    pred_start, pred_end = pred.start[p0:p1], pred.end[p0:p1]
+    gi, pi = overlap_pairs(gold.doc[g0:g1], gold_start, gold_end, pred.doc[p0:p1], pred_start, pred_end)
+    gs, ge, ps, pe = gold_start[gi], gold_end[gi], pred_start[pi], pred_end[pi]
+    overlap = np.minimum(ge, pe) - np.maximum(gs, ps)
+    union = (ge - gs) + (pe - ps) - overlap
+    if min_overlap > 0:
+        keep = overlap >= min_overlap * union
+        gi, pi, gs, ge, ps, pe = gi[keep], pi[keep], gs[keep], ge[keep], ps[keep], pe[keep]
+        overlap, union = overlap[keep], union[keep]
+    same_bounds = (gs == ps) & (ge == pe)
+    same_label = gold.label[g0:g1][gi] == pred.label[p0:p1][pi]
+    levels = np.column_stack([same_bounds & same_label, same_bounds, np.ones_like(same_bounds), same_label,
+                              overlap * JACCARD_STEPS // union]).astype(np.int32)
+    return assign(g1 - g0, p1 - p0, gi, pi, levels, exact_limit=exact_limit)
+
+
 def score_data(data: EntityData, *, min_overlap: float = 0.0, nervaluate_compatible: bool = False,
                exact_limit: int = EXACT_LIMIT) -> EntityScores:
     """Score span tables (the fast path: no per-span Python objects); see :func:`score_documents`."""
     min_overlap = _check_min_overlap(min_overlap)
     n_docs, n_labels = len(data.doc_ids), len(data.labels)
-    gold = data.gold.take(data.gold.canonical_order())
-    pred = data.pred.take(data.pred.canonical_order())
-
-    gi, pi = overlap_pairs(gold.doc, gold.start, gold.end, pred.doc, pred.start, pred.end)
-    gs, ge, ps, pe = gold.start[gi], gold.end[gi], pred.start[pi], pred.end[pi]
-    overlap = np.minimum(ge, pe) - np.maximum(gs, ps)
-    union = (ge - gs) + (pe - ps) - overlap
-    if min_overlap > 0 and not nervaluate_compatible:
-        keep = overlap >= min_overlap * union
-        gi, pi, gs, ge, ps, pe = gi[keep], pi[keep], gs[keep], ge[keep], ps[keep], pe[keep]
-        overlap, union = overlap[keep], union[keep]
-    same_bounds = (gs == ps) & (ge == pe)
-    same_label = gold.label[gi] == pred.label[pi]
-    levels = np.column_stack([same_bounds & same_label, same_bounds, np.ones_like(same_bounds), same_label,
-                              overlap * JACCARD_STEPS // union]).astype(np.int64)
-    result = assign(len(gold), len(pred), gi, pi, levels, exact_limit=exact_limit)
-    gold_match, pred_match = result.gold_match, result.pred_match
+    gold, pred = data.gold.canonical(), data.pred.canonical()
+    gold_match = np.full(len(gold), -1, dtype=np.int64)
+    pred_match = np.full(len(pred), -1, dtype=np.int64)
+    fallback_golds = []
+    threshold = 0.0 if nervaluate_compatible else min_overlap
+    for (g0, g1), (p0, p1) in _blocks(gold.doc, pred.doc, n_docs):
+        result = _match(gold, pred, g0, g1, p0, p1, threshold, exact_limit)
+        gold_match[g0:g1] = np.where(result.gold_match >= 0, result.gold_match + p0, -1)
+        pred_match[p0:p1] = np.where(result.pred_match >= 0, result.pred_match + g0, -1)
+        fallback_golds.append(result.fallback_golds + g0)
+    fallback_golds = np.concatenate(fallback_golds or [np.zeros(0, dtype=np.int64)])
 
     g_matched = np.flatnonzero(gold_match >= 0)
     p_of = gold_match[g_matched]
@@ -187,14 +215,14 @@ def score_data(data: EntityData, *, min_overlap: float = 0.0, nervaluate_compati
         np.bincount(gold.doc[g_matched][linked], minlength=n_docs),
         np.bincount(gold.doc[g_matched][linked & (pred.entity[p_of] == gold.entity[g_matched])],
                     minlength=n_docs)])
-    doc_fallback = np.bincount(gold.doc[result.fallback_golds], minlength=n_docs)
+    doc_fallback = np.bincount(gold.doc[fallback_golds], minlength=n_docs)
 
     scores = EntityScores(data, gold, pred, gold_match, pred_match, gold_outcome, pred_outcome, doc_linking,
                           doc_fallback, min_overlap, nervaluate_compatible)
     if nervaluate_compatible:
         percentage = max(DEFAULT_MIN_OVERLAP_PERCENTAGE, round(100.0 * min_overlap, 9))
-        scores._doc_counts = nervaluate_doc_counts(data.gold, data.pred, n_docs=n_docs, n_labels=n_labels,
-                                                   min_overlap_percentage=percentage)
+        scores._doc_counts = nervaluate_doc_counts(gold.input_order(), pred.input_order(), n_docs=n_docs,
+                                                   n_labels=n_labels, min_overlap_percentage=percentage)
     else:
         n_out = len(OUTCOMES)
         spurious = pred_outcome == O_SPURIOUS

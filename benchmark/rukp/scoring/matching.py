@@ -52,14 +52,14 @@ def _pack(levels: np.ndarray, k: int) -> np.ndarray | None:
     weight = np.zeros(len(levels), dtype=np.float64)
     scale = 1
     for j in range(levels.shape[1] - 1, -1, -1):
-        col = levels[:, j]
+        col = levels[:, j].astype(np.int64)
         weight += col.astype(np.float64) * scale
         scale *= k * int(col.max(initial=0)) + 1
     return weight if scale < _FLOAT_EXACT else None
 
 
 def _greedy(gold: np.ndarray, pred: np.ndarray, levels: np.ndarray) -> list[tuple[int, int]]:
-    keys = [pred, gold] + [-levels[:, j] for j in range(levels.shape[1] - 1, -1, -1)]
+    keys = [pred, gold] + [-levels[:, j].astype(np.int64) for j in range(levels.shape[1] - 1, -1, -1)]
     taken_g: set[int] = set()
     taken_p: set[int] = set()
     out = []
@@ -98,7 +98,7 @@ def assign(n_gold: int, n_pred: int, edge_gold: np.ndarray, edge_pred: np.ndarra
     pred_match = np.full(n_pred, -1, dtype=np.int64)
     edge_gold = np.asarray(edge_gold, dtype=np.int64)
     edge_pred = np.asarray(edge_pred, dtype=np.int64)
-    levels = np.asarray(levels, dtype=np.int64)
+    levels = np.asarray(levels)
     if len(edge_gold) == 0:
         return Assignment(gold_match, pred_match, np.zeros(0, dtype=np.int64))
 
@@ -127,7 +127,8 @@ def assign(n_gold: int, n_pred: int, edge_gold: np.ndarray, edge_pred: np.ndarra
     # Stars (one gold or one prediction): the best edge of each, all at once.
     s = np.flatnonzero(star)
     e = edges[s]
-    keys = [edge_pred[e], edge_gold[e]] + [-levels[e, j] for j in range(levels.shape[1] - 1, -1, -1)]
+    keys = [edge_pred[e], edge_gold[e]] + [-levels[e, j].astype(np.int64)
+                                           for j in range(levels.shape[1] - 1, -1, -1)]
     order = np.lexsort(keys + [comp[s]])
     first = np.ones(len(order), dtype=bool)
     first[1:] = comp[s[order[1:]]] != comp[s[order[:-1]]]

@@ -23,13 +23,27 @@ from rukp.scoring.spans import Span
 
 @dataclass
 class SpanTable:
-    """Spans of many documents as parallel arrays; ``entity`` indexes a shared sorted vocabulary (-1 none)."""
+    """Spans of many documents as parallel arrays; ``entity`` indexes a shared sorted vocabulary (-1 none).
+
+    ``seq`` is each row's position in the input, so the input order survives canonical sorting (only the
+    nervaluate-compatible mode, which is order-dependent, uses it).
+    """
 
     doc: np.ndarray
     start: np.ndarray
     end: np.ndarray
     label: np.ndarray
     entity: np.ndarray
+    seq: np.ndarray
+
+    @classmethod
+    def build(cls, doc: np.ndarray, start: np.ndarray, end: np.ndarray, label: np.ndarray,
+              entity: np.ndarray) -> SpanTable:
+        """A table from columns given in input order, stored in canonical order."""
+        table = cls(np.asarray(doc, dtype=np.int64), np.asarray(start, dtype=np.int64),
+                    np.asarray(end, dtype=np.int64), np.asarray(label, dtype=np.int16),
+                    np.asarray(entity, dtype=np.int64), np.arange(len(doc), dtype=np.int64))
+        return table.canonical()
 
     def __len__(self) -> int:
         return len(self.doc)
@@ -37,7 +51,16 @@ class SpanTable:
     def take(self, index: np.ndarray) -> SpanTable:
         """The rows at ``index``, in that order."""
         return SpanTable(self.doc[index], self.start[index], self.end[index], self.label[index],
-                         self.entity[index])
+                         self.entity[index], self.seq[index])
+
+    def canonical(self) -> SpanTable:
+        """This table in canonical order (itself when it already is)."""
+        order = self.canonical_order()
+        return self if np.array_equal(order, np.arange(len(self))) else self.take(order)
+
+    def input_order(self) -> SpanTable:
+        """This table in input order (``seq``)."""
+        return self.take(np.argsort(self.seq, kind="stable"))
 
     def canonical_order(self) -> np.ndarray:
         """Row order by (document, start, end, label, entity): the order scoring uses, whatever the input."""
@@ -201,7 +224,7 @@ class _Builder:
                                                            (np.int64, np.int64, np.int16, np.int64)]
         start, end, label, entity = (np.concatenate(p) for p in parts)
         doc = np.repeat(np.asarray(self.docs, dtype=np.int64), self.counts)
-        return SpanTable(doc, start, end, label, np.where(entity >= 0, remap[np.maximum(entity, 0)], -1))
+        return SpanTable.build(doc, start, end, label, np.where(entity >= 0, remap[np.maximum(entity, 0)], -1))
 
 
 def _iter_lines(path: Path) -> Iterator[tuple[int, dict]]:
@@ -253,6 +276,8 @@ def _check_labels(labels: Sequence[str]) -> tuple[str, ...]:
 def _finish(doc_ids: list[str], labels: tuple[str, ...], codes: _Interner, gold: _Builder,
             pred: _Builder) -> EntityData:
     """Tables with entity codes renumbered in sorted id order, so codes do not depend on input order."""
+    gold._flush()  # intern every entity id before the remap table is sized
+    pred._flush()
     vocab = sorted(k for k in codes if k is not None)
     rank = {k: i for i, k in enumerate(vocab)}
     remap = np.zeros(max(len(codes) - 1, 1), dtype=np.int64)

@@ -1,0 +1,120 @@
+"""``rukp corpus add``: a raw article becomes the next seed and corpus document, atomically; bad files are refused.
+
+Every test works on a temporary copy of ``seeds/`` and ``corpus/`` (``--root``), never the repository's.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rukp.annotations.corpus_checks import check_corpus
+from rukp.cli import main
+from rukp.corpus.build import build, text_sha256
+from rukp.io.jsonl import read_jsonl
+
+REPO = Path(__file__).resolve().parents[1]
+ARTICLE = (
+    "Moscou et Pyongyang signent un accord sur les transports\n"
+    "La Russie et la Corée du Nord ont signé jeudi un accord sur les liaisons ferroviaires, a annoncé "
+    "le ministère russe des Transports.\n"
+    "18 commentaires\n"
+    "Selon l'agence officielle KCNA, les premiers trains circuleront au printemps.\n"
+)
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    for name in ("seeds", "corpus"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    return tmp_path
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _rukp(*args: object) -> tuple[int, str]:
+    try:
+        main([str(a) for a in args])
+    except SystemExit as e:
+        return (e.code if isinstance(e.code, int) else 0), ""
+    return 0, ""
+
+
+def _article(tmp_path: Path, text: str = ARTICLE, name: str = "article.txt") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def test_an_article_becomes_the_next_seed_and_document(root, tmp_path, capsys):
+    before = _snapshot(root)
+    source = _article(tmp_path)
+    assert _rukp("corpus", "add", source, "--root", root)[0] == 0
+    out = capsys.readouterr().out
+    digest = json.loads((root / "seeds" / "MANIFEST.json").read_text())["seeds"][-1]
+    assert digest["file"].startswith("005_") and digest["file"] in out and "6 documents" in out
+    seed = root / "seeds" / digest["file"]
+    assert seed.read_bytes() == source.read_bytes() and digest["size"] == len(source.read_bytes())
+    metadata = json.loads((root / "seeds" / "metadata.json").read_text())
+    assert metadata[digest["file"]] == {"date": None, "date_evidence": None, "date_basis": None, "outlet": None}
+    docs = read_jsonl(root / "corpus" / "documents.jsonl")
+    assert [d["id"] for d in docs] == ["000", "001", "002", "003", "004", "005"]
+    new = docs[-1]
+    assert new["title"] == "Moscou et Pyongyang signent un accord sur les transports"
+    assert "18 commentaires" not in new["text"] and new["dropped"][0]["rule"] == "comment_count"
+    assert (root / "corpus" / "text" / "005.txt").read_text() == new["text"] + "\n"
+    assert new["text_sha256"] == text_sha256(new["text"])
+    after = _snapshot(root)  # the five existing documents are untouched
+    for name in ("000", "001", "002", "003", "004"):
+        assert after[f"corpus/text/{name}.txt"] == before[f"corpus/text/{name}.txt"]
+    assert read_jsonl(REPO / "corpus" / "documents.jsonl") == docs[:5]
+    assert build(root, check=True).stale == []
+    assert check_corpus(root).problems == []
+
+
+def test_date_and_evidence_are_recorded_and_the_next_id_follows(root, tmp_path, capsys):
+    evidence = "ont signé jeudi un accord sur les liaisons ferroviaires"
+    assert _rukp("corpus", "add", _article(tmp_path), "--root", root, "--date", "2024-11-14",
+                 "--date-evidence", evidence)[0] == 0
+    second = _article(tmp_path, ARTICLE.replace("jeudi", "vendredi"), "second.txt")
+    assert _rukp("corpus", "add", second, "--root", root)[0] == 0
+    files = [s["file"] for s in json.loads((root / "seeds" / "MANIFEST.json").read_text())["seeds"]]
+    assert [f[:4] for f in files[-2:]] == ["005_", "006_"]
+    metadata = json.loads((root / "seeds" / "metadata.json").read_text())
+    assert metadata[files[-2]]["date"] == "2024-11-14" and metadata[files[-2]]["date_evidence"] == evidence
+    assert read_jsonl(root / "corpus" / "documents.jsonl")[5]["date"] == "2024-11-14"
+
+
+@pytest.mark.parametrize(("content", "options", "message"), [
+    ("Titre\nUn paragraphe é.\n".encode("latin-1"), [], r"article.txt:2: not valid UTF-8"),
+    (b" \n\n\t\n", [], r"article.txt: the article is empty"),
+    (ARTICLE.encode(), ["--date", "14/11/2024"], r"--date '14/11/2024' is not a calendar date"),
+    (ARTICLE.encode(), ["--date", "2024-11-14", "--date-evidence", "absent du texte"],
+     r"date_evidence is not a verbatim passage"),
+    (ARTICLE.encode(), ["--date-evidence", "jeudi"], r"--date-evidence needs --date"),
+])
+def test_bad_files_are_refused_and_nothing_is_written(root, tmp_path, capsys, content, options, message):
+    import re
+
+    source = tmp_path / "article.txt"
+    source.write_bytes(content)
+    before = _snapshot(root)
+    assert _rukp("corpus", "add", source, "--root", root, *options)[0] == 2
+    err = capsys.readouterr().err
+    assert re.search(message, err), err
+    assert _snapshot(root) == before
+
+
+def test_a_duplicate_article_is_refused(root, tmp_path, capsys):
+    seed = sorted((root / "seeds").glob("003_*.txt"))[0]
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(seed.read_bytes())
+    before = _snapshot(root)
+    assert _rukp("corpus", "add", copy, "--root", root)[0] == 2
+    assert f"already in the corpus: identical to seeds/{seed.name} (document 003)" in capsys.readouterr().err
+    assert _snapshot(root) == before
