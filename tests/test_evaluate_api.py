@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 import rukp
 from rukp.errors import RukpError
 from rukp.evaluation import Report, compare

@@ -13,6 +13,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+
 from rukp.cli import main
 from rukp.io.jsonl import read_jsonl
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from pathlib import Path
 
 import pytest
+
 from rukp.errors import RukpError
 from rukp.io.jsonl import read_jsonl
 from rukp.io.predictions import load_gold, load_predictions, predictions_from_rows, view_tables
@@ -32,7 +34,8 @@ def test_gold_sentences_come_from_the_file_or_the_text(gold, tmp_path: Path) -> 
     assert gold.documents[1].sentences == [(0, 54), (55, 109)]              # computed from the text
     no_text = load_gold(_write(tmp_path / "g.jsonl", [{"id": "x", "entities": [], "claims": []}]))
     assert no_text.documents[0].sentences is None and not no_text.has_text
-    assert len(gold.sha256) == 64 and gold.doc_ids == ("d1", "d2")
+    assert gold.sha256 == hashlib.sha256((FIXTURES / "gold.jsonl").read_bytes()).hexdigest()
+    assert gold.doc_ids == ("d1", "d2")
 
 
 def test_predicted_entities_keep_their_input_order(gold) -> None:

@@ -43,7 +43,7 @@ from rukp.scoring.counts import SCHEMES, EntityCounts, macro_prf, prf
 from rukp.scoring.entities import EntityScores, score_data
 from rukp.scoring.schemes import O_SPURIOUS, OUTCOME_FIELDS, OUTCOMES
 from rukp.scoring.tables import EntityData, SpanTable
-from rukp.views import View, get_view, load_label_map
+from rukp.views import LabelMap, View, get_view, load_label_map
 
 REPORT_SCHEMA = "rukp.report.v1"
 UNITS: tuple[str, ...] = ("documents", "sentences")
@@ -114,27 +114,23 @@ def _run_extractor(extractor: Any, name: str, gold: Gold, opts: Options, progres
         raise RukpError(f"an extractor needs the documents' text, and the gold has none for {missing[0]} "
                         f"({len(missing)} document(s) in all)", path=gold.path, doc=missing[0])
     rows, failed, problems = [], [], []
-    bar = tqdm(gold.documents, desc=f"extracting ({name})", unit="doc",
-               disable=None if progress is None else not progress)
-    for doc in bar:
-        try:
-            out = extractor.extract(doc.text)
-        except Exception as e:  # an extractor's bug must name the document, not end in a traceback
-            message = f"extractor {name!r} failed: {type(e).__name__}: {e}"
+    with tqdm(gold.documents, desc=f"extracting ({name})", unit="doc",
+              disable=None if progress is None else not progress) as bar:
+        for doc in bar:
+            try:
+                out = extractor.extract(doc.text)
+                problem = None if isinstance(out, Mapping) else (
+                    "wrong_type", f"extractor {name!r} returned a {type(out).__name__}, expected a dict")
+            except Exception as e:  # an extractor's bug must name the document, not end in a traceback
+                problem = ("extractor_error", f"extractor {name!r} failed: {type(e).__name__}: {e}")
+            if problem is None:
+                rows.append({"doc_id": doc.id, **out})
+                continue
+            error = RukpError(problem[1], doc=doc.id)
             if not opts.skip_invalid:
-                raise RukpError(message, doc=doc.id) from None
+                raise error from None
             failed.append(doc.id)
-            problems.append(Skipped("extractor_error", str(RukpError(message, doc=doc.id)), doc.id))
-            continue
-        if not isinstance(out, Mapping):
-            message = f"extractor {name!r} returned a {type(out).__name__}, expected a dict with entities/claims"
-            if not opts.skip_invalid:
-                raise RukpError(message, doc=doc.id)
-            failed.append(doc.id)
-            problems.append(Skipped("wrong_type", str(RukpError(message, doc=doc.id)), doc.id))
-            continue
-        rows.append({"doc_id": doc.id, **out})
-    bar.close()
+            problems.append(Skipped(problem[0], str(error), doc.id))
     preds = predictions_from_rows(rows, gold, source=name, kind="extractor", entities=opts.entities,
                                   claims=opts.claims, skip_invalid=opts.skip_invalid, failed=failed)
     preds.skipped[:0] = problems
@@ -541,15 +537,21 @@ class Report:
 
 # ------------------------------------------------------------------------------------------ entry points
 
-def _score(gold: Gold, preds: Predictions, opts: Options) -> Report:
+def _label_maps(opts: Options) -> dict[str, LabelMap | None]:
+    """The label map of each view, read and checked before any extractor runs."""
+    return {name: load_label_map(opts.label_map, get_view(name)) if opts.label_map else None
+            for name in opts.views}
+
+
+def _score(gold: Gold, preds: Predictions, opts: Options, label_maps: dict[str, LabelMap | None]) -> Report:
     use_sentences = all(d.sentences is not None for d in gold.documents)
     sents = SentenceIndex(gold) if use_sentences else None
     views: dict[str, ViewResult] = {}
     if opts.entities:
         for name in opts.views:
             view = get_view(name)
-            label_map = load_label_map(opts.label_map, view) if opts.label_map else None
-            data, skipped, dropped = view_tables(gold, preds, view, label_map, skip_invalid=opts.skip_invalid)
+            data, skipped, dropped = view_tables(gold, preds, view, label_maps[name],
+                                                 skip_invalid=opts.skip_invalid)
             scores = score_data(data, min_overlap=opts.min_overlap, nervaluate_compatible=opts.nervaluate_compatible)
             s_counts = s_link = None
             if sents is not None:
@@ -604,9 +606,10 @@ def evaluate(extractor_or_predictions: Any, *, gold: str | Path | Gold | None = 
                         claim_threshold=claim_threshold, nervaluate_compatible=nervaluate_compatible,
                         bootstrap=bootstrap, seed=seed, skip_invalid=skip_invalid, entities=entities,
                         claims=claims, format=format)
+    label_maps = _label_maps(opts)
     gold_set = _gold(gold, opts)
     preds = load_input(extractor_or_predictions, gold_set, opts, progress=progress)
-    return _score(gold_set, preds, opts)
+    return _score(gold_set, preds, opts, label_maps)
 
 
 @dataclass
@@ -637,14 +640,15 @@ def compare(a: Any, b: Any, *, shuffles: int = bs.DEFAULT_SHUFFLES, gold: str | 
     opts = make_options(**options)
     if isinstance(shuffles, bool) or not isinstance(shuffles, int) or shuffles < 1:
         raise RukpError(f"shuffles={shuffles!r} must be a positive integer")
+    label_maps = _label_maps(opts)
     gold_set = _gold(gold, opts)
-    ra = _score(gold_set, load_input(a, gold_set, opts, progress=progress), opts)
-    rb = _score(gold_set, load_input(b, gold_set, opts, progress=progress), opts)
+    ra = _score(gold_set, load_input(a, gold_set, opts, progress=progress), opts, label_maps)
+    rb = _score(gold_set, load_input(b, gold_set, opts, progress=progress), opts, label_maps)
     tests = {}
     both_cluster = all(r.claims is not None and r.claims.predicted_attributes["cluster"] for r in (ra, rb))
     for offset, unit in enumerate(UNITS):
         sa, sb = ra.statistic(unit, clusters=both_cluster), rb.statistic(unit, clusters=both_cluster)
         if sa is not None and sb is not None:
-            tests[unit] = bs.paired_test(sa, sb, n_resamples=max(opts.bootstrap, 1), n_shuffles=shuffles,
-                                         seed=opts.seed + offset)
+            tests[unit] = bs.paired_test(sa, sb, n_resamples=opts.bootstrap or bs.DEFAULT_RESAMPLES,
+                                         n_shuffles=shuffles, seed=opts.seed + offset)
     return Comparison(ra, rb, tests, shuffles)

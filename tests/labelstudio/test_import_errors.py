@@ -151,7 +151,8 @@ CASES: dict[str, tuple[Callable[[list[dict]], None], str]] = {
     "two values in a single field": (_two_values, r"region 000-C001: field cluster has 2 values"),
     "quantity that is not a number": (_bad_quantity, r"region 000-C001: quantity_value 'dix mille' is not a number"),
     "two tasks for one document": (_second_task, r"task 2: a second task for this document \(task 1 is the first\)"),
-    "result the validator rejects": (_inside_a_word, r"failed with 1 problem\(s\):\n.*000-E004: span start 119 is inside the word '10'"),
+    "result the validator rejects": (
+        _inside_a_word, r"failed with 1 problem\(s\):\n.*000-E004: span start 119 is inside the word '10'"),
 }
 
 
@@ -236,3 +237,15 @@ def test_bad_predictions_file_is_one_clear_error(line, message, tmp_path, rukp):
     code, _, err = rukp("labelstudio", "export", "--predictions", predictions, "--out", out)
     assert code == 2 and re.search(message, err), err
     assert not out.exists()
+
+
+def test_an_extractor_with_labels_outside_the_scheme_is_refused(tmp_path, rukp):
+    from rukp.extractors.registry import register
+
+    register("ls-test-misc", lambda arg=None: lambda text: {"entities": [{"start": 0, "end": 8, "label": "MISC"}]})
+    out = tmp_path / "tasks.json"
+    code, _, err = rukp("labelstudio", "export", "--extractor", "ls-test-misc", "--doc", "002", "--out", out)
+    assert code == 2 and not out.exists()
+    assert err.startswith("error: extractor ls-test-misc, doc 002: entity 0-8: label 'MISC' is not one of PER")
+    code, _, err = rukp("labelstudio", "export", "--doc", "042", "--out", out)
+    assert code == 2 and "--doc 042: not a corpus document (000, 001, " in err

@@ -252,6 +252,9 @@ def test_predictions_become_pre_annotations_and_import_as_new_rows(tmp_path, ruk
     assert plan.problems == []
     assert [r["id"] for r in plan.after.entities] == ["000-E001"]
     assert plan.after.claims[0]["id"] == "000-C001" and plan.after.claims[0]["cluster"] == "k"
+    # pulling the same annotation again (its regions still have the pred- ids) changes nothing
+    again = _plan(json.loads(export.read_text()), plan.after)
+    assert [c.render() for d in again.diffs for c in d.changes] == [] and not again.changed
 
 
 def test_dry_run_prints_the_diff_and_writes_nothing(tmp_path, rukp):
@@ -271,3 +274,40 @@ def test_dry_run_prints_the_diff_and_writes_nothing(tmp_path, rukp):
     code, out, _ = rukp("labelstudio", "import", path, "--annotations", directory)
     assert code == 0 and out.strip().endswith("annotations written")
     assert next(e for e in load_annotations(directory).entities if e["id"] == "000-E004")["label"] == "ORDINAL"
+
+
+def _one_entity_extractor(arg=None):
+    def extract(text: str) -> dict:
+        s = text.index("Russie") if "Russie" in text else 0
+        return {"entities": [{"start": s, "end": s + 6, "label": "GPE", "entity_id": "russia"}], "claims": []}
+
+    return extract
+
+
+def test_an_extractor_pre_annotates_the_chosen_documents(tmp_path, rukp):
+    from rukp.extractors.registry import register
+
+    register("ls-test-extractor", _one_entity_extractor)
+    out = tmp_path / "tasks.json"
+    code, stdout, err = rukp("labelstudio", "export", "--extractor", "ls-test-extractor", "--doc", "001",
+                             "--doc", "000", "--out", out)
+    assert (code, err) == (0, ""), err
+    tasks = json.loads(out.read_text())
+    assert [t["data"]["doc_id"] for t in tasks] == ["000", "001"]
+    for task in tasks:
+        [prediction] = task["predictions"]
+        assert prediction["model_version"] == "ls-test-extractor"
+        [label] = [i for i in prediction["result"] if i["from_name"] == "label"]
+        assert label["value"]["text"] == "Russie" and label["value"]["labels"] == ["GPE"]
+        assert label["id"] == f"pred-{task['data']['doc_id']}-E001"
+
+
+def test_a_region_drawn_again_on_a_rows_span_keeps_the_rows_id():
+    gold = small_gold(CORPUS)
+    export = _export(gold)
+    for item in _edit(export):
+        if item.get("id") == "000-E004":  # deleted and drawn again in Label Studio: a new region id
+            item["id"] = "r3Dr4wn"
+            item["value"]["labels"] = ["ORDINAL"]
+    plan = _plan(export, gold)
+    assert [c.render() for d in plan.diffs for c in d.changes] == ["~ entity 000-E004: label 'CARDINAL' → 'ORDINAL'"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from rukp.scoring import bootstrap as bs
 from rukp.scoring.counts import SCHEMES, EntityCounts, prf
 

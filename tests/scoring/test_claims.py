@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.metrics import accuracy_score, f1_score
+
 from rukp.scoring.claims import (
     ATTRIBUTES,
     NONE_LABEL,
@@ -23,7 +25,6 @@ from rukp.scoring.claims import (
     score_document,
     to_positions,
 )
-from sklearn.metrics import accuracy_score, f1_score
 
 
 def _greedy(gold: np.ndarray, pred: np.ndarray, threshold: float) -> list[tuple[int, int]]:

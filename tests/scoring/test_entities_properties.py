@@ -241,3 +241,20 @@ def test_counts_over_other_labels_do_not_add() -> None:
 def test_unknown_label_is_an_error_naming_the_document() -> None:
     with pytest.raises(RukpError, match="doc d0: entity 0: label 'PERS' is not one of PER, ORG, LOC"):
         _score([([Span(0, 3, "PERS")], [])])
+
+
+@settings(max_examples=100, deadline=None)
+@given(DOCS)
+def test_blocks_of_documents_do_not_change_the_result(docs: list) -> None:
+    from rukp.scoring import entities
+
+    data = build_entity_data([(f"d{i}", g, p) for i, (g, p) in enumerate(docs)], labels=LABELS)
+    whole = score_data(data)
+    saved, entities.BLOCK_SPANS = entities.BLOCK_SPANS, 3
+    try:
+        blocked = score_data(data)
+    finally:
+        entities.BLOCK_SPANS = saved
+    assert np.array_equal(whole.gold_match, blocked.gold_match)
+    assert np.array_equal(whole.pred_match, blocked.pred_match)
+    assert np.array_equal(whole.doc_counts, blocked.doc_counts)

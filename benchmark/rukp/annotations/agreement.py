@@ -71,13 +71,26 @@ def _attr(values_a: list[str], values_b: list[str]) -> dict[str, Any]:
     return {"n": n, "agree": agree, "agreement": _round(agree / n) if n else None, "kappa": _round(kappa)}
 
 
-def compute_agreement(root: Path | None = None) -> dict[str, Any]:
-    """All agreement figures of passes A and B, as a JSON-ready dict."""
-    root = root or paths.repo_root()
-    raw_dir = paths.annotations_dir(root) / "raw"
-    corpus = load_corpus(root)
-    passes = {p: load_pass(raw_dir, p) for p in PASSES}
-    maps = key_maps(raw_dir / "gold") if (raw_dir / "gold" / "kb.json").is_file() else None
+def alias_map(pass_kb: list[dict], gold_kb: list[dict]) -> dict[str, str]:
+    """Map a pass's entity keys to gold kb ids by shared surface forms (the gold id sharing the most forms)."""
+    def forms(entry: dict) -> set[str]:
+        return {" ".join(a.lower().replace("-", " ").split())
+                for a in [entry.get("name") or "", *(entry.get("aliases") or [])] if a}
+
+    gold_forms = [(g["entity_id"], forms(g)) for g in gold_kb]
+    out = {}
+    for entry in pass_kb:
+        f = forms(entry)
+        best = max(gold_forms, key=lambda g: (len(g[1] & f), g[0]), default=None)
+        if best and best[1] & f:
+            out[entry["entity_id"]] = best[0]
+    return out
+
+
+def compare_passes(x: dict[str, Any], y: dict[str, Any], corpus: list[dict[str, Any]],
+                   maps: dict[str, dict[str, str]] | None, names: tuple[str, str]) -> dict[str, Any]:
+    """Agreement of pass ``y`` with pass ``x`` (resolved rows); keys compared after mapping through ``maps``."""
+    passes = {names[0]: x, names[1]: y}
 
     def canon(p: str, key: str | None) -> str | None:
         if key is None or key in schema.SPECIAL_CLAIMERS or maps is None:
@@ -87,44 +100,42 @@ def compute_agreement(root: Path | None = None) -> dict[str, Any]:
     triples = []
     for doc in corpus:
         spans = {p: [Span(e["start"], e["end"], e["label"], canon(p, e["entity_id"]))
-                     for e in passes[p]["entities"] if e["doc_id"] == doc["id"]] for p in PASSES}
-        triples.append((doc["id"], spans["A"], spans["B"]))
+                     for e in passes[p]["entities"] if e["doc_id"] == doc["id"]] for p in names}
+        triples.append((doc["id"], spans[names[0]], spans[names[1]]))
     results = score_documents(triples, labels=schema.ENTITY_LABELS)
     counts = sum(r.counts for r in results)
     linking = sum(r.linking for r in results)
-    n_a = {p: sum(1 for e in passes[p]["entities"]) for p in PASSES}
     entities: dict[str, Any] = {
-        "mentions": n_a,
+        "mentions": {p: len(passes[p]["entities"]) for p in names},
         "strict_f1": _round(counts.f1("strict")), "exact_f1": _round(counts.f1("exact")),
         "partial_f1": _round(counts.f1("partial")), "ent_type_f1": _round(counts.f1("ent_type")),
         "per_type_strict_f1": {lab: _round(counts.f1("strict", lab)) for lab in schema.ENTITY_LABELS},
         "per_type_mentions": {lab: {p: sum(1 for e in passes[p]["entities"] if e["label"] == lab)
-                                    for p in PASSES} for lab in schema.ENTITY_LABELS},
+                                    for p in names} for lab in schema.ENTITY_LABELS},
         "per_document_strict_f1": {r.doc_id: _round(r.counts.f1("strict")) for r in results},
         "linking": {"matched_named": linking.matched, "same_entity": linking.correct,
                     "agreement": _round(linking.accuracy), "mapped_to_gold_kb": maps is not None},
     }
-
     pairs_all: list[tuple[dict, dict]] = []
-    n_claims = {p: len(passes[p]["claims"]) for p in PASSES}
-    index: dict[str, dict[str, str]] = {p: {} for p in PASSES}  # claim id -> matched partner id
+    n_claims = {p: len(passes[p]["claims"]) for p in names}
+    index: dict[str, dict[str, str]] = {p: {} for p in names}
     for doc in corpus:
-        cl = {p: [c for c in passes[p]["claims"] if c["doc_id"] == doc["id"]] for p in PASSES}
+        cl = {p: [c for c in passes[p]["claims"] if c["doc_id"] == doc["id"]] for p in names}
         pos = {p: to_positions(np.array([[c["start"], c["end"]] for c in cl[p]], dtype=np.int64).reshape(-1, 2),
-                               doc["text"]) for p in PASSES}
-        for i, j, _ in match(pos["A"], pos["B"], threshold=CLAIM_THRESHOLD):
-            pairs_all.append((cl["A"][i], cl["B"][j]))
-            index["A"][cl["A"][i]["id"]] = cl["B"][j]["id"]
-            index["B"][cl["B"][j]["id"]] = cl["A"][i]["id"]
+                               doc["text"]) for p in names}
+        for i, j, _ in match(pos[names[0]], pos[names[1]], threshold=CLAIM_THRESHOLD):
+            a, b = cl[names[0]][i], cl[names[1]][j]
+            pairs_all.append((a, b))
+            index[names[0]][a["id"]] = b["id"]
     m = len(pairs_all)
     claims: dict[str, Any] = {
         "claims": n_claims, "matched": m, "threshold_token_jaccard": CLAIM_THRESHOLD,
-        "detection_f1": _round(_f1(m, n_claims["A"], n_claims["B"])),
+        "detection_f1": _round(_f1(m, *n_claims.values())),
         "exact_span_agreement": _round(sum((a["start"], a["end"]) == (b["start"], b["end"])
                                            for a, b in pairs_all) / m) if m else None,
     }
-    claims["claimer"] = _attr([canon("A", a["claimer"]) for a, _ in pairs_all],
-                              [canon("B", b["claimer"]) for _, b in pairs_all])
+    claims["claimer"] = _attr([str(canon(names[0], a["claimer"])) for a, _ in pairs_all],
+                              [str(canon(names[1], b["claimer"])) for _, b in pairs_all])
     claims["claimer"]["mapped_to_gold_kb"] = maps is not None
     for fld in ("polarity", "certainty", "topic"):
         claims[fld] = _attr([a[fld] for a, _ in pairs_all], [b[fld] for _, b in pairs_all])
@@ -137,15 +148,41 @@ def compute_agreement(root: Path | None = None) -> dict[str, Any]:
     claims["clusters"] = {"b_cubed": {k: _round(v) for k, v in b_cubed(ca, cb).items()},
                           "pairwise": {k: _round(v) for k, v in pairwise(ca, cb).items()},
                           "over": "matched claims"}
-    rel = {p: {(r["source"], r["target"], r["type"]) for r in passes[p]["relations"]} for p in PASSES}
-    rel_a = {(index["A"].get(s), index["A"].get(t), ty) for s, t, ty in rel["A"]}
-    both = len({x for x in rel_a if None not in x} & rel["B"])
-    claims["relations"] = {"A": len(rel["A"]), "B": len(rel["B"]), "matched": both,
-                           "f1": _round(_f1(both, len(rel["A"]), len(rel["B"])))}
-    return {"passes": list(PASSES), "documents": len(corpus),
-            "note": "Agreement of the two independent passes before adjudication (A as reference; F1 is "
-                    "symmetric). Computed by `rukp agreement` from annotations/raw/.",
-            "entities": entities, "claims": claims}
+    rel = {p: {(r["source"], r["target"], r["type"]) for r in passes[p]["relations"]} for p in names}
+    rel_x = {(index[names[0]].get(s), index[names[0]].get(t), ty) for s, t, ty in rel[names[0]]}
+    both = len({r for r in rel_x if None not in r} & rel[names[1]])
+    claims["relations"] = {p: len(rel[p]) for p in names} | {
+        "matched": both, "f1": _round(_f1(both, len(rel[names[0]]), len(rel[names[1]])))}
+    return {"passes": list(names), "entities": entities, "claims": claims}
+
+
+def compute_agreement(root: Path | None = None) -> dict[str, Any]:
+    """Agreement of the guideline passes (A, B) and, when present, of the scheme-only passes (C, D)."""
+    root = root or paths.repo_root()
+    ann_dir = paths.annotations_dir(root)
+    raw_dir = ann_dir / "raw"
+    corpus = load_corpus(root)
+    passes = {p: load_pass(raw_dir, p) for p in PASSES}
+    maps = key_maps(raw_dir / "gold") if (raw_dir / "gold" / "kb.json").is_file() else None
+    out: dict[str, Any] = {
+        "documents": len(corpus),
+        "note": "Agreement of independent passes before adjudication (first pass as reference; F1 is symmetric). "
+                "Computed by `rukp agreement` from annotations/raw/.",
+        "guidelines": {"description": "passes A and B, both given annotations/GUIDELINES.md v1 and the scheme",
+                       **compare_passes(passes["A"], passes["B"], corpus, maps, PASSES)},
+    }
+    scheme_only = [p for p in ("C", "D") if (raw_dir / p / "resolved.json").is_file()]
+    if len(scheme_only) == 2:
+        from rukp.annotations.store import load_annotations
+
+        gold_kb = load_annotations(ann_dir).kb
+        cd = {p: load_pass(raw_dir, p) for p in scheme_only}
+        cd_maps = {p: alias_map(cd[p]["kb"], gold_kb) for p in scheme_only} if gold_kb else None
+        out["scheme_only"] = {
+            "description": "passes C and D, given only the annotation scheme (no project guidelines); entity keys "
+                           "mapped to the gold KB by shared surface forms",
+            **compare_passes(cd["C"], cd["D"], corpus, cd_maps, ("C", "D"))}
+    return out
 
 
 def agreement_text(root: Path | None = None) -> str:

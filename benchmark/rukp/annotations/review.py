@@ -235,7 +235,20 @@ def _apply_one(item: dict, d: dict, corpus: dict, entities: dict, claims: dict, 
         if spec.get("target") == "claim":
             claim = claims[spec["claim_id"]]
             for k, v in spec.get("set", {}).items():
+                if k in ("start", "end", "claimer_start", "claimer_end", "text"):
+                    raise RukpError(f"'{k}' cannot be set by hand: give claimer_text (+ claimer_context)")
                 claim[k] = v
+            if spec.get("claimer_text"):
+                from rukp.annotations.resolve import find_from, nearest
+
+                text = corpus[claim["doc_id"]]["text"]
+                if spec.get("claimer_context"):
+                    span = find_from(text, spec["claimer_text"], 0, spec["claimer_context"])
+                else:
+                    span = nearest(text, spec["claimer_text"], claim["start"], claim["end"])
+                if span is None:
+                    raise RukpError(f"claimer_text {spec['claimer_text']!r} not found")
+                claim["claimer_start"], claim["claimer_end"] = span
             if spec.get("remove"):
                 removed.add(spec["claim_id"])
         elif spec.get("target") == "entity":

@@ -23,7 +23,7 @@ app = typer.Typer(
 
 #: Command modules under ``rukp.cli``; each defines ``register(app)``.
 COMMAND_MODULES: tuple[str, ...] = ("corpus", "validate", "dataset", "evaluate", "benchmark", "labelstudio",
-                                    "agreement")
+                                    "agreement", "annotations", "docs")
 
 
 def _register_all() -> None:

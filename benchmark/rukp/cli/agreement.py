@@ -16,11 +16,15 @@ def agreement_cmd(
     from rukp.annotations.agreement import write_agreement
 
     figures, stale = write_agreement(root, check=check)
-    e, c = figures["entities"], figures["claims"]
-    typer.echo(f"entities: strict F1 {e['strict_f1']}, exact F1 {e['exact_f1']}, linking {e['linking']['agreement']}")
-    typer.echo(f"claims: detection F1 {c['detection_f1']}; claimer {c['claimer']['agreement']}, "
-               f"polarity {c['polarity']['agreement']}, certainty {c['certainty']['agreement']}, "
-               f"topic {c['topic']['agreement']}; clusters B³ F1 {c['clusters']['b_cubed']['f1']}")
+    for study in ("guidelines", "scheme_only"):
+        if study not in figures:
+            continue
+        e, c = figures[study]["entities"], figures[study]["claims"]
+        typer.echo(f"{study} ({' vs '.join(figures[study]['passes'])}): entities strict F1 {e['strict_f1']}, "
+                   f"exact F1 {e['exact_f1']}, linking {e['linking']['agreement']}")
+        typer.echo(f"  claims: detection F1 {c['detection_f1']}; claimer {c['claimer']['agreement']}, "
+                   f"polarity {c['polarity']['agreement']}, certainty {c['certainty']['agreement']}, "
+                   f"topic {c['topic']['agreement']}; clusters B³ F1 {c['clusters']['b_cubed']['f1']}")
     if check and stale:
         typer.secho("annotations/agreement.json is stale: run `rukp agreement`", fg="red", err=True)
         raise typer.Exit(1)

@@ -13,7 +13,7 @@ from rukp.scoring.claims import DEFAULT_THRESHOLD
 
 def evaluate_cmd(
     extractor: str = typer.Option(None, "--extractor", "-e",
-                                  help="Extractor spec: spacy:fr_core_news_md, a registered name, package.module:attr."),
+                                  help="Extractor spec: spacy:fr_core_news_md, a registered name, module:attr."),
     predictions: Path = typer.Option(None, "--predictions", "-p",
                                      help="Predictions file: JSONL, CoNLL BIO (.conll/.bio/.iob/.tsv) or a Label "
                                           "Studio JSON export."),

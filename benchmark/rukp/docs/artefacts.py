@@ -23,17 +23,19 @@ class Artefact:
 
 KNOWN_ARTEFACTS: tuple[Artefact, ...] = (
     Artefact("Chloé Son Hui", "name garbled (machine translation or autocorrection)",
-             "the North Korean foreign minister Choe Son-hui; annotated as PER and linked to her canonical entity"),
+             "the North Korean foreign minister Choe Son-hui; a PER mention linked to her (guidelines §4.6)"),
     Artefact("Chloé Son-hui", "name garbled (machine translation or autocorrection)",
-             "the same minister, garbled in the same way in another article"),
-    Artefact("Nom Kwang Chol", "name garbled (machine translation)",
-             "the North Korean defence minister No Kwang-chol; annotated as PER and linked to him"),
+             "the same minister, garbled the same way in another article; linked to her"),
+    Artefact("Nom Kwang Chol", "name garbled (wrong transliteration)",
+             "the North Korean defence minister No Kwang-chol; a PER mention linked to him (guidelines §4.6)"),
     Artefact("confirme le déploiement de troupes à Pyongyang", "garbled headline",
-             "the body says NATO confirmed North Korean troops in the Kursk region of Russia, not troops sent to "
-             "Pyongyang; claims in the title are annotated as written, so the title contradicts the body"),
-    Artefact("CC’est", "typo", "a doubled capital ('C’est'); spans and offsets keep it"),
+             "reads as troops sent to Pyongyang; the body says NATO confirmed North Korean troops in the Kursk "
+             "region, so the headline mistranslates 'troops from Pyongyang'. Annotated as written: 'Pyongyang' is "
+             "a GPE linked to North Korea, and the headline's claim shares the body claim's cluster (guidelines "
+             "§4.5, §5.13)"),
+    Artefact("CC’est", "typo", "a doubled capital ('C’est'); kept in the text and in every span"),
     Artefact("Russian President Vladimir Putin, right, and North Korea", "truncated caption",
-             "the caption is cut off in the source page; entities are annotated, no claim survives"),
+             "the caption is cut off in the source page; its entities are annotated, it holds no claim (§3)"),
     Artefact("Kim Jong-un", "spelling variant", "also written 'Kim Jong Un'; one canonical entity"),
     Artefact("Yoon Suk-yeol", "spelling variant", "also written 'Yoon Suk Yeol'; one canonical entity"),
     Artefact("10.000", "number format", "a dot as thousands separator"),

@@ -8,6 +8,7 @@ Inputs: the bundled dataset views (``documents``, ``ner``, ``kb`` under :func:`r
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,10 +17,13 @@ from typing import Any
 from rukp import paths, schema
 from rukp.docs.artefacts import Occurrence, locate
 from rukp.errors import RukpError
-from rukp.io.jsonl import iter_jsonl, read_json
+from rukp.io.jsonl import iter_jsonl, read_json, read_text
 
 AGREEMENT_FILE = "agreement.json"
 ADJUDICATION_FILE = "adjudication.jsonl"
+GUIDELINES_FILE = "GUIDELINES.md"
+MANIFEST_FILE = "manifest.json"
+_VERSION_LINE = re.compile(r"^Version:\s*(\S+)\s*$", re.MULTILINE)
 
 #: Claim fields counted per value, in display order (the inventories come from :mod:`rukp.schema`).
 CLAIM_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -63,6 +67,8 @@ class Inputs:
     ner: list[dict[str, Any]]
     kb: list[dict[str, Any]]
     corpus: list[dict[str, Any]]
+    guidelines_version: str = "n/a"
+    manifest: dict[str, Any] = field(default_factory=dict)
     agreement: dict[str, Any] | None = None
     adjudication: list[dict[str, Any]] | None = None
     sources: dict[str, Path] = field(default_factory=dict)
@@ -78,6 +84,8 @@ class Figures:
     cluster_sizes: dict[str, int]
     cluster_documents: dict[str, int]
     artefacts: tuple[Occurrence, ...]
+    guidelines_version: str
+    manifest: dict[str, Any]
     agreement: dict[str, Any] | None
     adjudication: tuple[dict[str, Any], ...] | None
 
@@ -120,7 +128,8 @@ def load_inputs(root: Path | None = None) -> Inputs:
     data, ann = paths.data_dir(root), paths.annotations_dir(root)
     sources = {"documents": data / "documents.jsonl", "ner": data / "ner.jsonl", "kb": data / "kb.jsonl",
                "corpus": paths.corpus_dir(root) / "documents.jsonl", "agreement": ann / AGREEMENT_FILE,
-               "adjudication": ann / ADJUDICATION_FILE}
+               "adjudication": ann / ADJUDICATION_FILE, "guidelines": ann / GUIDELINES_FILE,
+               "manifest": ann / MANIFEST_FILE}
     documents = _rows(sources["documents"], _DOC_KEYS, allow_empty=False)
     corpus = _rows(sources["corpus"], _CORPUS_KEYS, allow_empty=False)
     if [d["id"] for d in documents] != [c["id"] for c in corpus]:
@@ -129,11 +138,18 @@ def load_inputs(root: Path | None = None) -> Inputs:
     agreement = read_json(sources["agreement"]) if sources["agreement"].is_file() else None
     if agreement is not None and not isinstance(agreement, dict):
         raise RukpError("expected a JSON object", path=sources["agreement"])
-    adjudication = (_rows(sources["adjudication"], ("item", "kind", "doc_id", "decision"), allow_empty=True)
+    adjudication = (_rows(sources["adjudication"], ("item", "kind", "decision"), allow_empty=True)
                     if sources["adjudication"].is_file() else None)
+    version = _VERSION_LINE.search(read_text(sources["guidelines"]))
+    if version is None:
+        raise RukpError("no 'Version: …' line", path=sources["guidelines"])
+    manifest = read_json(sources["manifest"]) if sources["manifest"].is_file() else {}
+    if not isinstance(manifest, dict):
+        raise RukpError("expected a JSON object", path=sources["manifest"])
     return Inputs(documents=documents, ner=_rows(sources["ner"], ("doc_id", "tokens"), allow_empty=False),
                   kb=_rows(sources["kb"], ("entity_id", "type", "documents"), allow_empty=True), corpus=corpus,
-                  agreement=agreement, adjudication=adjudication, sources=sources)
+                  guidelines_version=version.group(1), manifest=manifest, agreement=agreement,
+                  adjudication=adjudication, sources=sources)
 
 
 def claim_values(claim: dict[str, Any]) -> list[tuple[str, str]]:
@@ -191,6 +207,8 @@ def compute_figures(inputs: Inputs) -> Figures:
         cluster_sizes=dict(sorted(sizes.items())),
         cluster_documents={k: len(v) for k, v in sorted(spread.items())},
         artefacts=tuple(locate(inputs.corpus)),
+        guidelines_version=inputs.guidelines_version,
+        manifest=inputs.manifest,
         agreement=inputs.agreement,
         adjudication=tuple(inputs.adjudication) if inputs.adjudication is not None else None,
     )

@@ -208,8 +208,11 @@ def _well_formed(starts: list[Any], ends: list[Any], labels: list[Any], entities
 
 
 def _first_overlap(starts: list[int], ends: list[int]) -> bool:
-    order = sorted(zip(starts, ends, strict=True))
-    return any(b[0] < a[1] for a, b in zip(order, order[1:]))  # noqa: B905 (shifted copies)
+    """Whether any two spans overlap: in start order, some span must then start before its predecessor ends."""
+    if any(map(int.__gt__, starts, starts[1:])):  # not in start order yet
+        pairs = sorted(zip(starts, ends, strict=True))
+        starts, ends = [p[0] for p in pairs], [p[1] for p in pairs]
+    return any(map(int.__lt__, starts[1:], ends))
 
 
 def _entity_rows(entities: list[Any], n_chars: int | None, report: Any, *, line: int | None, doc: str,
@@ -310,9 +313,9 @@ def _list_field(obj: Mapping[str, Any], key: str, report: Any, *, line: int | No
 
 # ------------------------------------------------------------------------------------------ JSON lines
 
-def _json_lines(path: Path, report: Any) -> Iterator[tuple[int, Any]]:
+def _json_lines(path: Path, report: Any, text: str | None = None) -> Iterator[tuple[int, Any]]:
     """``(line, object)`` for every non-blank line (``read_text`` names the file on a bad encoding)."""
-    text = read_text(path)
+    text = read_text(path) if text is None else text
     seen = False
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
@@ -329,14 +332,6 @@ def _json_lines(path: Path, report: Any) -> Iterator[tuple[int, Any]]:
         yield number, obj
     if not seen:
         raise RukpError("file is empty (no JSON lines)", path=path)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _sentences(obj: Mapping[str, Any], text: str | None, report: Any, *, line: int, doc: str
@@ -372,7 +367,8 @@ def load_gold(path: str | Path, *, entities: bool = True, claims: bool = True) -
     documents: list[GoldDocument] = []
     columns = SpanColumns()
     seen: dict[str, int] = {}
-    for line, obj in _json_lines(path, report):
+    content = read_text(path)
+    for line, obj in _json_lines(path, report, content):
         doc_id = obj.get("id")
         if "id" not in obj:
             report("missing_field", "missing field 'id'", line=line)
@@ -396,7 +392,8 @@ def load_gold(path: str | Path, *, entities: bool = True, claims: bool = True) -
             doc_claims = _claims(raw, n_chars, report, line=line, doc=doc_id, side="gold")
         sents = _sentences(obj, text, report, line=line, doc=doc_id)
         documents.append(GoldDocument(doc_id, line, text, sents, doc_claims))
-    return Gold(str(path), _sha256(path), documents, columns, entities, claims)
+    sha256 = hashlib.sha256(content.encode("utf-8")).hexdigest()  # the file's bytes: it decoded as UTF-8
+    return Gold(str(path), sha256, documents, columns, entities, claims)
 
 
 # ------------------------------------------------------------------------------------------ predictions

@@ -68,14 +68,28 @@ def _number(row_id: str, prefix: str) -> int:
 
 
 def assign_ids(prefix: str, old: list[dict[str, Any]], parsed: list[dict[str, Any]]) -> dict[str, str]:
-    """Region id → row id: a region keeps an existing id of this kind, others get ``prefix`` + next number."""
+    """Region id → row id. A region whose id is an existing row id keeps it; else a region on the span of a
+    row no region kept takes that row's id (regions drawn in Label Studio, or pre-annotations, imported
+    before); the others get ``prefix`` + the next free number, in text order.
+    """
     old_ids = {r["id"] for r in old}
     mapping = {r["id"]: r["id"] for r in parsed if r["id"] in old_ids}
-    top = max([_number(i, prefix) for i in old_ids | set(mapping)], default=0)
-    fresh = sorted((r for r in parsed if r["id"] not in mapping),
-                   key=lambda r: (r["start"], r["end"], str(r.get("label")), r["id"]))
-    for top, r in enumerate(fresh, start=top + 1):
-        mapping[r["id"]] = f"{prefix}{top:03d}"
+    free: dict[tuple[int, int], list[str]] = {}
+    for r in sorted(old, key=lambda r: r["id"]):
+        if r["id"] not in mapping:
+            free.setdefault((r["start"], r["end"]), []).append(r["id"])
+    rest = sorted((r for r in parsed if r["id"] not in mapping),
+                  key=lambda r: (r["start"], r["end"], str(r.get("label")), r["id"]))
+    fresh = []
+    for r in rest:
+        same_span = free.get((r["start"], r["end"]))
+        if same_span:
+            mapping[r["id"]] = same_span.pop(0)
+        else:
+            fresh.append(r)
+    first = max([_number(i, prefix) for i in old_ids], default=0) + 1
+    for number, r in enumerate(fresh, start=first):
+        mapping[r["id"]] = f"{prefix}{number:03d}"
     return mapping
 
 

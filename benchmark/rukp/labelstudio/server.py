@@ -89,8 +89,8 @@ class PushResult:
 
 def push(url: str, *, project: str = DEFAULT_PROJECT, root: Path | None = None, **task_options: Any) -> PushResult:
     """Create or update ``project`` (config + tasks); ``task_options`` as for :func:`make_tasks`."""
-    tasks = make_tasks(root=root, **task_options)
     client = connect(url)
+    tasks = make_tasks(root=root, **task_options)
     existing = find_project(client, project, url)
     if existing is None:
         with _server_errors(url, f"create project {project!r}"):

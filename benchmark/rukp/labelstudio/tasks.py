@@ -89,10 +89,7 @@ def document_results(text: str, entities: list[dict[str, Any]], claims: list[dic
         if c.get("claimer_start") is None or c.get("claimer_end") is None:
             continue
         span = (c["claimer_start"], c["claimer_end"])
-        if span in by_span:
-            mention_id = by_span[span]["id"]
-        else:
-            mention_id = mentions.setdefault(span, f"{c['id']}-M")
+        mention_id = by_span[span]["id"] if span in by_span else mentions.setdefault(span, f"{c['id']}-M")
         links.append(_relation_item(mention_id, c["id"], cfg.CLAIMER_RELATION))
     for c in claims:
         s, t = c["start"], c["end"]

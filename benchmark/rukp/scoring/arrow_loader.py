@@ -36,8 +36,17 @@ def _read(path: Path, id_key: str) -> dict | None:
             parse_options=pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore"))
     except (pa.ArrowException, UnicodeDecodeError, OSError, ValueError):
         return None
+    try:
+        return _columns(table, id_key)
+    except UnicodeDecodeError:  # pyarrow does not check UTF-8 inside strings
+        return None
+    finally:
+        del table
+        pa.default_memory_pool().release_unused()  # give the parser's buffers back
+
+
+def _columns(table: pa.Table, id_key: str) -> dict | None:
     ids, entities = table.column(id_key), table.column("entities").combine_chunks()
-    del table
     if ids.null_count or entities.null_count:
         return None
     flat = entities.flatten()
@@ -47,11 +56,8 @@ def _read(path: Path, id_key: str) -> dict | None:
     end = flat.field("end").to_numpy().astype(np.int64)
     if ((start < 0) | (end <= start)).any():
         return None
-    out = {"ids": ids.to_pylist(), "counts": np.diff(entities.offsets.to_numpy()), "start": start, "end": end,
-           "label": _codes(flat.field("label")), "entity": _codes(flat.field("entity_id"))}
-    del ids, entities, flat
-    pa.default_memory_pool().release_unused()
-    return out
+    return {"ids": ids.to_pylist(), "counts": np.diff(entities.offsets.to_numpy()), "start": start, "end": end,
+            "label": _codes(flat.field("label")), "entity": _codes(flat.field("entity_id"))}
 
 
 def _codes(array: pa.Array) -> tuple[np.ndarray, list[str]]:

@@ -174,7 +174,7 @@ def _match(gold: SpanTable, pred: SpanTable, g0: int, g1: int, p0: int, p1: int,
     overlap = np.minimum(ge, pe) - np.maximum(gs, ps)
     union = (ge - gs) + (pe - ps) - overlap
     if min_overlap > 0:
-        keep = overlap >= min_overlap * union
+        keep = overlap / union >= min_overlap  # as documented (a product would round differently)
         gi, pi, gs, ge, ps, pe = gi[keep], pi[keep], gs[keep], ge[keep], ps[keep], pe[keep]
         overlap, union = overlap[keep], union[keep]
     same_bounds = (gs == ps) & (ge == pe)

@@ -4,8 +4,9 @@ Each candidate pair (an edge) carries a vector of non-negative integer *levels*,
 assignment maximises their sums lexicographically. The overlap graph falls apart into small components
 (usually one gold and one prediction), so the work is linear in the number of spans:
 
-- a component with one gold or one prediction (a star, including a lone pair) keeps its best edge, chosen
-  for all such components at once with one sort;
+- a lone pair (both spans of degree 1) is matched directly, for all of them at once;
+- a component with one gold or one prediction (a star) keeps its best edge, chosen for all stars at once
+  with one sort;
 - any other component with at most :data:`EXACT_LIMIT` spans on each side is solved exactly with
   :func:`scipy.optimize.linear_sum_assignment` on its own small matrix, the levels packed into one exact
   integer-valued weight;

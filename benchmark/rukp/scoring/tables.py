@@ -1,9 +1,11 @@
 """Columnar span tables (flat numpy arrays over many documents) and the loaders that build them.
 
 Scoring never touches per-span Python objects: gold and predicted spans of all documents are held as arrays
-(document index, start, end, label index, entity code). The loaders read the documents JSONL (gold) and the
-predictions JSONL line by line with ``json.loads``, check each value once at this boundary, and report a bad
-value as one :class:`~rukp.errors.RukpError` naming the file, the line and the document.
+(document index, start, end, label index, entity code), stored in a canonical order. :func:`load_entity_files`
+reads the documents JSONL (gold) and the predictions JSONL with pyarrow (:mod:`rukp.scoring.arrow_loader`)
+and, when that cannot vouch for the input, line by line with ``json.loads``, checking each value once at
+this boundary and reporting a bad value as one :class:`~rukp.errors.RukpError` naming the file, the line
+and the document.
 """
 
 from __future__ import annotations
@@ -170,22 +172,32 @@ class _Builder:
         """Append the spans of one document (dicts with start, end, label and optional entity_id)."""
         self.docs.append(doc)
         self.where.append((line, doc_id))
-        if not isinstance(entities, list):
-            raise RukpError(_structure_problem(entities), path=self.path, line=line, doc=doc_id)
-        try:  # C-level loops; a failure aborts the whole load, so what was appended does not matter
+        n0 = len(self._start)
+        try:  # C-level loops over the span dicts
+            if not isinstance(entities, list):
+                raise TypeError
             self._start += map(_START, entities)
             self._end += map(_END, entities)
             self._label += map(_LABEL, entities)
             try:
                 self._entity += map(_ENTITY_ID, entities)
             except KeyError:  # entity_id is optional
-                del self._entity[len(self._start) - len(entities):]
+                del self._entity[n0:]
                 self._entity += [e.get("entity_id") for e in entities]
         except (KeyError, TypeError, AttributeError):
+            for buffer in (self._start, self._end, self._label, self._entity):
+                del buffer[n0:]
+            self.docs.pop()
+            self.where.pop()
+            self._flush()  # a bad value on an earlier line is reported first
             raise RukpError(_structure_problem(entities), path=self.path, line=line, doc=doc_id) from None
         self.counts.append(len(entities))
         if len(self._start) >= _CHUNK:
             self._flush()
+
+    def flush(self) -> None:
+        """Check and pack the buffered spans (raises the first bad value's error)."""
+        self._flush()
 
     def _flush(self) -> None:
         n = len(self._start)
@@ -224,7 +236,8 @@ class _Builder:
                                                            (np.int64, np.int64, np.int16, np.int64)]
         start, end, label, entity = (np.concatenate(p) for p in parts)
         doc = np.repeat(np.asarray(self.docs, dtype=np.int64), self.counts)
-        return SpanTable.build(doc, start, end, label, np.where(entity >= 0, remap[np.maximum(entity, 0)], -1))
+        entity = np.where(entity >= 0, remap[np.maximum(entity, 0)], -1)
+        return SpanTable.build(doc, start, end, label, entity)
 
 
 def _iter_lines(path: Path) -> Iterator[tuple[int, dict]]:
@@ -310,26 +323,32 @@ def _load_lines(gold_path: Path, pred_path: Path, labels: tuple[str, ...], allow
     codes = _Interner()
     gold, pred = _Builder(labels, codes, gold_path), _Builder(labels, codes, pred_path)
     index: dict[str, int] = {}
-    for line, obj in _iter_lines(gold_path):
-        doc_id = _doc_id(obj, "id", gold_path, line)
-        if doc_id in index:
-            first = gold.where[index[doc_id]][0]
-            raise RukpError(f"duplicate document id {doc_id!r} (first on line {first})", path=gold_path,
-                            line=line, doc=doc_id)
-        index[doc_id] = len(index)
-        gold.add(index[doc_id], _entities(obj, gold_path, line, doc_id), line=line, doc_id=doc_id)
+    try:
+        for line, obj in _iter_lines(gold_path):
+            doc_id = _doc_id(obj, "id", gold_path, line)
+            if doc_id in index:
+                first = gold.where[index[doc_id]][0]
+                raise RukpError(f"duplicate document id {doc_id!r} (first on line {first})", path=gold_path,
+                                line=line, doc=doc_id)
+            index[doc_id] = len(index)
+            gold.add(index[doc_id], _entities(obj, gold_path, line, doc_id), line=line, doc_id=doc_id)
+    finally:
+        gold.flush()  # a bad value on an earlier line is reported before a later problem
 
     seen: dict[str, int] = {}
-    for line, obj in _iter_lines(pred_path):
-        doc_id = _doc_id(obj, "doc_id", pred_path, line)
-        if doc_id not in index:
-            raise RukpError(f"document {doc_id!r} is not in the gold file {gold_path}", path=pred_path,
-                            line=line, doc=doc_id)
-        if doc_id in seen:
-            raise RukpError(f"duplicate prediction for document {doc_id!r} (first on line {seen[doc_id]})",
-                            path=pred_path, line=line, doc=doc_id)
-        seen[doc_id] = line
-        pred.add(index[doc_id], _entities(obj, pred_path, line, doc_id), line=line, doc_id=doc_id)
+    try:
+        for line, obj in _iter_lines(pred_path):
+            doc_id = _doc_id(obj, "doc_id", pred_path, line)
+            if doc_id not in index:
+                raise RukpError(f"document {doc_id!r} is not in the gold file {gold_path}", path=pred_path,
+                                line=line, doc=doc_id)
+            if doc_id in seen:
+                raise RukpError(f"duplicate prediction for document {doc_id!r} (first on line {seen[doc_id]})",
+                                path=pred_path, line=line, doc=doc_id)
+            seen[doc_id] = line
+            pred.add(index[doc_id], _entities(obj, pred_path, line, doc_id), line=line, doc_id=doc_id)
+    finally:
+        pred.flush()
     if not allow_missing and len(seen) < len(index):
         missing = [d for d in index if d not in seen]
         shown = ", ".join(missing[:5]) + (f" … ({len(missing)} in all)" if len(missing) > 5 else "")

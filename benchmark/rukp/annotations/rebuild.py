@@ -1,0 +1,50 @@
+"""Rebuild the gold from the raw passes and the recorded decisions, to prove it is derived, not hand-edited.
+
+In a scratch copy of the repository: drop the gold files, run round 1 (``adjudicate build``: passes A and B,
+``decisions.jsonl``, ``raw/gold/``), recompute the round-2 review items against that gold, check they equal the
+recorded ``review_items.jsonl``, apply ``review_decisions.jsonl``, and compare every gold file with the committed one.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from rukp import paths
+from rukp.annotations.store import FILES, MANIFEST
+from rukp.errors import RukpError
+from rukp.io.atomic import dumps_jsonl
+
+GOLD_FILES = (*FILES.values(), MANIFEST, "adjudication.jsonl")
+
+
+def rebuild_differences(root: Path | None = None) -> list[str]:
+    """Files (and review items) whose rebuilt content differs from the committed one; empty when reproducible."""
+    from rukp.annotations.adjudicate import build
+    from rukp.annotations.review import apply_review, review_items
+
+    root = root or paths.repo_root()
+    ann = paths.annotations_dir(root)
+    with tempfile.TemporaryDirectory(prefix="rukp-rebuild-") as tmp:
+        scratch = Path(tmp)
+        for name in ("seeds", "corpus", "annotations"):
+            shutil.copytree(root / name, scratch / name)
+        for name in GOLD_FILES:
+            (scratch / "annotations" / name).unlink(missing_ok=True)
+        problems = build(scratch)
+        if problems:
+            raise RukpError("round 1 does not rebuild: " + "; ".join(problems[:5]), path=ann / "adjudication")
+        diffs = []
+        recorded = ann / "adjudication" / "review_items.jsonl"
+        if recorded.is_file():
+            if dumps_jsonl(review_items(scratch)) != recorded.read_text(encoding="utf-8"):
+                diffs.append(str(recorded))
+            problems = apply_review(scratch)
+            if problems:
+                raise RukpError("round 2 does not rebuild: " + "; ".join(problems[:5]), path=recorded)
+        for name in GOLD_FILES:
+            mine, theirs = scratch / "annotations" / name, ann / name
+            if not theirs.is_file() or mine.read_text(encoding="utf-8") != theirs.read_text(encoding="utf-8"):
+                diffs.append(str(theirs))
+        return diffs
