@@ -24,7 +24,7 @@ import pytest
 import rukp
 from rukp.errors import RukpError
 from rukp.evaluation import Report, compare
-from rukp.extractors import register
+from rukp.extractors import registry
 from rukp.io.jsonl import read_jsonl
 
 FIXTURES = Path(__file__).parent / "fixtures" / "eval"
@@ -131,7 +131,7 @@ def extract(text):
     return {{"entities": [], "claims": []}}
 """, encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
-    register("fixture-extractor", lambda: Extractor())
+    monkeypatch.setitem(registry._factories, "fixture-extractor", lambda: Extractor())  # removed after the test
     reference = _counts(_eval())
     for source in (str(PREDS), ROWS, Extractor(), extract, "fixture-extractor", "my_extractor_mod:extract"):
         r = _eval(source)

@@ -199,5 +199,6 @@ def test_compare_writes_the_paired_tests(capsys: pytest.CaptureFixture[str], tmp
                          str(out_json), "--no-claims")
     assert code == 0, err
     assert "paired tests over documents (10000 shuffles)" in out
+    assert "2 units allow only 2^2 = 4 distinct swaps" in out
     tests = json.loads(out_json.read_text(encoding="utf-8"))["comparison"]["tests"]
     assert tests["documents"]["entities.fine.v1.strict.f1"]["diff"] > 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -238,11 +238,13 @@ def _entity_metrics(view: str, labels: tuple[str, ...]) -> Any:
     return metrics
 
 
-def _linking_metrics(view: str) -> Any:
+def _linking_metrics(view: str, predicted: bool) -> Any:
+    """Linking accuracy; undefined (not 0) when no prediction carries an entity_id at all."""
     def metrics(summed: np.ndarray) -> dict[str, np.ndarray]:
         m, c = summed[..., 0], summed[..., 1]
         with np.errstate(divide="ignore", invalid="ignore"):
-            return {f"entities.{view}.linking.accuracy": np.where(m > 0, c / np.maximum(m, 1), np.nan)}
+            accuracy = np.where((m > 0) & predicted, c / np.maximum(m, 1), np.nan)
+        return {f"entities.{view}.linking.accuracy": accuracy}
 
     return metrics
 
@@ -281,6 +283,11 @@ class ViewResult:
     def counts(self) -> EntityCounts:
         return self.scores.counts
 
+    @property
+    def linking_predicted(self) -> bool:
+        """Whether any predicted span carries an entity_id (else linking is not scored)."""
+        return bool((self.scores.pred.entity >= 0).any())
+
     def statistic(self, unit: str) -> bs.Statistic | None:
         name, labels = self.view.name, self.view.labels
         if unit == "documents":
@@ -290,7 +297,7 @@ class ViewResult:
         else:
             counts, linking = self.sentence_counts, self.sentence_linking
         return bs.Combined([bs.Additive(counts, _entity_metrics(name, labels)),
-                            bs.Additive(linking, _linking_metrics(name))])
+                            bs.Additive(linking, _linking_metrics(name, self.linking_predicted))])
 
 
 @dataclass
@@ -437,7 +444,8 @@ class Report:
         return {
             "view": name, "labels": list(vr.view.labels), "schemes": schemes,
             "linking": self._with_intervals(
-                {"matched": linking.matched, "correct": linking.correct, "accuracy": linking.accuracy},
+                {"predicted": vr.linking_predicted, "matched": linking.matched, "correct": linking.correct,
+                 "accuracy": linking.accuracy if vr.linking_predicted else None},
                 f"entities.{name}.linking", ("accuracy",)),
             "per_document": {r.doc_id: r.counts.to_dict() for r in results},
             "outcomes": [{"doc_id": o.doc_id, "outcome": o.outcome, "gold": self._span(o.gold, o.doc_id),
@@ -622,7 +630,7 @@ class Comparison:
     shuffles: int
 
     def to_dict(self) -> dict[str, Any]:
-        tests = {unit: {name: t.__dict__ for name, t in sorted(per.items())} for unit, per in self.tests.items()}
+        tests = {unit: {name: asdict(t) for name, t in sorted(per.items())} for unit, per in self.tests.items()}
         return {"schema": REPORT_SCHEMA, "comparison": {"a": self.a.predictions.source,
                                                         "b": self.b.predictions.source,
                                                         "shuffles": self.shuffles,

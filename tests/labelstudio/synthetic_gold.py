@@ -177,3 +177,14 @@ def as_export(tasks: list[dict[str, Any]], *, first_task_id: int = 1) -> list[di
         out.append({"id": n, "data": dict(task["data"]), "annotations": annotations, "drafts": [],
                     "predictions": [], "meta": {}})
     return out
+
+
+def russia_extractor(text: str) -> dict[str, Any]:
+    """A toy extractor (``synthetic_gold:russia_extractor``): the first 'Russie' as a GPE."""
+    start = text.index("Russie") if "Russie" in text else 0
+    return {"entities": [{"start": start, "end": start + 6, "label": "GPE", "entity_id": "russia"}], "claims": []}
+
+
+def misc_extractor(text: str) -> dict[str, Any]:
+    """A toy extractor with a label outside the scheme (spaCy's MISC)."""
+    return {"entities": [{"start": 0, "end": 8, "label": "MISC"}], "claims": []}

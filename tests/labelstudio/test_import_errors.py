@@ -240,12 +240,11 @@ def test_bad_predictions_file_is_one_clear_error(line, message, tmp_path, rukp):
 
 
 def test_an_extractor_with_labels_outside_the_scheme_is_refused(tmp_path, rukp):
-    from rukp.extractors.registry import register
-
-    register("ls-test-misc", lambda arg=None: lambda text: {"entities": [{"start": 0, "end": 8, "label": "MISC"}]})
     out = tmp_path / "tasks.json"
-    code, _, err = rukp("labelstudio", "export", "--extractor", "ls-test-misc", "--doc", "002", "--out", out)
+    code, _, err = rukp("labelstudio", "export", "--extractor", "synthetic_gold:misc_extractor", "--doc", "002",
+                        "--out", out)
     assert code == 2 and not out.exists()
-    assert err.startswith("error: extractor ls-test-misc, doc 002: entity 0-8: label 'MISC' is not one of PER")
+    assert err.startswith("error: extractor synthetic_gold:misc_extractor, doc 002: entity 0-8: label 'MISC' is not "
+                          "one of PER")
     code, _, err = rukp("labelstudio", "export", "--doc", "042", "--out", out)
     assert code == 2 and "--doc 042: not a corpus document (000, 001, " in err

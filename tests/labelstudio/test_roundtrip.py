@@ -276,27 +276,16 @@ def test_dry_run_prints_the_diff_and_writes_nothing(tmp_path, rukp):
     assert next(e for e in load_annotations(directory).entities if e["id"] == "000-E004")["label"] == "ORDINAL"
 
 
-def _one_entity_extractor(arg=None):
-    def extract(text: str) -> dict:
-        s = text.index("Russie") if "Russie" in text else 0
-        return {"entities": [{"start": s, "end": s + 6, "label": "GPE", "entity_id": "russia"}], "claims": []}
-
-    return extract
-
-
 def test_an_extractor_pre_annotates_the_chosen_documents(tmp_path, rukp):
-    from rukp.extractors.registry import register
-
-    register("ls-test-extractor", _one_entity_extractor)
     out = tmp_path / "tasks.json"
-    code, stdout, err = rukp("labelstudio", "export", "--extractor", "ls-test-extractor", "--doc", "001",
+    code, stdout, err = rukp("labelstudio", "export", "--extractor", "synthetic_gold:russia_extractor", "--doc", "001",
                              "--doc", "000", "--out", out)
     assert (code, err) == (0, ""), err
     tasks = json.loads(out.read_text())
     assert [t["data"]["doc_id"] for t in tasks] == ["000", "001"]
     for task in tasks:
         [prediction] = task["predictions"]
-        assert prediction["model_version"] == "ls-test-extractor"
+        assert prediction["model_version"] == "synthetic_gold:russia_extractor"
         [label] = [i for i in prediction["result"] if i["from_name"] == "label"]
         assert label["value"]["text"] == "Russie" and label["value"]["labels"] == ["GPE"]
         assert label["id"] == f"pred-{task['data']['doc_id']}-E001"

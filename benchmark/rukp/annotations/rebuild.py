@@ -1,8 +1,9 @@
-"""Rebuild the gold from the raw passes and the recorded decisions, to prove it is derived, not hand-edited.
+"""Rebuild the gold from the raw passes and the recorded decisions: the gold is derived, never hand-edited.
 
 In a scratch copy of the repository: drop the gold files, run round 1 (``adjudicate build``: passes A and B,
 ``decisions.jsonl``, ``raw/gold/``), recompute the round-2 review items against that gold, check they equal the
-recorded ``review_items.jsonl``, apply ``review_decisions.jsonl``, and compare every gold file with the committed one.
+recorded ``review_items.jsonl``, apply ``review_decisions.jsonl``, then ``errata.jsonl``; compare every gold file
+with the committed one (check) or copy them back atomically (write).
 """
 
 from __future__ import annotations
@@ -19,10 +20,18 @@ from rukp.io.atomic import dumps_jsonl
 GOLD_FILES = (*FILES.values(), MANIFEST, "adjudication.jsonl")
 
 
-def rebuild_differences(root: Path | None = None) -> list[str]:
-    """Files (and review items) whose rebuilt content differs from the committed one; empty when reproducible."""
+def rebuild_differences(root: Path | None = None, *, write: bool = False) -> list[str]:
+    """Files (and review items) whose rebuilt content differs from the committed one; empty when reproducible.
+
+    With ``write`` the rebuilt gold files replace the committed ones (all at once) and the list says which changed.
+    """
     from rukp.annotations.adjudicate import build
+    from rukp.annotations.errata import apply_errata, errata_path
     from rukp.annotations.review import apply_review, review_items
+    from rukp.annotations.store import annotation_files, load_annotations
+    from rukp.annotations.validate import validate
+    from rukp.corpus.build import load_corpus
+    from rukp.io.atomic import write_many_atomic
 
     root = root or paths.repo_root()
     ann = paths.annotations_dir(root)
@@ -43,8 +52,19 @@ def rebuild_differences(root: Path | None = None) -> list[str]:
             problems = apply_review(scratch)
             if problems:
                 raise RukpError("round 2 does not rebuild: " + "; ".join(problems[:5]), path=recorded)
+        corpus = {d["id"]: d for d in load_corpus(scratch)}
+        errata = errata_path(root)
+        if errata.is_file():
+            fixed = apply_errata(load_annotations(scratch / "annotations"), corpus, errata)
+            invalid = [str(p) for p in validate(list(corpus.values()), fixed)]
+            if invalid:
+                raise RukpError("the gold is invalid after the errata: " + "; ".join(invalid[:5]), path=errata)
+            write_many_atomic(annotation_files(fixed, scratch / "annotations"))
         for name in GOLD_FILES:
             mine, theirs = scratch / "annotations" / name, ann / name
             if not theirs.is_file() or mine.read_text(encoding="utf-8") != theirs.read_text(encoding="utf-8"):
                 diffs.append(str(theirs))
+        if write:
+            write_many_atomic({ann / name: (scratch / "annotations" / name).read_text(encoding="utf-8")
+                               for name in GOLD_FILES})
         return diffs

@@ -35,13 +35,19 @@ def review_cmd(step: str = typer.Argument(..., help="items or apply")) -> None:
 
 
 @annotations_app.command("rebuild")
-def rebuild_cmd(root: Path = typer.Option(None, "--root", help="Repository root (default: this checkout).")) -> None:
-    """Rebuild the gold from raw passes + recorded decisions in a scratch copy; exit 1 if it differs."""
+def rebuild_cmd(
+    write: bool = typer.Option(False, "--write", help="Replace the gold files with the rebuilt ones."),
+    root: Path = typer.Option(None, "--root", help="Repository root (default: this checkout)."),
+) -> None:
+    """Rebuild the gold from raw passes + recorded decisions + errata in a scratch copy; exit 1 if it differs."""
     from rukp.annotations.rebuild import rebuild_differences
 
-    diffs = rebuild_differences(root)
+    diffs = rebuild_differences(root, write=write)
     for d in diffs:
-        typer.echo(f"differs: {d}")
+        typer.echo(f"{'rewritten' if write else 'differs'}: {d}")
+    if write:
+        typer.echo("gold rebuilt from annotations/raw/, the decisions and the errata")
+        return
     if diffs:
         typer.secho("the gold does not rebuild from the raw passes and decisions", fg="red", err=True)
         raise typer.Exit(1)

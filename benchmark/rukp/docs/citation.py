@@ -40,7 +40,8 @@ class Citation:
 
     def apa(self) -> str:
         """An APA 7 reference for a data set (``n.d.`` while there is no release date)."""
-        return f"{', '.join(self.authors)}. ({self.year or 'n.d.'}). *{self.title}* (Version {self.version}) [Data set]."
+        authors = ", ".join(self.authors)
+        return f"{authors}. ({self.year or 'n.d.'}). *{self.title}* (Version {self.version}) [Data set]."
 
 
 def _author(entry: object) -> str:

@@ -158,7 +158,7 @@ def record_fields(config: str) -> list[dict[str, Any]]:
         if isinstance(inner, dict):
             subs = []
             for sub, sub_feature in inner.items():
-                subs += _sub_fields(config, name, (sub,), sub_feature, repeated=isinstance(feature, List))
+                subs += _sub_fields(config, name, (sub,), sub_feature)
             out.append({**base, **({"repeated": True} if isinstance(feature, List) else {}), "subField": subs})
             continue
         dtype, repeated = _leaf(feature, fid)
@@ -171,12 +171,10 @@ def record_fields(config: str) -> list[dict[str, Any]]:
     return out
 
 
-def _sub_fields(config: str, column: str, path: tuple[str, ...], feature: Any, *,
-                repeated: bool) -> list[dict[str, Any]]:
-    """Leaf sub-fields of a struct column (a struct inside a list is flattened: ``quantity/value``)."""
+def _sub_fields(config: str, column: str, path: tuple[str, ...], feature: Any) -> list[dict[str, Any]]:
+    """Leaf sub-fields of a struct column, read with a JSON path (a nested struct is flattened: ``quantity/value``)."""
     if isinstance(feature, dict):
-        return [f for k, v in feature.items()
-                for f in _sub_fields(config, column, (*path, k), v, repeated=repeated)]
+        return [f for k, v in feature.items() for f in _sub_fields(config, column, (*path, k), v)]
     fid = f"{config}/{column}/" + "/".join(path)
     dtype, is_list = _leaf(feature, fid)
     field = {"@type": "cr:Field", "@id": fid, "name": ".".join(path),
@@ -205,7 +203,6 @@ def croissant(fig: Figures, citation: Citation, counts: dict[str, int], root: Pa
         for path in sorted(root.glob(pattern)):
             rel = path.relative_to(root).as_posix()
             sources.append(file_object(root, rel, statements.source_file_description(rel)))
-    dates = sorted(c["date"] for c in fig.corpus if c.get("date"))
     dropped = sum(len(c["dropped"]) for c in fig.corpus)
     doc: dict[str, Any] = {
         "@context": CONTEXT,
@@ -224,13 +221,13 @@ def croissant(fig: Figures, citation: Citation, counts: dict[str, int], root: Pa
         "distribution": views + sources,
         "recordSet": [record_set(c, counts[c]) for c in CONFIGS],
         "rai:dataCollection": statements.data_collection(fig),
-        "rai:dataCollectionType": ["Web Scraping", "Manual Human Curator"],
+        "rai:dataCollectionType": ["Manual Human Curator"],
         "rai:dataCollectionRawData": statements.RAW_DATA,
         "rai:dataCollectionMissingData": statements.missing_data(fig),
         "rai:dataPreprocessingProtocol": [statements.preprocessing(dropped)],
         "rai:dataManipulationProtocol": statements.MANIPULATION,
         "rai:dataImputationProtocol": statements.IMPUTATION,
-        "rai:dataAnnotationProtocol": [statements.ANNOTATION_PROTOCOL],
+        "rai:dataAnnotationProtocol": [statements.annotation_protocol(fig)],
         "rai:dataAnnotationPlatform": [statements.ANNOTATION_PLATFORM],
         "rai:dataAnnotationAnalysis": [agreement_summary(fig.agreement), statements.adjudication_summary(fig)],
         "rai:annotationsPerItem": statements.ANNOTATIONS_PER_ITEM,
@@ -243,8 +240,6 @@ def croissant(fig: Figures, citation: Citation, counts: dict[str, int], root: Pa
         "rai:personalSensitiveInformation": [statements.personal_information(fig)],
         "rai:dataReleaseMaintenancePlan": statements.MAINTENANCE,
     }
-    if dates:
-        doc["rai:dataCollectionTimeframe"] = [dates[0], dates[-1]]
     if citation.date_released:
         doc["datePublished"] = citation.date_released
     return doc

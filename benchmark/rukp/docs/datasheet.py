@@ -49,11 +49,11 @@ def _figures(fig: Figures) -> str:
 DATASHEET_BLOCKS: dict[str, Callable[[Figures], str]] = {
     "versions": _versions,
     "figures": _figures,
+    "artefacts": tables.artefacts_table,
     "sources": tables.sources_table,
     "dates": tables.dates_table,
     "rules": tables.rules_table,
     "dropped": tables.dropped_table,
-    "artefacts": tables.artefacts_table,
     "agreement": tables.agreement_block,
     "adjudication": tables.adjudication_block,
 }

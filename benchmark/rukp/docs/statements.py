@@ -23,12 +23,6 @@ RAW_DATA = ("seeds/: the verbatim pages as received (with their furniture); seed
 MANIPULATION = ("No text is altered: kept lines are verbatim (typos, machine-translation slips and no-break spaces "
                 "included), and every kept section maps to its offsets in the seed page.")
 IMPUTATION = "None. Dates are inferred, not imputed, and flagged as inferred."
-ANNOTATION_PROTOCOL = (
-    "Written guidelines (annotations/GUIDELINES.md, v1) expand scheme v1. Two independent passes (A and B) "
-    "annotated every document blind to each other from the guidelines and the corpus text alone, writing surface "
-    "strings; offsets were computed by code. Every disagreement was adjudicated with a decision and a reason "
-    "citing the guidelines (annotations/adjudication.jsonl); agreed annotations passed through unchanged; the gold "
-    "was checked by the project validator (offsets, labels, links, no annotation in furniture).")
 ANNOTATION_PLATFORM = ("JSON files in the raw annotation format (annotations/raw/README.md), resolved to offsets by "
                        "the project's resolver; a Label Studio configuration is provided to extend the corpus.")
 ANNOTATIONS_PER_ITEM = "Two independent annotation passes per document, then one adjudicated gold annotation."
@@ -60,6 +54,16 @@ LICENSING = ("Annotations (everything under annotations/ and the annotation fiel
              "content under their publishers' terms of use, redistributed for research under the quotation and "
              "text-and-data-mining exceptions where they apply; takedown: open an issue in the repository's tracker "
              "titled 'takedown'.")
+
+
+def annotation_protocol(fig: Figures) -> str:
+    """How the gold was annotated (guidelines version from annotations/GUIDELINES.md)."""
+    return (f"Written guidelines (annotations/GUIDELINES.md, {fig.guidelines_version}) expand the annotation scheme "
+            f"{schema.SCHEME_VERSION}. Two independent passes (A and B) annotated every document blind to each "
+            "other, from the guidelines and the corpus text alone, writing surface strings; offsets were computed "
+            "by code. Every disagreement was adjudicated with a decision and a reason citing the guidelines "
+            "(annotations/adjudication.jsonl); agreed annotations passed through unchanged; the gold was checked "
+            "by the project validator (offsets, labels, links, no annotation inside page furniture).")
 
 
 def _window(fig: Figures) -> str:
@@ -166,7 +170,7 @@ def source_file_description(rel: str) -> str:
     return {
         "seeds/MANIFEST.json": "Size and SHA-256 of every seed page.",
         "seeds/metadata.json": "Per seed: inferred date, its verbatim evidence and reasoning, outlet.",
-        "corpus/documents.jsonl": "The corpus: editorial text of each seed with sections, provenance and dropped lines.",
+        "corpus/documents.jsonl": "The corpus: editorial text of each seed, sections, provenance, dropped lines.",
         "annotations/GUIDELINES.md": "Annotation guidelines (v1).",
         "annotations/FORMAT.md": "Format of the annotation files.",
         "annotations/entities.jsonl": "Gold entity mentions.",

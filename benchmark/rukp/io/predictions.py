@@ -207,7 +207,7 @@ def _well_formed(starts: list[Any], ends: list[Any], labels: list[Any], entities
     return set(map(type, entities)) <= _ID_TYPES and "" not in entities
 
 
-def _first_overlap(starts: list[int], ends: list[int]) -> bool:
+def _any_overlap(starts: list[int], ends: list[int]) -> bool:
     """Whether any two spans overlap: in start order, some span must then start before its predecessor ends."""
     if any(map(int.__gt__, starts, starts[1:])):  # not in start order yet
         pairs = sorted(zip(starts, ends, strict=True))
@@ -227,7 +227,7 @@ def _entity_rows(entities: list[Any], n_chars: int | None, report: Any, *, line:
         ok = False
     if ok:
         items = list(range(len(starts)))
-        if not _first_overlap(starts, ends):
+        if not _any_overlap(starts, ends):
             return starts, ends, labels, ids, items
     else:
         rows = []

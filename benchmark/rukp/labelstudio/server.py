@@ -46,7 +46,8 @@ def _server_errors(url: str, action: str) -> Iterator[None]:
     try:
         yield
     except httpx.HTTPError as e:
-        raise RukpError(f"cannot reach Label Studio at {url} ({action}): {e or type(e).__name__}") from None
+        raise RukpError(f"cannot reach Label Studio at {url} while trying to {action}: {e or type(e).__name__}"
+                        ) from None
     except ApiError as e:
         if e.status_code in (401, 403):
             raise RukpError(f"Label Studio at {url} refused the API key from {API_KEY_ENV} (HTTP {e.status_code}"

@@ -1,4 +1,4 @@
-"""Gold annotations or a predictions file → Label Studio tasks (one per document), as pre-filled regions.
+"""Gold annotations, a predictions file or an extractor's output → Label Studio tasks (one per document).
 
 Region ids are the annotation ids (``000-E001``, ``000-C001``), so they are stable across exports and
 an import knows which row an edited region was. A claimer mention that is not an entity mention

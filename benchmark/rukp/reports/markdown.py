@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from rukp.io.atomic import write_text_atomic
-from rukp.reports.tables import claim_table, comparison_table, entity_table, summary_lines
+from rukp.reports.tables import claim_table, comparison_notes, comparison_table, entity_table, summary_lines
 
 
 def _escape(cell: str) -> str:
@@ -37,6 +37,7 @@ def report_markdown(report: Any, *, level: int = 2) -> str:
 def comparison_markdown(comparison: Any) -> str:
     """Both reports and the paired tests."""
     parts = [f"# Comparison\n\n- A: {comparison.a.predictions.source}\n- B: {comparison.b.predictions.source}\n"]
+    parts += [f"- {note}\n" for note in comparison_notes(comparison)]
     for unit in comparison.tests:
         header, rows = comparison_table(comparison, unit)
         parts.append(f"\n## A − B over {unit} ({comparison.shuffles} shuffles)\n\n" + table(header, rows))

@@ -122,3 +122,14 @@ def comparison_table(comparison: Any, unit: str) -> Table:
         rows.append([label, fmt(t.a), fmt(t.b), "—" if t.diff is None else f"{t.diff:+.3f}", ci,
                      fmt(t.p_bootstrap), fmt(t.p_randomisation)])
     return header, rows
+
+
+def comparison_notes(comparison: Any) -> list[str]:
+    """How far the p-values can go with this many units (only ``2**n`` distinct swaps of ``n`` units)."""
+    notes = []
+    for unit in comparison.tests:
+        n = len(comparison.a.gold.documents) if unit == "documents" else comparison.a.sentences.n
+        if n < 20:
+            notes.append(f"over {unit}: {n} units allow only 2^{n} = {2 ** n} distinct swaps, so no randomisation "
+                         f"p-value can fall below about {2 / 2 ** n:.3f}")
+    return notes

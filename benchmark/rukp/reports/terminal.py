@@ -8,7 +8,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from rukp.reports.tables import claim_table, comparison_table, entity_table, summary_lines
+from rukp.reports.tables import claim_table, comparison_notes, comparison_table, entity_table, summary_lines
 
 
 def _table(title: str, header: list[str], rows: list[list[str]]) -> Table:
@@ -28,7 +28,7 @@ def render_report(report: Any, console: Console) -> None:
         header, rows = entity_table(report, name)
         console.print(_table(f"entities, view {name}, scheme {report.options.scheme}", header, rows))
         link = report.views[name].scores.linking
-        if link.matched:
+        if link.matched and report.views[name].linking_predicted:
             console.print(f"entity linking on matched mentions: {link.correct}/{link.matched} "
                           f"= {link.accuracy:.3f}", highlight=False)
     if report.claims is not None:
@@ -43,6 +43,8 @@ def render_comparison(comparison: Any, console: Console) -> None:
         console.rule(f"{tag}: {report.predictions.source}")
         render_report(report, console)
     console.rule("A − B")
+    for line in comparison_notes(comparison):
+        console.print(line, highlight=False, markup=False)
     for unit in comparison.tests:
         header, rows = comparison_table(comparison, unit)
         console.print(_table(f"paired tests over {unit} ({comparison.shuffles} shuffles)", header, rows))
