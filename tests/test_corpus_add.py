@@ -6,6 +6,7 @@ Every test works on a temporary copy of ``seeds/`` and ``corpus/`` (``--root``),
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -37,12 +38,13 @@ def _snapshot(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def _rukp(*args: object) -> tuple[int, str]:
+def _rukp(*args: object) -> int:
+    """Run ``rukp`` in-process and return its exit code."""
     try:
         main([str(a) for a in args])
     except SystemExit as e:
-        return (e.code if isinstance(e.code, int) else 0), ""
-    return 0, ""
+        return e.code if isinstance(e.code, int) else 0
+    return 0
 
 
 def _article(tmp_path: Path, text: str = ARTICLE, name: str = "article.txt") -> Path:
@@ -54,7 +56,7 @@ def _article(tmp_path: Path, text: str = ARTICLE, name: str = "article.txt") -> 
 def test_an_article_becomes_the_next_seed_and_document(root, tmp_path, capsys):
     before = _snapshot(root)
     source = _article(tmp_path)
-    assert _rukp("corpus", "add", source, "--root", root)[0] == 0
+    assert _rukp("corpus", "add", source, "--root", root) == 0
     out = capsys.readouterr().out
     digest = json.loads((root / "seeds" / "MANIFEST.json").read_text())["seeds"][-1]
     assert digest["file"].startswith("005_") and digest["file"] in out and "6 documents" in out
@@ -80,9 +82,9 @@ def test_an_article_becomes_the_next_seed_and_document(root, tmp_path, capsys):
 def test_date_and_evidence_are_recorded_and_the_next_id_follows(root, tmp_path, capsys):
     evidence = "ont signé jeudi un accord sur les liaisons ferroviaires"
     assert _rukp("corpus", "add", _article(tmp_path), "--root", root, "--date", "2024-11-14",
-                 "--date-evidence", evidence)[0] == 0
+                 "--date-evidence", evidence) == 0
     second = _article(tmp_path, ARTICLE.replace("jeudi", "vendredi"), "second.txt")
-    assert _rukp("corpus", "add", second, "--root", root)[0] == 0
+    assert _rukp("corpus", "add", second, "--root", root) == 0
     files = [s["file"] for s in json.loads((root / "seeds" / "MANIFEST.json").read_text())["seeds"]]
     assert [f[:4] for f in files[-2:]] == ["005_", "006_"]
     metadata = json.loads((root / "seeds" / "metadata.json").read_text())
@@ -99,12 +101,10 @@ def test_date_and_evidence_are_recorded_and_the_next_id_follows(root, tmp_path, 
     (ARTICLE.encode(), ["--date-evidence", "jeudi"], r"--date-evidence needs --date"),
 ])
 def test_bad_files_are_refused_and_nothing_is_written(root, tmp_path, capsys, content, options, message):
-    import re
-
     source = tmp_path / "article.txt"
     source.write_bytes(content)
     before = _snapshot(root)
-    assert _rukp("corpus", "add", source, "--root", root, *options)[0] == 2
+    assert _rukp("corpus", "add", source, "--root", root, *options) == 2
     err = capsys.readouterr().err
     assert re.search(message, err), err
     assert _snapshot(root) == before
@@ -115,6 +115,6 @@ def test_a_duplicate_article_is_refused(root, tmp_path, capsys):
     copy = tmp_path / "copy.txt"
     copy.write_bytes(seed.read_bytes())
     before = _snapshot(root)
-    assert _rukp("corpus", "add", copy, "--root", root)[0] == 2
+    assert _rukp("corpus", "add", copy, "--root", root) == 2
     assert f"already in the corpus: identical to seeds/{seed.name} (document 003)" in capsys.readouterr().err
     assert _snapshot(root) == before

@@ -220,3 +220,18 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in out + err
     assert "documents.jsonl:1" in err and "not valid JSON" in err
     assert (root / "DATASHEET.md").read_text(encoding="utf-8") == before, "nothing written on bad input"
+
+
+def test_errata_are_listed_from_the_file(tmp_path):
+    root = scratch_checkout(tmp_path)
+    block = read_block(render_docs(root)[0][root / "DATASHEET.md"], "errata", path="x")
+    assert "No erratum recorded" in block
+    errata = [{"id": "ERR-9", "op": "set_claim", "claim": {"doc_id": "004", "text": "t"}, "set": {},
+               "reason": "a reason | with a pipe"},
+              {"id": "ERR-10", "op": "add_relation", "type": "supports", "source": {"doc_id": "001", "text": "a"},
+               "target": {"doc_id": "000", "text": "b"}, "reason": "r"}]
+    (root / "annotations" / "errata.jsonl").write_text("".join(json.dumps(e) + "\n" for e in errata),
+                                                       encoding="utf-8")
+    block = read_block(render_docs(root)[0][root / "DATASHEET.md"], "errata", path="x")
+    assert "| ERR-9 | `set_claim` | 004 | a reason \\| with a pipe |" in block
+    assert "| ERR-10 | `add_relation` | 000, 001 | r |" in block

@@ -63,6 +63,10 @@ def test_entity_counts_per_scheme_match_the_hand_derivation() -> None:
     assert _counts(r, label="GPE")["missed"] == 3
     link = r.views["fine.v1"].scores.linking
     assert (link.matched, link.correct) == (5, 3)  # nord-coréens and Russie carry the wrong or no id
+    assert r.figures["entities.fine.v1.linking.accuracy"] == pytest.approx(3 / 5)
+    no_ids = [{**row, "entities": [{k: v for k, v in e.items() if k != "entity_id"} for e in row["entities"]]}
+              for row in ROWS]
+    assert _eval(no_ids).figures["entities.fine.v1.linking.accuracy"] is None  # not predicted, not 0
 
 
 def test_coarse_view_projects_fine_labels_and_drops_value_types() -> None:

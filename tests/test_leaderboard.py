@@ -89,7 +89,7 @@ def test_human_rows_when_annotator_passes_exist(gold, tmp_path):
             for i, ents in enumerate(GOLD_ENTITIES)]
     (folder / "predictions.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     board, _ = run_leaderboard([System("empty")], gold=gold, bootstrap=0, root=tmp_path)
-    human = by(board, "human: annotator A", "fine")
+    human = by(board, "annotator A (AI, guidelines)", "fine")
     assert human["kind"] == "human" and human["docs_per_s"] is None
     assert human["entity_f1_strict"] == pytest.approx(2 * 4 / (6 + 4))
     assert human["claim_f1"] == 1.0 and human["claimer_accuracy"] == 1.0

@@ -540,7 +540,7 @@ class Report:
                 "claims": self._claims_dict(self.claims) if self.claims is not None else None}
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 # ------------------------------------------------------------------------------------------ entry points
@@ -638,7 +638,7 @@ class Comparison:
                 "a": self.a.to_dict(), "b": self.b.to_dict()}
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def compare(a: Any, b: Any, *, shuffles: int = bs.DEFAULT_SHUFFLES, gold: str | Path | Gold | None = None,

@@ -27,7 +27,14 @@ SCHEMA = "rukp.leaderboard.v1"
 VIEWS: tuple[str, ...] = ("fine", "coarse")
 README_START = "<!-- leaderboard:start -->"
 README_END = "<!-- leaderboard:end -->"
-HUMAN_PASSES: tuple[str, ...] = ("A", "B")
+HUMAN_PASSES: tuple[str, ...] = ("A", "B", "C", "D")
+#: How each annotation pass was made (all passes are AI-agent annotators; see DATASHEET.md, labeling).
+PASS_CONDITIONS: dict[str, str] = {"A": "guidelines", "B": "guidelines", "C": "scheme only", "D": "scheme only"}
+
+
+def annotator_label(name: str) -> str:
+    """Leaderboard name of an annotation pass: says it is an AI annotator and what it was given."""
+    return f"annotator {name} (AI, {PASS_CONDITIONS.get(name, 'unknown condition')})"
 WARM_UP_TEXT = "Le 2 mai, le ministre a déclaré à Paris que deux accords seraient signés."
 
 
@@ -234,10 +241,10 @@ def run_leaderboard(systems: Sequence[System] | None = None, *, gold: str | Path
                 path = paths.annotations_dir(root) / "raw" / name / "predictions.jsonl"
                 shown = f"annotations/raw/{name}/predictions.jsonl"
                 if not path.is_file():
-                    notes.append(f"human: annotator {name}: {shown} does not exist yet, so there is no row "
+                    notes.append(f"{annotator_label(name)}: {shown} does not exist yet, so there is no row "
                                  "for this annotator (it appears once the annotation pass is resolved).")
                     continue
-                rows += score_rows(f"human: annotator {name}", "human", path, gold_set, label_maps={},
+                rows += score_rows(annotator_label(name), "human", path, gold_set, label_maps={},
                                    bootstrap=bootstrap, seed=seed, docs_per_second=None,
                                    predictions_path=shown, map_files=map_files, tmp=Path(tmp))
     order = {v: i for i, v in enumerate(VIEWS)}

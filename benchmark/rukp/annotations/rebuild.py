@@ -60,11 +60,17 @@ def rebuild_differences(root: Path | None = None, *, write: bool = False) -> lis
             if invalid:
                 raise RukpError("the gold is invalid after the errata: " + "; ".join(invalid[:5]), path=errata)
             write_many_atomic(annotation_files(fixed, scratch / "annotations"))
-        for name in GOLD_FILES:
+        from rukp.annotations.review import scheme_pass_predictions
+
+        if all((scratch / "annotations" / "raw" / p / "resolved.json").is_file() for p in ("C", "D")):
+            write_many_atomic(scheme_pass_predictions(scratch))
+        names = list(GOLD_FILES) + [f"raw/{p}/predictions.jsonl" for p in ("A", "B", "C", "D")
+                                    if (scratch / "annotations" / "raw" / p / "predictions.jsonl").is_file()]
+        for name in names:
             mine, theirs = scratch / "annotations" / name, ann / name
             if not theirs.is_file() or mine.read_text(encoding="utf-8") != theirs.read_text(encoding="utf-8"):
                 diffs.append(str(theirs))
         if write:
             write_many_atomic({ann / name: (scratch / "annotations" / name).read_text(encoding="utf-8")
-                               for name in GOLD_FILES})
+                               for name in names})
         return diffs

@@ -301,6 +301,35 @@ def _renumber(gold: AnnotationSet, corpus: dict, entities: dict, claims: dict, r
     return out
 
 
+def scheme_pass_predictions(root: Path) -> dict[Path, str]:
+    """Passes C and D in predictions format with their keys mapped to gold kb ids by shared surface forms."""
+    from rukp.annotations.agreement import alias_map
+
+    ann_dir = paths.annotations_dir(root)
+    gold_kb = load_annotations(ann_dir).kb
+    corpus = load_corpus(root)
+    files = {}
+    for p in REVIEW_PASSES:
+        res = read_json(ann_dir / "raw" / p / "resolved.json")
+        keymap = alias_map(res["kb"], gold_kb)
+
+        def canon(key: str | None, keymap: dict = keymap, p: str = p) -> str | None:
+            if key is None or key in schema.SPECIAL_CLAIMERS:
+                return key
+            return keymap.get(key, f"{p}:{key}")
+
+        rows = [{"doc_id": d["id"],
+                 "entities": [{"start": e["start"], "end": e["end"], "label": e["label"],
+                               "entity_id": canon(e["entity_id"])} for e in res["entities"] if e["doc_id"] == d["id"]],
+                 "claims": [{"start": c["start"], "end": c["end"], "claimer": canon(c["claimer"]),
+                             "claimer_start": c["claimer_start"], "claimer_end": c["claimer_end"],
+                             "polarity": c["polarity"], "certainty": c["certainty"], "topic": c["topic"],
+                             "cluster": f"{p}:{c['cluster']}"} for c in res["claims"] if c["doc_id"] == d["id"]]}
+                for d in corpus]
+        files[ann_dir / "raw" / p / "predictions.jsonl"] = dumps_jsonl(rows)
+    return files
+
+
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     if len(args) != 1 or args[0] not in ("items", "apply"):

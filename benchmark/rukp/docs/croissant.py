@@ -89,7 +89,9 @@ _KEYS: dict[str, tuple[str, ...]] = {"documents": ("id",), "entities": ("id",), 
 #: Files of the source layers, described with their SHA-256 but not as record sets (relative to the root).
 SOURCE_GLOBS: tuple[str, ...] = ("seeds/*.txt", "seeds/MANIFEST.json", "seeds/metadata.json",
                                  "corpus/documents.jsonl", "annotations/GUIDELINES.md", "annotations/FORMAT.md",
-                                 "annotations/*.jsonl", "annotations/manifest.json", "annotations/agreement.json")
+                                 "annotations/*.jsonl", "annotations/manifest.json", "annotations/agreement.json",
+                                 "annotations/raw/README.md", "annotations/raw/*/*.json", "annotations/raw/*/*.jsonl",
+                                 "annotations/adjudication/*.json", "annotations/adjudication/*.jsonl")
 _FORMATS = {".jsonl": "application/jsonlines", ".json": "application/json", ".txt": "text/plain",
             ".md": "text/markdown"}
 

@@ -56,6 +56,7 @@ DATASHEET_BLOCKS: dict[str, Callable[[Figures], str]] = {
     "dropped": tables.dropped_table,
     "agreement": tables.agreement_block,
     "adjudication": tables.adjudication_block,
+    "errata": tables.errata_table,
 }
 
 

@@ -21,6 +21,7 @@ from rukp.io.jsonl import iter_jsonl, read_json, read_text
 
 AGREEMENT_FILE = "agreement.json"
 ADJUDICATION_FILE = "adjudication.jsonl"
+ERRATA_FILE = "errata.jsonl"
 GUIDELINES_FILE = "GUIDELINES.md"
 MANIFEST_FILE = "manifest.json"
 _VERSION_LINE = re.compile(r"^Version:\s*(\S+)\s*$", re.MULTILINE)
@@ -71,6 +72,7 @@ class Inputs:
     manifest: dict[str, Any] = field(default_factory=dict)
     agreement: dict[str, Any] | None = None
     adjudication: list[dict[str, Any]] | None = None
+    errata: list[dict[str, Any]] | None = None
     sources: dict[str, Path] = field(default_factory=dict)
 
 
@@ -88,6 +90,7 @@ class Figures:
     manifest: dict[str, Any]
     agreement: dict[str, Any] | None
     adjudication: tuple[dict[str, Any], ...] | None
+    errata: tuple[dict[str, Any], ...] | None = None
 
     def total(self, name: str) -> int:
         """Sum of an integer attribute of :class:`DocumentFigures` over all documents."""
@@ -128,8 +131,8 @@ def load_inputs(root: Path | None = None) -> Inputs:
     data, ann = paths.data_dir(root), paths.annotations_dir(root)
     sources = {"documents": data / "documents.jsonl", "ner": data / "ner.jsonl", "kb": data / "kb.jsonl",
                "corpus": paths.corpus_dir(root) / "documents.jsonl", "agreement": ann / AGREEMENT_FILE,
-               "adjudication": ann / ADJUDICATION_FILE, "guidelines": ann / GUIDELINES_FILE,
-               "manifest": ann / MANIFEST_FILE}
+               "adjudication": ann / ADJUDICATION_FILE, "errata": ann / ERRATA_FILE,
+               "guidelines": ann / GUIDELINES_FILE, "manifest": ann / MANIFEST_FILE}
     documents = _rows(sources["documents"], _DOC_KEYS, allow_empty=False)
     corpus = _rows(sources["corpus"], _CORPUS_KEYS, allow_empty=False)
     if [d["id"] for d in documents] != [c["id"] for c in corpus]:
@@ -140,6 +143,8 @@ def load_inputs(root: Path | None = None) -> Inputs:
         raise RukpError("expected a JSON object", path=sources["agreement"])
     adjudication = (_rows(sources["adjudication"], ("item", "kind", "decision"), allow_empty=True)
                     if sources["adjudication"].is_file() else None)
+    errata = (_rows(sources["errata"], ("id", "op", "reason"), allow_empty=True)
+              if sources["errata"].is_file() else None)
     version = _VERSION_LINE.search(read_text(sources["guidelines"]))
     if version is None:
         raise RukpError("no 'Version: …' line", path=sources["guidelines"])
@@ -149,7 +154,7 @@ def load_inputs(root: Path | None = None) -> Inputs:
     return Inputs(documents=documents, ner=_rows(sources["ner"], ("doc_id", "tokens"), allow_empty=False),
                   kb=_rows(sources["kb"], ("entity_id", "type", "documents"), allow_empty=True), corpus=corpus,
                   guidelines_version=version.group(1), manifest=manifest, agreement=agreement,
-                  adjudication=adjudication, sources=sources)
+                  adjudication=adjudication, errata=errata, sources=sources)
 
 
 def claim_values(claim: dict[str, Any]) -> list[tuple[str, str]]:
@@ -211,6 +216,7 @@ def compute_figures(inputs: Inputs) -> Figures:
         manifest=inputs.manifest,
         agreement=inputs.agreement,
         adjudication=tuple(inputs.adjudication) if inputs.adjudication is not None else None,
+        errata=tuple(inputs.errata) if inputs.errata is not None else None,
     )
 
 

@@ -42,8 +42,8 @@ USE_CASES: tuple[str, ...] = (
     "claims themselves (the dataset records who claims what, not whether it is true).",
 )
 SOCIAL_IMPACT = ("Politically sensitive content (war in Ukraine, North Korean troops, sanctions) about named public "
-                 "figures; claims are attributed statements, not verified facts. Misuse risk is low at this size; "
-                 "presenting the claims as true, or the dataset as representative of French news, would mislead.")
+                 "figures; claims are attributed statements, not verified facts. Presenting the claims as true, or "
+                 "the dataset as representative of French news, would mislead.")
 MAINTENANCE = ("Semantic versioning (MAJOR: scheme or guideline changes that alter existing labels; MINOR: new "
                "documents or fields; PATCH: errata). New articles are added with `rukp corpus add` and annotated in "
                "Label Studio (docs/labelstudio.md). Errata: open an issue in the repository's tracker; fixes are "
@@ -94,9 +94,9 @@ def missing_data(fig: Figures) -> str:
 def biases(fig: Figures) -> list[str]:
     """Known biases of the sample and of the annotation process."""
     return [
-        f"Single topic and time window (Russia–North Korea, {_window(fig)}), {len(fig.documents)} documents; the "
-        "articles report Western, South Korean, Russian and North Korean official statements through French-"
-        "language outlets, none of them Russian or North Korean.",
+        f"Single topic and time window (Russia–North Korea, {_window(fig)}), {len(fig.documents)} documents from "
+        "outlets that are not named; the articles relay statements of Western, South Korean, Ukrainian, Russian "
+        "and North Korean officials, and their claims reflect whom these outlets chose to quote.",
         "Some texts show signs of machine translation (garbled names, calques) and "
         f"{sum(1 for d in fig.documents if d.english_characters)} keep English photo captions, so their language "
         "is not representative of edited French news.",
@@ -167,6 +167,14 @@ def source_file_description(rel: str) -> str:
     """What a source-layer file is, from its path."""
     if rel.startswith("seeds/") and rel.endswith(".txt"):
         return "A seed page, verbatim as received (page furniture included)."
+    if rel.startswith("annotations/raw/gold/"):
+        return "Adjudicated inputs of the gold build (canonical entities, clusters or relations)."
+    if rel.startswith("annotations/raw/") and rel.count("/") == 3:
+        name = rel.split("/")[2]
+        return (f"Raw annotation pass {name}, as its annotator wrote it (surface strings) or as resolved to offsets "
+                "by code (resolved.json, predictions.jsonl).")
+    if rel.startswith("annotations/adjudication/"):
+        return "Adjudication working file: items, decisions, review items and decisions, flags or key maps."
     return {
         "seeds/MANIFEST.json": "Size and SHA-256 of every seed page.",
         "seeds/metadata.json": "Per seed: inferred date, its verbatim evidence and reasoning, outlet.",
@@ -180,5 +188,7 @@ def source_file_description(rel: str) -> str:
         "annotations/clusters.jsonl": "Gold claim clusters with their propositions.",
         "annotations/manifest.json": "Scheme and guideline versions and the corpus text hashes annotated.",
         "annotations/adjudication.jsonl": "Adjudication log: both readings, the decision and its reason.",
-        "annotations/agreement.json": "Inter-annotator agreement of passes A and B before adjudication.",
+        "annotations/agreement.json": "Inter-annotator agreement of independent passes before adjudication.",
+        "annotations/errata.jsonl": "Errata applied to the gold after adjudication, each with its reason.",
+        "annotations/raw/README.md": "Format of the raw annotation passes.",
     }.get(rel, "A file of the annotation layer.")

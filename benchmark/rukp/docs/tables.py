@@ -19,6 +19,7 @@ from rukp.errors import RukpError
 
 AGREEMENT_PATH = "annotations/agreement.json"
 ADJUDICATION_PATH = "annotations/adjudication.jsonl"
+ERRATA_PATH = "annotations/errata.jsonl"
 DECISIONS: tuple[str, ...] = ("A", "B", "none", "custom")
 _NUMBER = re.compile(r"^(n/a|-?[0-9][0-9,]*(\.[0-9]+)?%?)$")
 CLAIM_DIFFERENCES: tuple[str, ...] = ("presence", "span", "claimer", "co_claimers", "polarity", "certainty",
@@ -43,6 +44,10 @@ def code(text: str) -> str:
 
 def _numeric(value: Any) -> bool:
     return value is None or isinstance(value, int | float) or bool(_NUMBER.match(str(value)))
+
+
+def _nbsp_note(texts: Iterable[str]) -> str:
+    return "\n\nIn code, `⍽` marks a no-break space (U+00A0)." if any("\u00a0" in t for t in texts) else ""
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -186,6 +191,7 @@ def dropped_table(fig: Figures) -> str:
     per_doc = ", ".join(f"{c['id']}: {len(c['dropped'])}" for c in fig.corpus)
     n = sum(len(c["dropped"]) for c in fig.corpus)
     return (table(["doc", "rule", "dropped line (verbatim)", "seed offsets"], rows)
+            + _nbsp_note([d["text"] for c in fig.corpus for d in c["dropped"]])
             + f"\n\n{n} lines dropped in all ({per_doc}).")
 
 
@@ -198,7 +204,7 @@ def artefacts_table(fig: Figures) -> str:
     for occ in fig.artefacts:
         seen.setdefault(occ.artefact.text, occ.artefact)
     rows = [[code(text), a.kind, "; ".join(places[text]), a.note] for text, a in seen.items()]
-    return table(["verbatim text", "kind", "where (doc @ offsets)", "what it is"], rows)
+    return table(["verbatim text", "kind", "where (doc @ offsets)", "what it is"], rows) + _nbsp_note(seen)
 
 
 #: Groups of passes an agreement file may hold, in display order, with their column titles.
@@ -327,8 +333,22 @@ def agreement_block(fig: Figures) -> str:
     ])
 
 
+#: What each decision of the adjudication log means (values the adjudication tools write).
+DECISION_MEANINGS: dict[str, str] = {
+    "A": "pass A's reading kept", "B": "pass B's reading kept", "none": "neither reading is gold",
+    "custom": "a corrected reading", "gold": "the existing gold reading kept",
+    "CD": "the reading of the scheme-only passes C and D adopted",
+}
+#: What each kind of adjudication item is.
+KIND_MEANINGS: dict[str, str] = {
+    "entity": "a region where the entity spans, types or links differ", "claim": "a claim that differs in span, "
+    "in a field, or in presence", "cluster": "a claim whose cluster differs", "relation": "a relation only one "
+    "side has, or with another type", "flag": "a problem raised against the gold during adjudication",
+}
+
+
 def adjudication_block(fig: Figures) -> str:
-    """Counts of the adjudication log: items by kind and decision, claim items by differing field."""
+    """Counts of the adjudication log: items by kind and decision (and round), claim items by differing field."""
     log = fig.adjudication
     if log is None:
         return f"Adjudication log: not yet produced (`{ADJUDICATION_PATH}` does not exist)."
@@ -338,16 +358,37 @@ def adjudication_block(fig: Figures) -> str:
         {r["decision"] for r in log} - set(DECISIONS))
     rows = [[k, *[by.get((k, d), 0) for d in decisions], sum(by.get((k, d), 0) for d in decisions)] for k in kinds]
     rows.append(["**all**", *[sum(by.get((k, d), 0) for k in kinds) for d in decisions], len(log)])
+    legend = "; ".join(f"`{d}`: {DECISION_MEANINGS.get(d, 'see the reason of each item')}" for d in decisions)
+    kinds_legend = "; ".join(f"`{k}`: {KIND_MEANINGS.get(k, 'see the log')}" for k in kinds)
     parts = [
-        f"{len(log)} disagreements were adjudicated (`{ADJUDICATION_PATH}`: one line per item with both readings, "
-        "the decision and its reason). Decision `A` or `B`: that pass's reading is kept; `none`: neither is gold; "
-        "`custom`: a corrected reading.",
+        f"{len(log)} items were adjudicated (`{ADJUDICATION_PATH}`: one line per item with the readings, the "
+        f"decision and its reason). Kinds: {kinds_legend}. Decisions: {legend}.",
         table(["item kind", *decisions, "total"], rows),
     ]
+    rounds = Counter(str(r["round"]) for r in log if r.get("round") is not None)
+    if rounds:
+        unrecorded = len(log) - sum(rounds.values())
+        parts.append("Items per adjudication round: " + ", ".join(f"round {k}: {n}" for k, n in sorted(rounds.items()))
+                     + (f"; no round recorded: {unrecorded}" if unrecorded else "") + ".")
     differs: Counter[str] = Counter(f for r in log if r["kind"] == "claim" for f in r.get("differs") or [])
+    differs.update(r["field"] for r in log if r["kind"] == "claim" and isinstance(r.get("field"), str))
     if differs:
         fields = list(CLAIM_DIFFERENCES) + sorted(set(differs) - set(CLAIM_DIFFERENCES))
         parts.append("Claim items by what differed (an item can differ in several fields; `presence`: only one "
-                     "pass had the claim):\n\n" + table(["field", "claim items"], [[f, differs.get(f, 0)]
-                                                                                    for f in fields]))
+                     "side had the claim):\n\n" + table(["field", "claim items"],
+                                                          [[f, differs.get(f, 0)] for f in fields if differs.get(f)]))
     return "\n\n".join(parts)
+
+
+def _erratum_docs(row: dict[str, Any]) -> str:
+    refs = [row.get(k) for k in ("claim", "source", "target")]
+    return ", ".join(sorted({r["doc_id"] for r in refs if isinstance(r, dict) and "doc_id" in r})) or "n/a"
+
+
+def errata_table(fig: Figures) -> str:
+    """Every erratum applied to the gold after adjudication: id, operation, documents, reason."""
+    if not fig.errata:
+        return f"No erratum recorded (`{ERRATA_PATH}` is absent or empty)."
+    rows = [[r["id"], code(r["op"]), _erratum_docs(r), r["reason"]] for r in fig.errata]
+    return (f"{len(fig.errata)} errata recorded in `{ERRATA_PATH}` and applied by code after adjudication:\n\n"
+            + table(["id", "operation", "documents", "reason"], rows))
