@@ -128,8 +128,10 @@ def compare_passes(x: dict[str, Any], y: dict[str, Any], corpus: list[dict[str, 
             pairs_all.append((a, b))
             index[names[0]][a["id"]] = b["id"]
     m = len(pairs_all)
+    guidelines = (paths.annotations_dir() / "GUIDELINES.md").read_text(encoding="utf-8")
     claims: dict[str, Any] = {
         "claims": n_claims, "matched": m, "threshold_token_jaccard": CLAIM_THRESHOLD,
+        "quoted_in_guidelines": {p: sum(c["text"] in guidelines for c in passes[p]["claims"]) for p in names},
         "detection_f1": _round(_f1(m, *n_claims.values())),
         "exact_span_agreement": _round(sum((a["start"], a["end"]) == (b["start"], b["end"])
                                            for a, b in pairs_all) / m) if m else None,

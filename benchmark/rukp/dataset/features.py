@@ -24,7 +24,7 @@ _CLAIM = {"id": Value("string"), "start": Value("int32"), "end": Value("int32"),
           "cluster": Value("string"), "quantity": _QUANTITY}
 _RELATION = {"id": Value("string"), "type": Value("string"), "source": Value("string"), "target": Value("string")}
 _DOC_META = {"id": Value("string"), "seed": Value("string"), "seed_sha256": Value("string"),
-             "title": Value("string"), "language": Value("string"), "date": Value("string"),
+             "title": Value("string"), "language": Value("string"), "date": Value("date32"),
              "date_evidence": Value("string"), "date_basis": Value("string"), "authors": List(Value("string")),
              "outlet": Value("string"), "text": Value("string"), "text_sha256": Value("string")}
 

@@ -71,7 +71,7 @@ CONTEXT: dict[str, Any] = {
 }
 
 _DTYPES = {"string": "sc:Text", "int32": "sc:Integer", "int64": "sc:Integer", "float32": "sc:Float",
-           "float64": "sc:Float", "bool": "sc:Boolean"}
+           "float64": "sc:Float", "bool": "sc:Boolean", "date32": "sc:Date"}
 #: Columns read from another column through a regex (see the module docstring).
 _FROM_REGEX: dict[tuple[str, str], tuple[str, str]] = {
     ("documents", "id"): ("seed", r"^([0-9]{3})_"),

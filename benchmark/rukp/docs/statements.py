@@ -25,12 +25,17 @@ MANIPULATION = ("No text is altered: kept lines are verbatim (typos, machine-tra
 IMPUTATION = "None. Dates are inferred, not imputed, and flagged as inferred."
 ANNOTATION_PLATFORM = ("JSON files in the raw annotation format (annotations/raw/README.md), resolved to offsets by "
                        "the project's resolver; a Label Studio configuration is provided to extend the corpus.")
-ANNOTATIONS_PER_ITEM = "Two independent annotation passes per document, then one adjudicated gold annotation."
-ANNOTATORS = ("The two passes and the adjudication were produced by AI language-model agents (Claude subagents), "
-              "not by people; no human annotator re-read every span. The maintainers wrote and reviewed the "
-              "guidelines and reviewed disagreements. Demographics do not apply.")
+ANNOTATIONS_PER_ITEM = ("Two independent annotation passes with the guidelines (A, B) and two with the scheme only "
+                        "(C, D) per document; one adjudicated gold annotation (round 1: A vs B; round 2: gold vs "
+                        "C and D), then reviewed errata.")
+ANNOTATORS = ("Every pass, both adjudication rounds and the guidelines themselves were produced by AI "
+              "language-model agents (Claude subagents), not by people; no human annotator re-read every span. "
+              "The guidelines were drafted by an agent that had read the five texts, so they decide most of the "
+              "corpus's hard cases by quoting them; this, and the fact that all annotators are instances of one "
+              "model, is why agreement is near perfect. Demographics do not apply.")
 MACHINE_TOOLS: tuple[str, ...] = (
-    "Claude (Anthropic) language-model subagents: annotation passes A and B and the adjudication.",
+    "Claude (Anthropic) language-model subagents: the guidelines draft, annotation passes A-D, both "
+    "adjudication rounds.",
     "The project's resolver (rukp.annotations.resolve): offsets of every span, computed from surface strings.",
     "spaCy 3.8 blank French tokenizer and rule sentencizer: tokens and sentences of the ner config.",
 )
@@ -46,9 +51,10 @@ SOCIAL_IMPACT = ("Politically sensitive content (war in Ukraine, North Korean tr
                  "the dataset as representative of French news, would mislead.")
 MAINTENANCE = ("Semantic versioning (MAJOR: scheme or guideline changes that alter existing labels; MINOR: new "
                "documents or fields; PATCH: errata). New articles are added with `rukp corpus add` and annotated in "
-               "Label Studio (docs/labelstudio.md). Errata: open an issue in the repository's tracker; fixes are "
-               "recorded in the adjudication log and released as a PATCH version. Takedown requests: open an issue "
-               "in the repository's tracker titled 'takedown'.")
+               "Label Studio (docs/labelstudio.md). Errata: open an issue in the repository's tracker; an accepted "
+               "erratum is recorded with its reason in annotations/errata.jsonl, applied by code (`rukp annotations "
+               "rebuild` checks the gold), and released as a PATCH version. Takedown requests: open an issue in the "
+               "repository's tracker titled 'takedown'.")
 LICENSING = ("Annotations (everything under annotations/ and the annotation fields of the dataset views): CC BY 4.0. "
              "Code (benchmark/): Apache-2.0. Article texts (seeds/, corpus/ and the `text` fields): third-party news "
              "content under their publishers' terms of use, redistributed for research under the quotation and "

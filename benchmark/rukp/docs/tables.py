@@ -266,6 +266,8 @@ _MEASURES: tuple[tuple[str, Any], ...] = (
      lambda g: f"{cell(_at(g, 'entities', 'linking', 'agreement'))} ({_at(g, 'entities', 'linking', 'same_entity')}"
                f"/{_at(g, 'entities', 'linking', 'matched_named')})"),
     ("claims (first / second pass)", lambda g: _pair(g, "claims", "claims")),
+    ("claims quoted verbatim in GUIDELINES.md (first / second pass)",
+     lambda g: _pair(g, "claims", "quoted_in_guidelines")),
     ("claims matched one-to-one (token Jaccard ≥ threshold)",
      lambda g: f"{_at(g, 'claims', 'matched')} (≥ {cell(_at(g, 'claims', 'threshold_token_jaccard'))})"),
     ("claims: detection F1", lambda g: cell(_at(g, "claims", "detection_f1"))),

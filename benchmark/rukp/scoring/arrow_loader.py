@@ -52,19 +52,32 @@ def _columns(table: pa.Table, id_key: str) -> dict | None:
     flat = entities.flatten()
     if flat.null_count or any(flat.field(k).null_count for k in ("start", "end", "label")):
         return None
-    start = flat.field("start").to_numpy().astype(np.int64)
-    end = flat.field("end").to_numpy().astype(np.int64)
+    start = _ints(flat.field("start"), np.int64).copy()
+    end = _ints(flat.field("end"), np.int64).copy()
     if ((start < 0) | (end <= start)).any():
         return None
-    return {"ids": ids.to_pylist(), "counts": np.diff(entities.offsets.to_numpy()), "start": start, "end": end,
-            "label": _codes(flat.field("label")), "entity": _codes(flat.field("entity_id"))}
+    return {"ids": ids.to_pylist(), "counts": np.diff(_ints(entities.offsets, np.int32)).astype(np.int64),
+            "start": start, "end": end, "label": _codes(flat.field("label")),
+            "entity": _codes(flat.field("entity_id"))}
+
+
+def _ints(array: pa.Array, dtype: type) -> np.ndarray:
+    """An integer arrow array's values as a numpy view, nulls not masked (``to_numpy`` imports pandas)."""
+    count = len(array) + array.offset
+    if count == 0:
+        return np.zeros(0, dtype=dtype)
+    return np.frombuffer(array.buffers()[1], dtype=dtype, count=count)[array.offset:]
 
 
 def _codes(array: pa.Array) -> tuple[np.ndarray, list[str]]:
     """Dictionary-encode a string array: indices (nulls → -1) and the distinct values."""
     encoded = array.dictionary_encode()
-    indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return indices, encoded.dictionary.to_pylist()
+    indices = encoded.indices
+    codes = _ints(indices, np.int32).astype(np.int64)
+    if indices.null_count:  # validity bitmap, one bit per row, least significant first
+        valid = np.unpackbits(np.frombuffer(indices.buffers()[0], dtype=np.uint8), bitorder="little")
+        codes[valid[indices.offset:indices.offset + len(indices)] == 0] = -1
+    return codes, encoded.dictionary.to_pylist()
 
 
 def load_arrow(gold_path: Path, pred_path: Path, labels: tuple[str, ...],
