@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from rukp.corpus.furniture import match_furniture
 from rukp.corpus.seeds import manifest_entries
 from rukp.io.atomic import dumps_json

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from rukp import schema
 from rukp.annotations.store import AnnotationSet
 from rukp.annotations.validate import SourceFile, check_repo, validate, validate_repo

@@ -26,7 +26,8 @@ def test_wheel_contains_the_views_and_loads_them(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
                    check=True)
     code = ("import rukp, rukp.paths as p; d = rukp.load('documents')['test']; "
-            "print(p.BUNDLED_DATA.is_relative_to(%r), d.num_rows, sum(len(x['entities']) for x in d))" % str(target))
+            f"print(p.BUNDLED_DATA.is_relative_to({str(target)!r}), d.num_rows, "
+            "sum(len(x['entities']) for x in d))")
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
                          cwd=tmp_path, env={"PYTHONPATH": str(target), "HF_HUB_OFFLINE": "1",
                                             "PATH": "/usr/bin:/bin"}).stdout.split()

@@ -32,6 +32,17 @@ HUMAN_PASSES: tuple[str, ...] = ("A", "B", "C", "D")
 PASS_CONDITIONS: dict[str, str] = {"A": "guidelines", "B": "guidelines", "C": "scheme only", "D": "scheme only"}
 
 
+#: Caveats printed under every leaderboard (they say how to read the rows, not what the figures are).
+STANDING_NOTES: tuple[str, ...] = (
+    "Annotator rows are the independent annotation passes scored against the adjudicated gold: AI-agent "
+    "annotators (not people), A and B with the guidelines (which quote most of the corpus's hard cases, so they "
+    "are close to the gold by construction), C and D with the scheme only — the more realistic ceiling.",
+    "`spacy+rules` and `rules-claims` use general French rules and a general demonym list, written without the "
+    "gold but by developers who had read the annotation scheme and the five texts: read them as optimistic "
+    "baselines. With five documents, intervals are wide and overlapping rows are not distinguishable.",
+)
+
+
 def annotator_label(name: str) -> str:
     """Leaderboard name of an annotation pass: says it is an AI annotator and what it was given."""
     return f"annotator {name} (AI, {PASS_CONDITIONS.get(name, 'unknown condition')})"
@@ -227,7 +238,7 @@ def run_leaderboard(systems: Sequence[System] | None = None, *, gold: str | Path
         if progress is not None:
             progress.stop()
     rows: list[dict[str, Any]] = []
-    notes: list[str] = []
+    notes: list[str] = list(STANDING_NOTES)
     map_files = {"fine": "label_maps/wikiner-fine.json", "coarse": "label_maps/wikiner-coarse.json"}
     with tempfile.TemporaryDirectory(prefix="rukp-leaderboard-") as tmp:
         for run in runs:

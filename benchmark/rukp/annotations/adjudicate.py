@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from rukp import paths, schema
+from rukp.annotations.problems import run_step
 from rukp.annotations.resolve import find_from, nearest
 from rukp.annotations.store import AnnotationSet, save_annotations
 from rukp.corpus.build import load_corpus
@@ -462,28 +463,19 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m rukp.annotations.adjudicate keys|items|build", file=sys.stderr)
         return 2
     root = paths.repo_root()
-    raw_dir, adj_dir, _ = _dirs(root)
-    try:
+    _, adj_dir, _ = _dirs(root)
+
+    def step() -> list[str] | str:
         if args[0] == "keys":
             write_text_atomic(adj_dir / "keys.json", dumps_json(keys_report(root)))
-            print(f"wrote {adj_dir / 'keys.json'}")
-        elif args[0] == "items":
+            return f"wrote {adj_dir / 'keys.json'}"
+        if args[0] == "items":
             items, _ = align(root)
             write_text_atomic(adj_dir / "items.jsonl", dumps_jsonl(items))
-            kinds = Counter(i["kind"] for i in items)
-            print(f"wrote {len(items)} items ({dict(kinds)}) to {adj_dir / 'items.jsonl'}")
-        else:
-            problems = build(root)
-            for p in problems:
-                print(p)
-            if problems:
-                print(f"{len(problems)} problem(s); gold not written")
-                return 1
-            print("gold written to annotations/ (entities, claims, relations, kb, clusters, manifest, adjudication)")
-    except RukpError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    return 0
+            return f"wrote {len(items)} items ({dict(Counter(i['kind'] for i in items))}) to {adj_dir / 'items.jsonl'}"
+        return build(root) or "gold written to annotations/ (entities, claims, relations, kb, clusters, manifest)"
+
+    return run_step(step)
 
 
 if __name__ == "__main__":

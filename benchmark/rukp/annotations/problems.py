@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,3 +45,20 @@ def relative(path: str | Path, root: Path) -> str:
         except ValueError:
             return str(path)
     return path.as_posix()
+
+
+def run_step(step: Callable[[], list[str] | str]) -> int:
+    """Run a pipeline step for a ``python -m`` entry point: print its problems (exit 1), its success line (exit 0),
+    or a :class:`RukpError` as one line (exit 2)."""
+    try:
+        result = step()
+    except RukpError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if isinstance(result, str):
+        print(result)
+        return 0
+    for problem in result:
+        print(problem)
+    print(f"{len(result)} problem(s); nothing written")
+    return 1

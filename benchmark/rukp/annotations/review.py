@@ -18,6 +18,7 @@ import numpy as np
 
 from rukp import paths, schema
 from rukp.annotations.adjudicate import _components, _context, _place_claim, _place_entities
+from rukp.annotations.problems import run_step
 from rukp.annotations.store import AnnotationSet, load_annotations, save_annotations
 from rukp.corpus.build import load_corpus
 from rukp.errors import RukpError
@@ -265,33 +266,19 @@ def _apply_one(item: dict, d: dict, corpus: dict, entities: dict, claims: dict, 
 
 
 def _renumber(gold: AnnotationSet, corpus: dict, entities: dict, claims: dict, removed: set) -> AnnotationSet:
+    """The reviewed gold: entity ids in text order, claims renumbered (relations follow), kb aliases refreshed."""
+    from rukp.annotations.errata import renumber
+
     out = AnnotationSet(kb=[dict(k) for k in gold.kb], clusters=[dict(c) for c in gold.clusters],
-                        manifest=dict(gold.manifest))
-    new_id: dict[str, str] = {}
+                        manifest=dict(gold.manifest), relations=[dict(r) for r in gold.relations],
+                        claims=[c for c in claims.values() if c["id"] not in removed])
+    out.relations = [r for r in out.relations if r["source"] not in removed and r["target"] not in removed]
     for doc_id in corpus:
         ents = sorted(entities.get(doc_id, []), key=lambda e: (e["start"], e["end"]))
         for n, e in enumerate(ents, 1):
             out.entities.append({"doc_id": doc_id, "id": f"{doc_id}-E{n:03d}", "start": e["start"], "end": e["end"],
                                  "text": e["text"], "label": e["label"], "entity_id": e["entity_id"]})
-        cl = sorted((c for c in claims.values() if c["doc_id"] == doc_id and c["id"] not in removed),
-                    key=lambda c: (c["start"], c["end"], c["id"]))
-        for n, c in enumerate(cl, 1):
-            new_id[c["id"]] = f"{doc_id}-C{n:03d}"
-            out.claims.append({**c, "id": new_id[c["id"]]})
-    clusters = {c["cluster"] for c in out.clusters}
-    for c in out.claims:
-        if not c.get("cluster"):
-            c["cluster"] = f"K-{c['id']}"
-        if c["cluster"] not in clusters:
-            out.clusters.append({"cluster": c["cluster"], "proposition": c["text"]})
-            clusters.add(c["cluster"])
-    used = {c["cluster"] for c in out.claims}
-    out.clusters = [c for c in out.clusters if c["cluster"] in used]
-    for r in gold.relations:
-        if r["source"] in new_id and r["target"] in new_id:
-            out.relations.append({**r, "source": new_id[r["source"]], "target": new_id[r["target"]]})
-    for n, r in enumerate(out.relations, 1):
-        r["id"] = f"R{n:03d}"
+    out = renumber(out, corpus)
     surface: dict[str, set[str]] = defaultdict(set)
     for e in out.entities:
         if e["entity_id"]:
@@ -336,27 +323,19 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m rukp.annotations.review items|apply", file=sys.stderr)
         return 2
     root = paths.repo_root()
-    try:
-        if args[0] == "items":
-            items = review_items(root)
-            path = paths.annotations_dir(root) / "adjudication" / "review_items.jsonl"
-            write_text_atomic(path, dumps_jsonl(items))
-            kinds: dict[str, int] = defaultdict(int)
-            for i in items:
-                kinds[f"{i['kind']}:{i.get('field', '')}"] += 1
-            print(f"wrote {len(items)} review items ({dict(kinds)}) to {path}")
-        else:
-            problems = apply_review(root)
-            for p in problems:
-                print(p)
-            if problems:
-                print(f"{len(problems)} problem(s); gold unchanged")
-                return 1
-            print("review applied: gold rewritten (annotations/*.jsonl, adjudication.jsonl)")
-    except RukpError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    return 0
+
+    def step() -> list[str] | str:
+        if args[0] == "apply":
+            return apply_review(root) or "review applied: gold rewritten (annotations/*.jsonl, adjudication.jsonl)"
+        items = review_items(root)
+        path = paths.annotations_dir(root) / "adjudication" / "review_items.jsonl"
+        write_text_atomic(path, dumps_jsonl(items))
+        kinds: dict[str, int] = defaultdict(int)
+        for i in items:
+            kinds[f"{i['kind']}:{i.get('field', '')}"] += 1
+        return f"wrote {len(items)} review items ({dict(kinds)}) to {path}"
+
+    return run_step(step)
 
 
 if __name__ == "__main__":
