@@ -104,6 +104,7 @@ def _group(passes: tuple[str, str], value: float) -> dict:
                          "per_document_strict_f1": {"000": value},
                          "linking": {"matched_named": 8, "same_entity": 7, "agreement": value}},
             "claims": {"claims": {passes[0]: 5, passes[1]: 6}, "matched": 4, "threshold_token_jaccard": 0.5,
+                       "quoted_in_guidelines": {passes[0]: 3, passes[1]: 4},
                        "detection_f1": value, "exact_span_agreement": value, "claimer": attr, "polarity": attr,
                        "certainty": attr, "topic": attr, "quantity": {"n": 2, "agree": 1},
                        "clusters": {"b_cubed": {"precision": value, "recall": value, "f1": value},

@@ -40,3 +40,49 @@ def test_raw_passes_are_kept_for_recomputing_agreement():
             raw = json.loads((folder / f"{doc}.json").read_text(encoding="utf-8"))
             assert raw["doc_id"] == doc and raw["entities"] and raw["claims"]
         assert (folder / "kb.json").is_file() and (folder / "clusters.json").is_file()
+
+
+def _scratch_repo(tmp_path):
+    import shutil
+
+    root = paths.repo_root()
+    for name in ("seeds", "corpus", "annotations"):
+        shutil.copytree(root / name, tmp_path / name)
+    return tmp_path
+
+
+def test_an_import_layer_is_replayed_so_the_extended_gold_still_rebuilds(tmp_path):
+    """What a Label Studio import writes (files + layer, atomically) keeps ``rukp annotations rebuild`` green."""
+    import copy
+
+    from rukp.annotations.layers import make_layer, next_layer_path
+    from rukp.annotations.store import annotation_files, load_annotations
+    from rukp.io.atomic import dumps_json, write_many_atomic
+
+    root = _scratch_repo(tmp_path)
+    ann_dir = root / "annotations"
+    before = load_annotations(ann_dir)
+    after = copy.deepcopy(before)
+    claim = after.claims[0]
+    claim["certainty"] = "possible" if claim["certainty"] != "possible" else "certain"
+    after.relations = after.relations[1:]
+    write_many_atomic({**annotation_files(after, ann_dir), next_layer_path(ann_dir): dumps_json(
+        make_layer(before, after, "export.json"))})
+    assert next_layer_path(ann_dir).name == "002.json"
+    assert rebuild_differences(root) == []
+    # without the layer the edited gold no longer rebuilds: the check sees hand edits
+    (ann_dir / "imports" / "001.json").unlink()
+    assert any(d.endswith("claims.jsonl") for d in rebuild_differences(root))
+
+
+def test_a_layer_that_does_not_apply_is_reported(tmp_path):
+    import pytest
+
+    from rukp.annotations.layers import apply_layer
+    from rukp.annotations.store import load_annotations
+    from rukp.errors import RukpError
+
+    ann = load_annotations(ANN)
+    stale = {"changes": {"claims": [{"op": "-", "old": {**ann.claims[0], "topic": "other-than-now"}}]}}
+    with pytest.raises(RukpError, match="is not as this layer expects"):
+        apply_layer(ann, stale, tmp_path / "imports" / "001.json")

@@ -3,7 +3,8 @@
 In a scratch copy of the repository: drop the gold files, run round 1 (``adjudicate build``: passes A and B,
 ``decisions.jsonl``, ``raw/gold/``), recompute the round-2 review items against that gold, check they equal the
 recorded ``review_items.jsonl``, apply ``review_decisions.jsonl``, then ``errata.jsonl``; compare every gold file
-with the committed one (check) or copy them back atomically (write).
+with the committed one (check) or copy them back atomically (write). Import layers (``annotations/imports/``,
+written by Label Studio imports) are replayed last.
 """
 
 from __future__ import annotations
@@ -60,6 +61,11 @@ def rebuild_differences(root: Path | None = None, *, write: bool = False) -> lis
             if invalid:
                 raise RukpError("the gold is invalid after the errata: " + "; ".join(invalid[:5]), path=errata)
             write_many_atomic(annotation_files(fixed, scratch / "annotations"))
+        from rukp.annotations.layers import layer_paths, replay
+
+        if layer_paths(ann):
+            replayed = replay(load_annotations(scratch / "annotations"), ann)
+            write_many_atomic(annotation_files(replayed, scratch / "annotations"))
         from rukp.annotations.review import scheme_pass_predictions
 
         if all((scratch / "annotations" / "raw" / p / "resolved.json").is_file() for p in ("C", "D")):

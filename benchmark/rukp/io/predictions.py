@@ -22,6 +22,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,58 @@ class SpanColumns:
         self.item.extend(items)
         self.line.extend([line] * len(starts))
 
+    def arrays(self) -> SpanArrays:
+        """These spans as numpy columns, in the same order."""
+        n = len(self)
+        labels = tuple(dict.fromkeys(self.label))
+        label_code = {label: i for i, label in enumerate(labels)}
+        entity_ids = tuple(dict.fromkeys(e for e in self.entity if e is not None))
+        entity_code: dict[str | None, int] = {e: i for i, e in enumerate(entity_ids)}
+        entity_code[None] = -1
+        return SpanArrays(
+            np.asarray(self.doc, dtype=np.int64), np.asarray(self.start, dtype=np.int64),
+            np.asarray(self.end, dtype=np.int64),
+            np.fromiter(map(label_code.__getitem__, self.label), dtype=np.int64, count=n), labels,
+            np.fromiter(map(entity_code.__getitem__, self.entity), dtype=np.int64, count=n), entity_ids,
+            np.fromiter((-1 if x is None else x for x in self.line), dtype=np.int64, count=n),
+            np.asarray(self.item, dtype=np.int64))
+
+
+@dataclass
+class SpanArrays:
+    """Entity spans of many documents as numpy columns, the form view tables are built from: document
+    position, offsets, label and entity codes into the vocabularies ``labels`` and ``entity_ids`` (entity -1:
+    none), and for messages the source line of each span (-1: none) and its index in its document's list.
+    Rows are in input order (documents in file order, spans in their list's order). ``item`` None means the
+    rows come in runs of one line each, lines ascending, so a span's index is its place in its run."""
+
+    doc: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    label: np.ndarray
+    labels: tuple[str, ...]
+    entity: np.ndarray
+    entity_ids: tuple[str, ...]
+    line: np.ndarray
+    item: np.ndarray | None
+
+    def __len__(self) -> int:
+        return len(self.doc)
+
+    def arrays(self) -> SpanArrays:
+        return self
+
+    def source_line(self, row: int) -> int | None:
+        """The line span ``row`` came from (None for in-memory rows)."""
+        line = int(self.line[row])
+        return line if line >= 0 else None
+
+    def item_of(self, row: int) -> int:
+        """Span ``row``'s index in its document's list of entities."""
+        if self.item is not None:
+            return int(self.item[row])
+        return row - int(np.searchsorted(self.line, self.line[row]))
+
 
 @dataclass
 class GoldDocument:
@@ -115,12 +168,18 @@ class Gold:
     path: str
     sha256: str
     documents: list[GoldDocument]
-    entities: SpanColumns
+    entities: SpanColumns | SpanArrays
     has_entities: bool
     has_claims: bool
 
     def __post_init__(self) -> None:
         self.index = {d.id: i for i, d in enumerate(self.documents)}
+
+    @cached_property
+    def text_lengths(self) -> np.ndarray:
+        """Characters in each document's text (-1 where the gold has no text)."""
+        return np.fromiter((-1 if d.text is None else len(d.text) for d in self.documents), dtype=np.int64,
+                           count=len(self.documents))
 
     @property
     def doc_ids(self) -> tuple[str, ...]:
@@ -137,7 +196,7 @@ class Predictions:
 
     source: str
     kind: str
-    entities: SpanColumns
+    entities: SpanColumns | SpanArrays
     claims: dict[int, list[Claim]]
     covered: set[int]
     skipped: list[Skipped]
@@ -334,15 +393,18 @@ def _json_lines(path: Path, report: Any, text: str | None = None) -> Iterator[tu
         raise RukpError("file is empty (no JSON lines)", path=path)
 
 
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence offsets of a gold text that gives none (spaCy's French sentences, line by line)."""
+    from rukp.dataset.tokenize import sentences
+
+    return [(s.start, s.end) for s in sentences(text)]
+
+
 def _sentences(obj: Mapping[str, Any], text: str | None, report: Any, *, line: int, doc: str
                ) -> list[tuple[int, int]] | None:
     raw = obj.get("sentences")
     if raw is None:
-        if text is None:
-            return None
-        from rukp.dataset.tokenize import sentences
-
-        return [(s.start, s.end) for s in sentences(text)]
+        return split_sentences(text) if text is not None else None
     if not isinstance(raw, list):
         report("wrong_type", f"'sentences' must be a list, got {type(raw).__name__}", line=line, doc=doc)
     out = []
@@ -361,8 +423,14 @@ def load_gold(path: str | Path, *, entities: bool = True, claims: bool = True) -
     Checked: JSON, ``id`` present, unique and a string; ``entities`` (when scored) with integer offsets,
     ``0 <= start < end`` (``<= len(text)`` when there is text), a string label, no overlap; ``claims`` (when
     scored) likewise, with attributes from the schema. Labels are checked against the view when scoring.
+    Large files are read by the columnar fast path (:mod:`rukp.io.columnar`) when it can vouch for them.
     """
+    from rukp.io import columnar
+
     path = Path(path)
+    fast = columnar.load_gold(path, entities=entities, claims=claims)
+    if fast is not None:
+        return fast
     report = Problems(False, path)
     documents: list[GoldDocument] = []
     columns = SpanColumns()
@@ -467,8 +535,14 @@ def predictions_from_rows(rows: Iterable[Mapping[str, Any]], gold: Gold, *, sour
 
 def load_jsonl(path: str | Path, gold: Gold, *, entities: bool = True, claims: bool = True,
                skip_invalid: bool = False) -> Predictions:
-    """Predictions JSONL: one line per document ``{"doc_id", "entities": [...], "claims": [...]}``."""
+    """Predictions JSONL: one line per document ``{"doc_id", "entities": [...], "claims": [...]}``; large files
+    are read by the columnar fast path (:mod:`rukp.io.columnar`) when it can vouch for them."""
+    from rukp.io import columnar
+
     path = Path(path)
+    fast = columnar.load_predictions(path, gold, entities=entities, claims=claims)
+    if fast is not None:
+        return fast
     report = Problems(skip_invalid, path)
     collector = _Collector(gold, report, entities=entities, claims=claims)
     for line, obj in _json_lines(path, report):
@@ -620,36 +694,38 @@ def load_predictions(path: str | Path, gold: Gold, *, entities: bool = True, cla
 
 # ------------------------------------------------------------------------------------------ view tables
 
-def _table(columns: SpanColumns, labels: np.ndarray, entity_code: Mapping[str | None, int]) -> SpanTable:
+def _entity_codes(columns: SpanArrays, rank: Mapping[str, int]) -> np.ndarray:
+    """Each span's entity id as its index in the shared sorted vocabulary (-1: none)."""
+    lut = np.asarray([rank[e] for e in columns.entity_ids] + [-1], dtype=np.int64)  # code -1 → the last
+    return lut[columns.entity]
+
+
+def _table(columns: SpanArrays, labels: np.ndarray, entity: np.ndarray) -> SpanTable:
     """The spans with a label in the view (code ≥ 0) as a scoring table."""
     keep = labels >= 0
-    entity = np.fromiter(map(entity_code.__getitem__, columns.entity), dtype=np.int64, count=len(columns))
-    return SpanTable.build(np.asarray(columns.doc, dtype=np.int64)[keep],
-                           np.asarray(columns.start, dtype=np.int64)[keep],
-                           np.asarray(columns.end, dtype=np.int64)[keep], labels[keep], entity[keep])
+    return SpanTable.build(columns.doc[keep], columns.start[keep], columns.end[keep], labels[keep], entity[keep])
 
 
-def _label_codes(columns: SpanColumns, lookup: Mapping[str, int]) -> np.ndarray:
-    """Label index per span (-1 when the view drops it or the label is unknown)."""
-    return np.fromiter(map(lookup.__getitem__, columns.label), dtype=np.int64, count=len(columns))
-
-
-def _gold_lookup(gold: Gold, view: View) -> dict[str, int]:
-    """View label index of each distinct gold label; a label neither fine nor of the view is an error."""
+def _gold_lookup(gold: Gold, columns: SpanArrays, view: View) -> np.ndarray:
+    """View label index (-1: not in the view) of each gold label code; a label neither fine nor of the view
+    is an error naming its first span."""
     index = {label: i for i, label in enumerate(view.labels)}
-    lookup = {}
-    for label in set(gold.entities.label):
+    lut = np.full(len(columns.labels), -1, dtype=np.int64)
+    bad = []
+    for code, label in enumerate(columns.labels):
         if label in schema.ENTITY_LABELS:
             target = view.project(label)
-        elif label in view.labels:
-            target = label
+            lut[code] = index[target] if target is not None else -1
+        elif label in index:
+            lut[code] = index[label]
         else:
-            k = gold.entities.label.index(label)
-            raise RukpError(f"gold entity {gold.entities.item[k]}: label {label!r} is not one of "
-                            f"{', '.join(schema.ENTITY_LABELS)}", path=gold.path, line=gold.entities.line[k],
-                            doc=gold.documents[gold.entities.doc[k]].id)
-        lookup[label] = index[target] if target is not None else -1
-    return lookup
+            bad.append(code)
+    if bad:
+        k = int(np.flatnonzero(np.isin(columns.label, bad))[0])
+        raise RukpError(f"gold entity {columns.item_of(k)}: label {columns.labels[int(columns.label[k])]!r} is "
+                        f"not one of {', '.join(schema.ENTITY_LABELS)}", path=gold.path,
+                        line=columns.source_line(k), doc=gold.documents[int(columns.doc[k])].id)
+    return lut
 
 
 def view_tables(gold: Gold, preds: Predictions, view: View, label_map: LabelMap | None, *,
@@ -657,30 +733,30 @@ def view_tables(gold: Gold, preds: Predictions, view: View, label_map: LabelMap 
     """Gold and predicted spans in ``view``'s labels, as scoring tables; also the predicted spans left out
     for a label outside the view and its map (``skip_invalid``), and how many predicted spans the view or
     the map drops on purpose (types it does not score, such as DATE in the coarse view)."""
+    g, p = gold.entities.arrays(), preds.entities.arrays()
     index = {label: i for i, label in enumerate(view.labels)}
-    pred_lookup: dict[str, int] = {}
-    unknown: set[str] = set()
-    for label in set(preds.entities.label):
+    pred_lut = np.full(len(p.labels), -1, dtype=np.int64)
+    unknown = []
+    for code, label in enumerate(p.labels):
         known, target = predicted_label(label, view, label_map)
-        pred_lookup[label] = index[target] if known and target is not None else -1
+        if known and target is not None:
+            pred_lut[code] = index[target]
         if not known:
-            unknown.add(label)
+            unknown.append(code)
     report = Problems(skip_invalid, preds.source if preds.kind not in {"rows", "extractor"} else None)
     if unknown:
         mapped = f" or label map {label_map.name!r}" if label_map else ""
         hint = "" if label_map else " (give --label-map; spaCy's PER/LOC/ORG/MISC: --label-map spacy)"
-        for k, label in enumerate(preds.entities.label):
-            if label in unknown:
-                report("unknown_label", f"predicted entity {preds.entities.item[k]}: label {label!r} is not in "
-                       f"view {view.name} ({', '.join(view.labels)}){mapped}{hint}",
-                       line=preds.entities.line[k], doc=gold.documents[preds.entities.doc[k]].id)
+        for k in np.flatnonzero(np.isin(p.label, unknown)).tolist():
+            report("unknown_label", f"predicted entity {p.item_of(k)}: label {p.labels[int(p.label[k])]!r} is "
+                   f"not in view {view.name} ({', '.join(view.labels)}){mapped}{hint}",
+                   line=p.source_line(k), doc=gold.documents[int(p.doc[k])].id)
 
-    g_codes = _label_codes(gold.entities, _gold_lookup(gold, view))
-    p_codes = _label_codes(preds.entities, pred_lookup)
+    g_codes = _gold_lookup(gold, g, view)[g.label]
+    p_codes = pred_lut[p.label]
     dropped = int((p_codes < 0).sum()) - len(report.items)
-    vocab = sorted((set(gold.entities.entity) | set(preds.entities.entity)) - {None})
-    code: dict[str | None, int] = {e: i for i, e in enumerate(vocab)}
-    code[None] = -1
-    data = EntityData(gold.doc_ids, view.labels, tuple(vocab), _table(gold.entities, g_codes, code),
-                      _table(preds.entities, p_codes, code))
+    vocab = sorted(set(g.entity_ids) | set(p.entity_ids))
+    rank = {e: i for i, e in enumerate(vocab)}
+    data = EntityData(gold.doc_ids, view.labels, tuple(vocab), _table(g, g_codes, _entity_codes(g, rank)),
+                      _table(p, p_codes, _entity_codes(p, rank)))
     return data, report.items, dropped

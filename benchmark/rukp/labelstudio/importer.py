@@ -25,7 +25,6 @@ from rukp.annotations.store import (
     AnnotationSet,
     annotation_files,
     load_annotations,
-    save_annotations,
 )
 from rukp.corpus.build import load_corpus, text_sha256
 from rukp.errors import RukpError, ValidationFailed
@@ -258,7 +257,14 @@ def import_docs(docs: list[ExportedDoc], skipped: list[str], *, source: str, dry
     if plan.problems:
         raise ValidationFailed(plan.problems, what=f"import of {source} (nothing written)")
     if plan.changed and not dry_run:
-        save_annotations(plan.after, directory)
+        from rukp.annotations.layers import make_layer, next_layer_path
+        from rukp.annotations.store import annotation_files
+        from rukp.io.atomic import dumps_json, write_many_atomic
+
+        layer = make_layer(plan.before, plan.after, source=Path(source).name)
+        # the annotation files and the layer that records the change are written together, atomically
+        write_many_atomic({**annotation_files(plan.after, directory),
+                           next_layer_path(directory): dumps_json(layer)})
         plan.written = True
     return plan
 

@@ -25,16 +25,33 @@ except ImportError:  # pragma: no cover - pyarrow comes with datasets
 BLOCK_SIZE = 32 << 20
 
 
+def entity_type() -> pa.DataType:
+    """The arrow type of one entity span object (other keys of the object are ignored)."""
+    return pa.struct([("start", pa.int64()), ("end", pa.int64()), ("label", pa.string()),
+                      ("entity_id", pa.string())])
+
+
+def read_table(path: Path, fields: list[tuple[str, pa.DataType]]) -> pa.Table | None:
+    """The top-level ``fields`` of every JSON line (other keys skipped), or None when pyarrow cannot read the
+    file with exactly these types (a parse error, a value of another type, a line longer than a block...)."""
+    try:
+        return pa_json.read_json(
+            path, read_options=pa_json.ReadOptions(block_size=BLOCK_SIZE),
+            parse_options=pa_json.ParseOptions(explicit_schema=pa.schema(fields),
+                                               unexpected_field_behavior="ignore"))
+    except (pa.ArrowException, UnicodeDecodeError, OSError, ValueError):
+        return None
+
+
+def release_memory() -> None:
+    """Give the JSON parser's freed buffers back to the system."""
+    pa.default_memory_pool().release_unused()
+
+
 def _read(path: Path, id_key: str) -> dict | None:
     """Document ids, span counts and span columns (numpy) of one file, or None."""
-    entity = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("label", pa.string()),
-                        ("entity_id", pa.string())])
-    schema = pa.schema([(id_key, pa.string()), ("entities", pa.list_(entity))])
-    try:
-        table = pa_json.read_json(
-            path, read_options=pa_json.ReadOptions(block_size=BLOCK_SIZE),
-            parse_options=pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore"))
-    except (pa.ArrowException, UnicodeDecodeError, OSError, ValueError):
+    table = read_table(path, [(id_key, pa.string()), ("entities", pa.list_(entity_type()))])
+    if table is None:
         return None
     try:
         return _columns(table, id_key)
@@ -42,7 +59,7 @@ def _read(path: Path, id_key: str) -> dict | None:
         return None
     finally:
         del table
-        pa.default_memory_pool().release_unused()  # give the parser's buffers back
+        release_memory()
 
 
 def _columns(table: pa.Table, id_key: str) -> dict | None:
@@ -52,16 +69,16 @@ def _columns(table: pa.Table, id_key: str) -> dict | None:
     flat = entities.flatten()
     if flat.null_count or any(flat.field(k).null_count for k in ("start", "end", "label")):
         return None
-    start = _ints(flat.field("start"), np.int64).copy()
-    end = _ints(flat.field("end"), np.int64).copy()
+    start = int_values(flat.field("start"), np.int64).copy()
+    end = int_values(flat.field("end"), np.int64).copy()
     if ((start < 0) | (end <= start)).any():
         return None
-    return {"ids": ids.to_pylist(), "counts": np.diff(_ints(entities.offsets, np.int32)).astype(np.int64),
-            "start": start, "end": end, "label": _codes(flat.field("label")),
-            "entity": _codes(flat.field("entity_id"))}
+    return {"ids": ids.to_pylist(), "counts": np.diff(int_values(entities.offsets, np.int32)).astype(np.int64),
+            "start": start, "end": end, "label": string_codes(flat.field("label")),
+            "entity": string_codes(flat.field("entity_id"))}
 
 
-def _ints(array: pa.Array, dtype: type) -> np.ndarray:
+def int_values(array: pa.Array, dtype: type) -> np.ndarray:
     """An integer arrow array's values as a numpy view, nulls not masked (``to_numpy`` imports pandas)."""
     count = len(array) + array.offset
     if count == 0:
@@ -69,15 +86,23 @@ def _ints(array: pa.Array, dtype: type) -> np.ndarray:
     return np.frombuffer(array.buffers()[1], dtype=dtype, count=count)[array.offset:]
 
 
-def _codes(array: pa.Array) -> tuple[np.ndarray, list[str]]:
+def string_codes(array: pa.Array) -> tuple[np.ndarray, list[str]]:
     """Dictionary-encode a string array: indices (nulls → -1) and the distinct values."""
     encoded = array.dictionary_encode()
     indices = encoded.indices
-    codes = _ints(indices, np.int32).astype(np.int64)
-    if indices.null_count:  # validity bitmap, one bit per row, least significant first
-        valid = np.unpackbits(np.frombuffer(indices.buffers()[0], dtype=np.uint8), bitorder="little")
-        codes[valid[indices.offset:indices.offset + len(indices)] == 0] = -1
+    codes = int_values(indices, np.int32).astype(np.int64)
+    if indices.null_count:
+        codes[~valid_mask(indices)] = -1
     return codes, encoded.dictionary.to_pylist()
+
+
+def valid_mask(array: pa.Array) -> np.ndarray:
+    """Which rows of an arrow array are not null, from its validity bitmap (one bit per row, least
+    significant first; pyarrow.compute is not needed)."""
+    if not array.null_count:
+        return np.ones(len(array), dtype=bool)
+    bits = np.unpackbits(np.frombuffer(array.buffers()[0], dtype=np.uint8), bitorder="little")
+    return bits[array.offset:array.offset + len(array)].astype(bool)
 
 
 def load_arrow(gold_path: Path, pred_path: Path, labels: tuple[str, ...],

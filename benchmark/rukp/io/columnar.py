@@ -1,0 +1,234 @@
+"""Columnar fast path of :func:`rukp.io.predictions.load_gold` and ``load_jsonl``: pyarrow reads, numpy checks.
+
+The line-by-line loaders check every value with Python code, which dominates an evaluation of a large file.
+Here a file is first scanned once as bytes (:func:`scan_lines`) to make sure it is laid out exactly as the
+line-by-line reader splits it, one JSON object per line, so that row ``i`` of pyarrow's table is line ``i + 1``;
+then every rule of the line-by-line loader is checked on whole columns. Whatever this path cannot vouch for (a
+small file, claims to read, a parse error, a null, an unknown or repeated document, an empty, out-of-range or
+overlapping span...) gives None, and the caller runs the line-by-line loader, which reports the problem with its
+file, line and document as before, or reads the file itself. Both paths accept the same files and build the
+same gold and predictions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from rukp.io.predictions import Gold, GoldDocument, Predictions, SpanArrays, split_sentences
+from rukp.scoring import arrow_loader
+from rukp.scoring.arrow_loader import int_values, string_codes, valid_mask
+
+#: Files smaller than this are read line by line (fast enough, and no pyarrow start-up).
+MIN_BYTES = 1 << 20
+
+#: Bytes read at a time by :func:`scan_lines`.
+CHUNK_BYTES = 8 << 20
+
+#: Characters other than ``\n`` that :meth:`str.splitlines` (the line-by-line reader) breaks lines at; ``\r``
+#: is allowed only before ``\n``.
+_BREAKS_ASCII = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e")
+_BREAKS_OTHER = ("\x85", "\u2028", "\u2029")
+
+
+_NEWLINE, _RETURN, _OPEN, _CLOSE = b"\n\r{}"
+
+
+def _lines_in(data: bytes, cut: int) -> int | None:
+    """Lines in ``data[:cut]`` (whole lines), or None unless each is one ``{...}`` object with nothing around
+    it. (Bytes after ``cut`` may be looked at too: they are checked again with the next chunk.)"""
+    if not data.isascii():
+        try:
+            text = data[:cut].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if any(c in text for c in _BREAKS_OTHER):
+            return None
+    if data[0] != _OPEN or any(data.find(c, 0, cut) >= 0 for c in _BREAKS_ASCII):
+        return None
+    chars = np.frombuffer(data, dtype=np.uint8, count=cut)
+    ends = np.flatnonzero(chars == _NEWLINE)
+    before = ends - 1  # >= 0: the chunk starts with "{"
+    if data.find(b"\r", 0, cut) >= 0:
+        crlf = chars[before] == _RETURN
+        if int(crlf.sum()) != data.count(b"\r", 0, cut):  # a "\r" not followed by "\n" breaks a line too
+            return None
+        before -= crlf
+    last = cut - 1
+    inner = ends[:-1] if len(ends) and ends[-1] == last else ends
+    if (chars[before] != _CLOSE).any() or (chars[inner + 1] != _OPEN).any():
+        return None
+    if chars[last] != _NEWLINE and chars[last] != _CLOSE:
+        return None
+    return len(ends) + int(chars[last] != _NEWLINE)
+
+
+def scan_lines(path: Path) -> int | None:
+    """The number of lines of a file that is valid UTF-8 with one JSON object per line: every line starts with
+    ``{`` and ends with ``}``, no line is blank and no character but ``\n`` (or ``\r\n``) breaks a line. A
+    line boundary is then always between two top-level objects (a string cannot hold a raw line break), so when
+    pyarrow reads as many rows as there are lines, row ``i`` is line ``i + 1``. None for any other layout."""
+    lines = 0
+    size = CHUNK_BYTES
+    with path.open("rb") as fh:
+        while block := fh.read(size):
+            cut = len(block) if len(block) < size else block.rfind(b"\n") + 1  # whole lines
+            if not cut:  # a line longer than the chunk: read again, more at a time
+                fh.seek(-len(block), 1)
+                size *= 2
+                continue
+            found = _lines_in(block, cut)
+            if found is None:
+                return None
+            lines += found
+            fh.seek(cut - len(block), 1)
+    return lines or None
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes (hashlib lets other threads run meanwhile)."""
+    sha = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(CHUNK_BYTES):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def _read(path: Path, fields: list) -> arrow_loader.pa.Table | None:
+    """The table of ``fields`` with one row per line; None when the fast path does not apply."""
+    try:
+        if arrow_loader.pa is None or path.stat().st_size < MIN_BYTES:
+            return None
+    except OSError:  # the line-by-line loader names a missing file
+        return None
+    lines = scan_lines(path)
+    if lines is None:
+        return None
+    table = arrow_loader.read_table(path, fields)
+    return table if table is not None and table.num_rows == lines else None
+
+
+def _spans(entities: arrow_loader.pa.ChunkedArray, docs: np.ndarray, n_chars: np.ndarray
+           ) -> SpanArrays | None:
+    """Span columns of the ``entities`` lists (row ``r`` is line ``r + 1`` and belongs to document position
+    ``docs[r]``, whose text has ``n_chars[r]`` characters, -1 unknown), or None unless every span passes the
+    line-by-line checks: integer offsets, ``0 <= start < end <= len(text)``, a non-empty label, an entity id
+    that is a non-empty string or null, and no two spans of a line overlapping."""
+    entities = entities.combine_chunks()
+    if entities.null_count:
+        return None
+    flat = entities.flatten()
+    if flat.null_count or any(flat.field(k).null_count for k in ("start", "end", "label")):
+        return None
+    counts = np.diff(int_values(entities.offsets, np.int32))
+    start, end = int_values(flat.field("start"), np.int64), int_values(flat.field("end"), np.int64)
+    row = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    limit = n_chars[row]
+    if ((start < 0) | (end <= start) | ((limit >= 0) & (end > limit))).any():
+        return None
+    same = row[1:] == row[:-1]  # a line's spans are contiguous
+    s, e = start, end
+    if (same & (s[1:] < s[:-1])).any():  # not in start order within a line: check a sorted copy
+        order = np.lexsort((start, row))
+        s, e = start[order], end[order]
+    if (same & (s[1:] < e[:-1])).any():  # in start order, a span starts before the previous one ends
+        return None
+    label, labels = string_codes(flat.field("label"))
+    entity, entity_ids = string_codes(flat.field("entity_id"))
+    if "" in labels or "" in entity_ids:
+        return None
+    return SpanArrays(docs[row], start, end, label, tuple(labels), entity, tuple(entity_ids), row + 1, None)
+
+
+def _sentences(column: arrow_loader.pa.ChunkedArray, texts: list[str | None], n_chars: np.ndarray
+               ) -> list[list[tuple[int, int]] | None] | None:
+    """Each document's sentences, sorted (given, or split from its text when not given and it has one), or
+    None unless every given sentence has ``0 <= start < end <= len(text)``."""
+    column = column.combine_chunks()
+    given = valid_mask(column)
+    if not given.any():
+        return [split_sentences(t) if t is not None else None for t in texts]
+    flat = column.flatten()
+    counts = np.diff(int_values(column.offsets, np.int32))
+    if counts[~given].any() or flat.null_count or flat.field("start").null_count or flat.field("end").null_count:
+        return None
+    start, end = int_values(flat.field("start"), np.int64), int_values(flat.field("end"), np.int64)
+    limit = n_chars[np.repeat(np.arange(len(counts)), counts)]
+    if ((start < 0) | (end <= start) | ((limit >= 0) & (end > limit))).any():
+        return None
+    pairs = list(zip(start.tolist(), end.tolist(), strict=True))
+    bounds = np.concatenate([[0], np.cumsum(counts)]).tolist()
+    return [sorted(pairs[bounds[i]:bounds[i + 1]]) if given[i] else
+            (split_sentences(text) if text is not None else None) for i, text in enumerate(texts)]
+
+
+def load_gold(path: Path, *, entities: bool, claims: bool) -> Gold | None:
+    """The gold file read column-wise, or None when the line-by-line loader must read it (see the module)."""
+    pa = arrow_loader.pa
+    if claims or not entities or pa is None:
+        return None
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        sha256 = pool.submit(file_sha256, path)  # meanwhile, the file is scanned and parsed
+        documents, spans = _gold_columns(path)
+        if documents is None:
+            sha256.cancel()
+            return None
+        return Gold(str(path), sha256.result(), documents, spans, entities, claims)
+
+
+def _gold_columns(path: Path) -> tuple[list[GoldDocument], SpanArrays] | tuple[None, None]:
+    pa = arrow_loader.pa
+    sentence = pa.struct([("start", pa.int64()), ("end", pa.int64())])
+    table = _read(path, [("id", pa.string()), ("text", pa.string()), ("sentences", pa.list_(sentence)),
+                         ("entities", pa.list_(arrow_loader.entity_type()))])
+    if table is None:
+        return None, None
+    try:
+        ids = table.column("id")
+        if ids.null_count:
+            return None, None
+        ids = ids.to_pylist()
+        if "" in ids or len(set(ids)) != len(ids):
+            return None, None
+        texts = table.column("text").to_pylist()
+        n_chars = np.fromiter((-1 if t is None else len(t) for t in texts), dtype=np.int64, count=len(texts))
+        spans = _spans(table.column("entities"), np.arange(len(ids), dtype=np.int64), n_chars)
+        sentences = _sentences(table.column("sentences"), texts, n_chars) if spans is not None else None
+    finally:
+        del table
+        arrow_loader.release_memory()
+    if sentences is None:
+        return None, None
+    documents = [GoldDocument(doc_id, line, text, sents, []) for line, doc_id, text, sents in
+                 zip(range(1, len(ids) + 1), ids, texts, sentences, strict=True)]
+    return documents, spans
+
+
+def load_predictions(path: Path, gold: Gold, *, entities: bool, claims: bool) -> Predictions | None:
+    """A predictions JSONL file read column-wise, or None when the line-by-line loader must read it."""
+    pa = arrow_loader.pa
+    if claims or not entities or pa is None:
+        return None
+    table = _read(path, [("doc_id", pa.string()), ("entities", pa.list_(arrow_loader.entity_type()))])
+    if table is None:
+        return None
+    try:
+        ids = table.column("doc_id")
+        if ids.null_count:
+            return None
+        try:
+            docs = np.fromiter(map(gold.index.__getitem__, ids.to_pylist()), dtype=np.int64, count=len(ids))
+        except KeyError:
+            return None
+        if len(np.unique(docs)) != len(docs):
+            return None
+        spans = _spans(table.column("entities"), docs, gold.text_lengths[docs])
+    finally:
+        del table
+        arrow_loader.release_memory()
+    if spans is None:
+        return None
+    return Predictions(str(path), "jsonl", spans, {}, set(docs.tolist()), [], [], entities, claims)
