@@ -9,12 +9,14 @@ each case in a fresh subprocess (peak memory = that process's high-water mark, `
 - ``core``: the entity scoring core from the two files (:func:`rukp.scoring.score_entity_files`: all four
   schemes, per type, micro and macro);
 - ``evaluate``: the same through the code path of ``rukp evaluate --gold G --predictions P``
-  (``rukp.evaluate(..., bootstrap=0, claims=False)``: its own validating loaders, then the same scoring);
+  (``rukp.evaluate(..., bootstrap=0, claims=False)``: its own validating loaders, that is the columnar fast
+  path of :mod:`rukp.io.columnar` with the line-by-line loaders as its fallback, then the same scoring);
 - ``nervaluate``: loading the same files into span dicts and ``nervaluate.Evaluator(...).evaluate()``, stopped
   after ``--nervaluate-timeout`` seconds;
 - ``compat``: our nervaluate-compatible mode, whose counts are compared with nervaluate's.
 
 Long-document cases (2 x 20,000 and 10 x 2,000 spans) show that the cost stays linear in spans per document.
+The last lines compare the ``evaluate`` column with the performance targets (:data:`TARGETS`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ from rukp.scoring.counts import FIELDS, SCHEMES
 LABELS: tuple[str, ...] = ENTITY_LABELS[:8]
 SIZES = (1_000, 10_000, 100_000)
 LONG_CASES = ((2, 20_000), (10, 2_000))
+
+#: Performance targets of the ``evaluate`` column (issue 4, section 7): at 100,000 documents, at least this many
+#: times faster than nervaluate, at most this many times the json.loads time, at most this peak (MB); the
+#: 2 x 20,000-span case in at most this time (s) and peak (MB).
+TARGETS = {"speed_up": 10.0, "x_json": 3.0, "peak_mb": 1000.0, "long_seconds": 2.0, "long_peak_mb": 300.0}
 
 
 def generate(n_docs: int, spans_per_doc: int, seed: int = 0, *, jitter: bool = True
@@ -145,6 +152,7 @@ def _worker(case: str, gold: str, pred: str, out: str) -> None:
         import rukp.scoring.entities  # noqa: F401
     elif case == "evaluate":
         import rukp.evaluation  # noqa: F401
+        import rukp.io.columnar  # noqa: F401  (imported on first use; pyarrow with it)
     elif case == "nervaluate":
         import nervaluate  # noqa: F401
     result: dict[str, Any] = {"import_seconds": time.perf_counter() - t0}
@@ -228,6 +236,7 @@ def run(sizes: list[int], long_cases: list[tuple[int, int]], timeout: float, fol
     print("-" * len(header))
     times: dict[int, tuple[float, float]] = {}
     imports: dict[str, float] = {}
+    measured: dict[tuple[int, int], tuple[dict, dict, dict | None]] = {}
     cases = [(f"{n:,} docs", n, 20, True) for n in sizes] + [(f"{n} x {k:,}", n, k, False) for n, k in long_cases]
     for name, n_docs, per_doc, jitter in cases:
         gold, pred, n_gold, n_pred = write_case(folder, name.replace(" ", "_").replace(",", ""), n_docs, per_doc,
@@ -242,6 +251,7 @@ def run(sizes: list[int], long_cases: list[tuple[int, int]], timeout: float, fol
                 imports[case] = max(imports.get(case, 0.0), r["import_seconds"])
         if jitter:
             times[n_docs] = (core["seconds"], full["seconds"])
+        measured[n_docs, per_doc] = (parsed, full, nerv)
         same = "core=eval" if core["counts"] == full["counts"] else "core!=eval"
         if nerv is not None:
             same += ", compat=nerv" if _nonzero(compat["counts"]) == nerv["counts"] else ", compat!=nerv"
@@ -256,6 +266,35 @@ def run(sizes: list[int], long_cases: list[tuple[int, int]], timeout: float, fol
         full_ratio = times[100_000][1] / times[10_000][1]
         print(f"\ntime 100k / 10k documents (10.0 = linear): core {core_ratio:.1f}, evaluate {full_ratio:.1f}")
     print("imports (not in the times above): " + ", ".join(f"{k} {v:.2f} s" for k, v in imports.items()))
+    for line in _target_lines(measured, times):
+        print(line)
+
+
+def _target_lines(measured: dict[tuple[int, int], tuple[dict, dict, dict | None]],
+                  times: dict[int, tuple[float, float]]) -> list[str]:
+    """The ``evaluate`` column against :data:`TARGETS`, for the cases that were run."""
+    def check(ok: bool) -> str:
+        return "met" if ok else "MISSED"
+
+    out = []
+    if (100_000, 20) in measured:
+        parsed, full, nerv = measured[100_000, 20]
+        x_json = full["seconds"] / parsed["seconds"]
+        line = (f"targets at 100,000 docs: x json {x_json:.1f} (<= {TARGETS['x_json']:.0f}: "
+                f"{check(x_json <= TARGETS['x_json'])}), peak {full['peak_mb']:.0f} MB (<= "
+                f"{TARGETS['peak_mb']:.0f}: {check(full['peak_mb'] <= TARGETS['peak_mb'])})")
+        if nerv is not None:
+            speed = nerv["seconds"] / full["seconds"]
+            line += f", speed-up {speed:.0f}x (>= {TARGETS['speed_up']:.0f}: {check(speed >= TARGETS['speed_up'])})"
+        if 10_000 in times:
+            line += f", 100k / 10k time {times[100_000][1] / times[10_000][1]:.1f} (linear: 10)"
+        out.append(line)
+    if (2, 20_000) in measured:
+        full = measured[2, 20_000][1]
+        out.append(f"targets at 2 x 20,000 spans: {full['seconds']:.2f} s (<= {TARGETS['long_seconds']:.0f}: "
+                   f"{check(full['seconds'] <= TARGETS['long_seconds'])}), peak {full['peak_mb']:.0f} MB (<= "
+                   f"{TARGETS['long_peak_mb']:.0f}: {check(full['peak_mb'] <= TARGETS['long_peak_mb'])})")
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:

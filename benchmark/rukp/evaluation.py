@@ -552,7 +552,8 @@ def _label_maps(opts: Options) -> dict[str, LabelMap | None]:
 
 
 def _score(gold: Gold, preds: Predictions, opts: Options, label_maps: dict[str, LabelMap | None]) -> Report:
-    use_sentences = all(d.sentences is not None for d in gold.documents)
+    # Sentence units need every document's sentences, and at least one where there is text to hold a span.
+    use_sentences = all(d.sentences is not None and (d.sentences or d.text == "") for d in gold.documents)
     sents = SentenceIndex(gold) if use_sentences else None
     views: dict[str, ViewResult] = {}
     if opts.entities:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -28,16 +29,26 @@ MIN_BYTES = 1 << 20
 #: Bytes read at a time by :func:`scan_lines`.
 CHUNK_BYTES = 8 << 20
 
+#: Bytes pyarrow parses per task (blocks are parsed in parallel): small enough to keep every core busy on a
+#: file of a few megabytes; raised to twice the longest line when a line is longer.
+BLOCK_BYTES = 4 << 20
+
 #: Characters other than ``\n`` that :meth:`str.splitlines` (the line-by-line reader) breaks lines at; ``\r``
 #: is allowed only before ``\n``.
 _BREAKS_ASCII = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e")
 _BREAKS_OTHER = ("\x85", "\u2028", "\u2029")
-
-
 _NEWLINE, _RETURN, _OPEN, _CLOSE = b"\n\r{}"
 
 
-def _lines_in(data: bytes, cut: int) -> int | None:
+@dataclass(frozen=True)
+class Lines:
+    """What :func:`scan_lines` counted: lines, and the length of the longest in bytes."""
+
+    count: int
+    longest: int
+
+
+def _lines_in(data: bytes, cut: int) -> Lines | None:
     """Lines in ``data[:cut]`` (whole lines), or None unless each is one ``{...}`` object with nothing around
     it. (Bytes after ``cut`` may be looked at too: they are checked again with the next chunk.)"""
     if not data.isascii():
@@ -63,15 +74,18 @@ def _lines_in(data: bytes, cut: int) -> int | None:
         return None
     if chars[last] != _NEWLINE and chars[last] != _CLOSE:
         return None
-    return len(ends) + int(chars[last] != _NEWLINE)
+    longest = int(np.diff(ends, prepend=-1).max(initial=0))
+    if chars[last] != _NEWLINE:  # the file's last line, without a line end
+        return Lines(len(ends) + 1, max(longest, cut - (int(ends[-1]) + 1 if len(ends) else 0)))
+    return Lines(len(ends), longest)
 
 
-def scan_lines(path: Path) -> int | None:
-    """The number of lines of a file that is valid UTF-8 with one JSON object per line: every line starts with
+def scan_lines(path: Path) -> Lines | None:
+    r"""The number of lines of a file that is valid UTF-8 with one JSON object per line: every line starts with
     ``{`` and ends with ``}``, no line is blank and no character but ``\n`` (or ``\r\n``) breaks a line. A
     line boundary is then always between two top-level objects (a string cannot hold a raw line break), so when
     pyarrow reads as many rows as there are lines, row ``i`` is line ``i + 1``. None for any other layout."""
-    lines = 0
+    lines, longest = 0, 0
     size = CHUNK_BYTES
     with path.open("rb") as fh:
         while block := fh.read(size):
@@ -83,9 +97,9 @@ def scan_lines(path: Path) -> int | None:
             found = _lines_in(block, cut)
             if found is None:
                 return None
-            lines += found
+            lines, longest = lines + found.count, max(longest, found.longest)
             fh.seek(cut - len(block), 1)
-    return lines or None
+    return Lines(lines, longest) if lines else None
 
 
 def file_sha256(path: Path) -> str:
@@ -107,8 +121,8 @@ def _read(path: Path, fields: list) -> arrow_loader.pa.Table | None:
     lines = scan_lines(path)
     if lines is None:
         return None
-    table = arrow_loader.read_table(path, fields)
-    return table if table is not None and table.num_rows == lines else None
+    table = arrow_loader.read_table(path, fields, block_size=max(BLOCK_BYTES, 2 * lines.longest))
+    return table if table is not None and table.num_rows == lines.count else None
 
 
 def _spans(entities: arrow_loader.pa.ChunkedArray, docs: np.ndarray, n_chars: np.ndarray
@@ -180,6 +194,7 @@ def load_gold(path: Path, *, entities: bool, claims: bool) -> Gold | None:
 
 
 def _gold_columns(path: Path) -> tuple[list[GoldDocument], SpanArrays] | tuple[None, None]:
+    """The gold documents and their entity spans, or ``(None, None)`` (see :func:`load_gold`)."""
     pa = arrow_loader.pa
     sentence = pa.struct([("start", pa.int64()), ("end", pa.int64())])
     table = _read(path, [("id", pa.string()), ("text", pa.string()), ("sentences", pa.list_(sentence)),

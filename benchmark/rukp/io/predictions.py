@@ -4,7 +4,8 @@ Everything that reaches scoring passes through here: each problem is reported as
 :class:`~rukp.errors.RukpError` naming the file, the line and the document, or, when ``skip_invalid`` is
 set, the offending item (a line, an entity or a claim) is left out and recorded in :attr:`Predictions.skipped`
 with the reason. Entity spans are kept columnar (one array per field over all documents) so that large
-prediction files cost little more than parsing them.
+prediction files cost little more than parsing them; large JSONL files are read by the columnar fast path
+(:mod:`rukp.io.columnar`), which hands anything it cannot vouch for back to the line-by-line code here.
 
 CoNLL BIO format (``.conll``, ``.bio``, ``.iob``, ``.tsv``)
     One token per line, the token in the first column and its tag (``O``, ``B-X``, ``I-X``) in the last,
@@ -136,6 +137,7 @@ class SpanArrays:
         return len(self.doc)
 
     def arrays(self) -> SpanArrays:
+        """Itself (:class:`SpanColumns` converts)."""
         return self
 
     def source_line(self, row: int) -> int | None:
@@ -703,6 +705,8 @@ def _entity_codes(columns: SpanArrays, rank: Mapping[str, int]) -> np.ndarray:
 def _table(columns: SpanArrays, labels: np.ndarray, entity: np.ndarray) -> SpanTable:
     """The spans with a label in the view (code ≥ 0) as a scoring table."""
     keep = labels >= 0
+    if keep.all():  # nothing dropped: no copies
+        return SpanTable.build(columns.doc, columns.start, columns.end, labels, entity)
     return SpanTable.build(columns.doc[keep], columns.start[keep], columns.end[keep], labels[keep], entity[keep])
 
 
@@ -715,11 +719,13 @@ def _gold_lookup(gold: Gold, columns: SpanArrays, view: View) -> np.ndarray:
     for code, label in enumerate(columns.labels):
         if label in schema.ENTITY_LABELS:
             target = view.project(label)
-            lut[code] = index[target] if target is not None else -1
         elif label in index:
-            lut[code] = index[label]
+            target = label
         else:
             bad.append(code)
+            continue
+        if target is not None:
+            lut[code] = index[target]
     if bad:
         k = int(np.flatnonzero(np.isin(columns.label, bad))[0])
         raise RukpError(f"gold entity {columns.item_of(k)}: label {columns.labels[int(columns.label[k])]!r} is "

@@ -5,6 +5,9 @@ columnar arrays, then checks every rule the line-by-line loader enforces (:mod:`
 returns None at the first thing it cannot vouch for (a parse error, a null, an unknown label or document, an
 empty span...); the caller then runs the line-by-line loader, which either reports the problem with its
 file, line and document, or reads the file itself. So both paths accept exactly the same input.
+
+:func:`read_table`, :func:`int_values`, :func:`string_codes` and :func:`valid_mask` are shared with the
+evaluation loaders' fast path (:mod:`rukp.io.columnar`).
 """
 
 from __future__ import annotations
@@ -31,12 +34,14 @@ def entity_type() -> pa.DataType:
                       ("entity_id", pa.string())])
 
 
-def read_table(path: Path, fields: list[tuple[str, pa.DataType]]) -> pa.Table | None:
+def read_table(path: Path, fields: list[tuple[str, pa.DataType]], *,
+               block_size: int = BLOCK_SIZE) -> pa.Table | None:
     """The top-level ``fields`` of every JSON line (other keys skipped), or None when pyarrow cannot read the
-    file with exactly these types (a parse error, a value of another type, a line longer than a block...)."""
+    file with exactly these types (a parse error, a value of another type, a line longer than a block...).
+    Blocks of ``block_size`` bytes are parsed in parallel."""
     try:
         return pa_json.read_json(
-            path, read_options=pa_json.ReadOptions(block_size=BLOCK_SIZE),
+            path, read_options=pa_json.ReadOptions(block_size=block_size),
             parse_options=pa_json.ParseOptions(explicit_schema=pa.schema(fields),
                                                unexpected_field_behavior="ignore"))
     except (pa.ArrowException, UnicodeDecodeError, OSError, ValueError):
