@@ -185,8 +185,35 @@ def test_fallback_is_reported_and_still_one_to_one(docs: list) -> None:
     assert np.array_equal(fallback.pred_match[matched], np.flatnonzero(fallback.gold_match >= 0))
     assert fallback.fallback_components == int(fallback.doc_fallback.sum())
     assert sum(r.fallback_components for r in fallback.documents()) == fallback.fallback_components
-    # a component is only sent to the fallback when it is not a star; stars stay exact
-    assert np.array_equal(exact.counts.array, fallback.counts.array) or fallback.fallback_components > 0
+    # Only components with two or more spans on each side (not stars) can fall back; with exact_limit=1
+    # every one of them does, and every other span keeps exactly the partner the exact run gives it.
+    count, in_fallback = _non_star_components(exact)
+    assert fallback.fallback_components == count
+    kept = np.setdiff1d(np.arange(len(exact.gold_match)), in_fallback)
+    assert np.array_equal(fallback.gold_match[kept], exact.gold_match[kept])
+    for a, b in zip(exact.documents(), fallback.documents(), strict=True):
+        if b.fallback_components == 0:  # a document without a fallback component is scored identically
+            assert np.array_equal(a.counts.array, b.counts.array)
+            assert a.outcomes == b.outcomes
+
+
+def _non_star_components(scores) -> tuple[int, np.ndarray]:
+    """Components of the overlap graph with >= 2 gold and >= 2 predicted spans, and the gold rows in them."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    gold, pred = scores.gold, scores.pred
+    gi, pi = np.nonzero((gold.doc[:, None] == pred.doc[None, :]) & (gold.start[:, None] < pred.end[None, :])
+                        & (pred.start[None, :] < gold.end[:, None]))
+    n_g = len(gold.doc)
+    n = n_g + len(pred.doc)
+    graph = coo_matrix((np.ones(len(gi)), (gi, n_g + pi)), shape=(n, n))
+    _, comp = connected_components(graph, directed=False)
+    n_comp = int(comp.max(initial=-1)) + 1
+    golds_in = np.bincount(comp[:n_g], minlength=n_comp)
+    preds_in = np.bincount(comp[n_g:], minlength=n_comp)
+    big = np.flatnonzero((golds_in >= 2) & (preds_in >= 2))
+    return len(big), np.flatnonzero(np.isin(comp[:n_g], big))
 
 
 def test_fallback_component_is_counted() -> None:

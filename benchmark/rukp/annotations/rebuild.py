@@ -36,6 +36,9 @@ def rebuild_differences(root: Path | None = None, *, write: bool = False) -> lis
 
     root = root or paths.repo_root()
     ann = paths.annotations_dir(root)
+    for name in ("seeds", "corpus", "annotations"):
+        if not (root / name).is_dir():
+            raise RukpError(f"not a checkout of the dataset: the folder {name}/ is missing", path=root)
     with tempfile.TemporaryDirectory(prefix="rukp-rebuild-") as tmp:
         scratch = Path(tmp)
         for name in ("seeds", "corpus", "annotations"):

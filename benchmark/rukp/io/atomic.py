@@ -10,14 +10,29 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from rukp.errors import RukpError
+
 
 def write_text_atomic(path: str | Path, text: str) -> None:
     """Replace ``path`` with ``text`` (UTF-8) so readers see either the old or the new file, never half."""
     write_many_atomic({Path(path): text})
 
 
+def check_writable(path: Path) -> None:
+    """Fail with one clear message before writing when ``path`` cannot be a file (a folder, or under a file)."""
+    if path.is_dir():
+        raise RukpError("is a directory; expected a file path to write", path=path)
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise RukpError(f"cannot write here: {parent} is a file, not a folder", path=path)
+            break
+
+
 def write_many_atomic(files: Mapping[Path, str]) -> None:
     """Write several files so that either all are replaced or none is (temp files first, renames last)."""
+    for path in files:
+        check_writable(Path(path))
     staged: list[tuple[str, Path]] = []
     try:
         for path, text in files.items():

@@ -60,7 +60,10 @@ def render(obj: Any) -> bytes:
 
 def write(obj: Any, path: str | Path) -> None:
     """Write the PNG atomically (temporary file, then rename)."""
+    from rukp.io.atomic import check_writable
+
     path = Path(path)
+    check_writable(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = render(obj)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
