@@ -43,7 +43,12 @@ def test_rules_find_the_expression_with_its_type(rules, text, span, label):
 def test_numbers_inside_identifiers_and_articles_are_left_out(rules):
     text = "Le traité prévoit en son article 4 une aide, selon le Pentagone."
     assert not any(label == "CARDINAL" for _, label in found(rules, text))
-    assert ("Pentagone", "GPE") in found(rules, text) or ("Pentagone", "ORG") in found(rules, text)
+    # The guidelines make `Pentagone` ORG (N3, metonymic building), but this baseline has no metonymy rule:
+    # spaCy's WikiNER model tags `le Pentagone` LOC, and fine_label types a LOC outside the facility and
+    # geography word lists as GPE. The gold keeps ORG; here we pin what the baseline does.
+    ents = found(rules, text)
+    assert ("Pentagone", "GPE") in ents
+    assert ("Pentagone", "ORG") not in ents
 
 
 def test_spans_never_overlap_and_fall_on_token_boundaries(rules):

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from rukp.errors import RukpError
 from rukp.scoring import FIELDS, SCHEMES, EntityCounts, Span, build_entity_data, prf, score_data, score_documents
 from rukp.scoring.counts import macro_prf
-from rukp.scoring.entities import JACCARD_STEPS
+from rukp.scoring.entities import JACCARD_STEPS, EntityScores
 
 LABELS = ("PER", "ORG", "LOC")
 
@@ -197,7 +197,7 @@ def test_fallback_is_reported_and_still_one_to_one(docs: list) -> None:
             assert a.outcomes == b.outcomes
 
 
-def _non_star_components(scores) -> tuple[int, np.ndarray]:
+def _non_star_components(scores: EntityScores) -> tuple[int, np.ndarray]:
     """Components of the overlap graph with >= 2 gold and >= 2 predicted spans, and the gold rows in them."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components

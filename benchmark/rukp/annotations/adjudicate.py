@@ -1,6 +1,6 @@
 """Adjudication of two independent passes (A, B) into the gold, every decision recorded with its reason.
 
-Steps (``python -m rukp.annotations.adjudicate STEP``):
+Steps (``rukp annotations adjudicate STEP``):
 1. ``keys``  — list both passes' canonical entities and the key pairs that co-occur on identical spans, so the
    adjudicator can write the gold KB (``raw/gold/kb.json``, each entry with ``from_A`` / ``from_B`` keys).
 2. ``items`` — align the passes (entities: components of overlapping spans; claims: optimal one-to-one
@@ -44,7 +44,7 @@ def load_pass(raw_dir: Path, name: str) -> dict[str, Any]:
     """A resolved pass (``resolved.json`` written by the resolver)."""
     path = raw_dir / name / "resolved.json"
     if not path.is_file():
-        raise RukpError("pass not resolved yet (run python -m rukp.annotations.resolve)", path=path)
+        raise RukpError(f"pass not resolved yet (run `rukp annotations resolve {raw_dir / name}`)", path=path)
     return read_json(path)
 
 
@@ -460,7 +460,7 @@ def _write_mapped_predictions(root: Path, raw_dir: Path, gold_dir: Path, corpus:
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     if len(args) != 1 or args[0] not in ("keys", "items", "build"):
-        print("usage: python -m rukp.annotations.adjudicate keys|items|build", file=sys.stderr)
+        print("usage: rukp annotations adjudicate keys|items|build", file=sys.stderr)
         return 2
     root = paths.repo_root()
     _, adj_dir, _ = _dirs(root)

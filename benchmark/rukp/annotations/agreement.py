@@ -1,4 +1,5 @@
-"""Inter-annotator agreement of the two raw passes (A vs B), before adjudication, with the project's scorers.
+"""Inter-annotator agreement of the raw passes before adjudication (A vs B with the guidelines, C vs D with the
+scheme only), with the project's scorers.
 
 Entities: strict and exact F1 (A as reference; F1 is symmetric), per type, and linking agreement on strictly
 matched mentions after mapping each pass's keys to the gold KB. Claims: detection F1 with the harness's
@@ -185,10 +186,6 @@ def compute_agreement(root: Path | None = None) -> dict[str, Any]:
                            "mapped to the gold KB by shared surface forms",
             **compare_passes(cd["C"], cd["D"], corpus, cd_maps, ("C", "D"))}
     return out
-
-
-def agreement_text(root: Path | None = None) -> str:
-    return dumps_json(compute_agreement(root))
 
 
 def write_agreement(root: Path | None = None, *, check: bool = False) -> tuple[dict[str, Any], bool]:

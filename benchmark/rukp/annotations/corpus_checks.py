@@ -41,7 +41,7 @@ def _seed_text(doc: dict[str, Any], seeds_dir: Path, root: Path,
         problems.append(Problem(**where, message=f"seed_sha256 {doc['seed_sha256'][:12]}… does not match "
                                                  f"{relative(path, root)} (sha256 {digest[:12]}…)"))
     try:
-        return read_text(path), problems
+        return read_text(path, keep_bom=True), problems
     except RukpError as e:
         return None, [*problems, Problem.from_error(e, root)]
 

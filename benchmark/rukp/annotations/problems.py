@@ -48,7 +48,7 @@ def relative(path: str | Path, root: Path) -> str:
 
 
 def run_step(step: Callable[[], list[str] | str]) -> int:
-    """Run a pipeline step for a ``python -m`` entry point: print its problems (exit 1), its success line (exit 0),
+    """Run a pipeline step for a ``rukp annotations`` command: print its problems (exit 1), its success line (exit 0),
     or a :class:`RukpError` as one line (exit 2)."""
     try:
         result = step()

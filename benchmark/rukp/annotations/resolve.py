@@ -127,6 +127,9 @@ def resolve_document(doc: dict[str, Any], raw: dict[str, Any], out: Resolved, wh
 
 def resolve_pass(pass_dir: Path, corpus: list[dict[str, Any]] | None = None) -> Resolved:
     """Resolve every document file of a pass folder, plus its ``kb.json`` and ``clusters.json``."""
+    if not pass_dir.is_dir():
+        raise RukpError("PASS_DIR is not a directory (give a raw pass folder such as annotations/raw/A)",
+                        path=pass_dir)
     corpus = corpus if corpus is not None else load_corpus()
     out = Resolved()
     raws: dict[str, dict[str, Any]] = {}
@@ -211,10 +214,10 @@ def write_resolved(pass_dir: Path, res: Resolved, corpus: list[dict[str, Any]]) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m rukp.annotations.resolve PASS_DIR``: resolve, print problems, write when clean."""
+    """``rukp annotations resolve PASS_DIR``: resolve, print problems, write when clean."""
     args = argv if argv is not None else sys.argv[1:]
     if len(args) != 1:
-        print("usage: python -m rukp.annotations.resolve annotations/raw/<PASS>", file=sys.stderr)
+        print("usage: rukp annotations resolve PASS_DIR (e.g. annotations/raw/A)", file=sys.stderr)
         return 2
     pass_dir = Path(args[0])
     try:

@@ -5,7 +5,7 @@ presence, claim attributes), and for every flag the round-1 adjudicator wrote. E
 (``gold`` keeps the gold, ``CD`` takes the scheme-only reading, ``custom`` gives another) with a reason; the
 decisions are applied by code, ids are renumbered in text order and relations follow their claims.
 
-``python -m rukp.annotations.review items|apply``
+``rukp annotations review items|apply``
 """
 
 from __future__ import annotations
@@ -320,7 +320,7 @@ def scheme_pass_predictions(root: Path) -> dict[Path, str]:
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     if len(args) != 1 or args[0] not in ("items", "apply"):
-        print("usage: python -m rukp.annotations.review items|apply", file=sys.stderr)
+        print("usage: rukp annotations review items|apply", file=sys.stderr)
         return 2
     root = paths.repo_root()
 

@@ -1,4 +1,4 @@
-"""``rukp agreement [--check]``: inter-annotator agreement of the raw passes, written to annotations/."""
+"""``rukp agreement [--check]``: agreement of raw passes A vs B and C vs D, written to annotations/."""
 
 from __future__ import annotations
 
@@ -7,14 +7,19 @@ from pathlib import Path
 
 import typer
 
+from rukp.errors import RukpError
+
 
 def agreement_cmd(
     check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if agreement.json is stale."),
     root: Path = typer.Option(None, "--root", help="Repository root (default: this checkout)."),
 ) -> None:
-    """Recompute agreement (entities, claims, attributes, clusters) of passes A and B before adjudication."""
+    """Recompute inter-annotator agreement before adjudication: A vs B (both given the guidelines) and C vs D
+    (given the annotation scheme only), for entities, claims, attributes and clusters."""
     from rukp.annotations.agreement import write_agreement
 
+    if root is not None and not root.is_dir():
+        raise RukpError("--root is not a directory", path=root)
     figures, stale = write_agreement(root, check=check)
     for study in ("guidelines", "scheme_only"):
         if study not in figures:

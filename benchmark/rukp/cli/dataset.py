@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from rukp.errors import RukpError
+
 dataset_app = typer.Typer(help="Build the Hugging Face dataset views from corpus/ and annotations/.",
                           no_args_is_help=True)
 
@@ -18,6 +20,8 @@ def build_cmd(
     """Write benchmark/rukp/data/<config>.jsonl for every config and the README's dataset_info."""
     from rukp.dataset.build import build_dataset
 
+    if root is not None and not root.is_dir():
+        raise RukpError("--root is not a directory", path=root)
     result = build_dataset(root, check=check)
     sizes = ", ".join(f"{k}={len(v)}" for k, v in result.views.items())
     if check:

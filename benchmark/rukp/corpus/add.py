@@ -45,7 +45,7 @@ def add_article(source: str | Path, *, date: str | None = None, date_evidence: s
     _check_date(date)
     if date_evidence is not None and date is None:
         raise RukpError("--date-evidence needs --date (the evidence supports a date)")
-    text = read_text(source)
+    text = read_text(source, keep_bom=True)  # written back as the seed: byte for byte
     if not text.replace("\u00a0", " ").strip():
         raise RukpError("the article is empty (nothing but whitespace)", path=source)
     data = source.read_bytes()

@@ -59,7 +59,7 @@ def load_seeds(seeds_dir: Path) -> list[Seed]:
             raise RukpError(
                 f"seed changed: manifest says {row['size']} bytes, sha256 {row['sha256'][:12]}…; "
                 f"file has {len(data)} bytes, sha256 {digest[:12]}…", path=path)
-        seeds.append(Seed(file=row["file"], text=read_text(path), sha256=digest))
+        seeds.append(Seed(file=row["file"], text=read_text(path, keep_bom=True), sha256=digest))
     listed = {row["file"] for row in load_manifest(seeds_dir)}
     for path in sorted(seeds_dir.glob("*.txt")):
         if path.name not in listed:

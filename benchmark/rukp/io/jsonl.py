@@ -10,14 +10,20 @@ from typing import Any
 from rukp.errors import RukpError
 
 
-def read_text(path: str | Path) -> str:
-    """Read a UTF-8 file; a missing file or another encoding is a :class:`RukpError` naming the file."""
+def read_text(path: str | Path, *, keep_bom: bool = False) -> str:
+    """Read a UTF-8 file; a missing file, a folder or another encoding is a :class:`RukpError` naming the file.
+
+    A leading byte-order mark (as some Windows editors write) is dropped, so JSON and JSONL parse; seeds pass
+    ``keep_bom=True`` because their text must stay byte for byte what the manifest pins.
+    """
     path = Path(path)
+    if path.is_dir():
+        raise RukpError("is a directory, expected a file", path=path)
     if not path.is_file():
         raise RukpError("file not found", path=path)
     data = path.read_bytes()
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8" if keep_bom else "utf-8-sig")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         raise RukpError(f"not valid UTF-8 (byte {e.start}: {data[e.start:e.start + 1]!r})",

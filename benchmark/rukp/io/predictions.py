@@ -462,7 +462,7 @@ def load_gold(path: str | Path, *, entities: bool = True, claims: bool = True) -
             doc_claims = _claims(raw, n_chars, report, line=line, doc=doc_id, side="gold")
         sents = _sentences(obj, text, report, line=line, doc=doc_id)
         documents.append(GoldDocument(doc_id, line, text, sents, doc_claims))
-    sha256 = hashlib.sha256(content.encode("utf-8")).hexdigest()  # the file's bytes: it decoded as UTF-8
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()  # the file's bytes (a byte-order mark included)
     return Gold(str(path), sha256, documents, columns, entities, claims)
 
 
@@ -678,6 +678,8 @@ def load_predictions(path: str | Path, gold: Gold, *, entities: bool = True, cla
     """Predictions from a file, by format (``auto`` picks by suffix: ``.json`` Label Studio, CoNLL suffixes
     :data:`CONLL_SUFFIXES`, anything else JSONL)."""
     path = Path(path)
+    if path.is_dir():
+        raise RukpError("is a directory, expected a file", path=path)
     if not path.is_file():
         raise RukpError("predictions file not found", path=path)
     if fmt == "auto":

@@ -275,8 +275,11 @@ def parse_export(data: Any, *, source: str) -> tuple[list[ExportedDoc], list[str
 
 
 def load_export(path: str | Path) -> tuple[list[ExportedDoc], list[str]]:
-    """Read and parse a JSON export file (see :func:`parse_export`)."""
-    return parse_export(read_json(path), source=str(path))
+    """Read and parse a JSON export file (see :func:`parse_export`); a file with no task at all is an error."""
+    data = read_json(path)
+    if data == []:
+        raise RukpError("the Label Studio export holds no tasks", path=path)
+    return parse_export(data, source=str(path))
 
 
 def read_export(path: str | Path) -> list[dict[str, Any]]:

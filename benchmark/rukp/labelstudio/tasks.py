@@ -249,7 +249,11 @@ def make_tasks(*, predictions: str | Path | None = None, extractor: str | None =
     if extractor is not None:
         rows = extractor_rows(extractor, corpus)
         return build_tasks(corpus, rows, target=target or "predictions", model_version=extractor)
-    ann = load_annotations(annotations_dir or paths.annotations_dir(root))
+    directory = annotations_dir or paths.annotations_dir(root)
+    if not directory.is_dir():
+        raise RukpError("annotations folder not found: the gold pre-fills the tasks (give --annotations DIR, "
+                        "--predictions FILE or --extractor SPEC)", path=directory)
+    ann = load_annotations(directory)
     return build_tasks(corpus, gold_rows(ann, [d["id"] for d in corpus]), target=target or "annotations")
 
 

@@ -241,7 +241,9 @@ class _Builder:
 
 
 def _iter_lines(path: Path) -> Iterator[tuple[int, dict]]:
-    """``(line number, object)`` for each non-blank line of a JSONL file."""
+    """``(line number, object)`` for each non-blank line of a JSONL file (``json.loads`` drops a UTF-8 BOM)."""
+    if path.is_dir():
+        raise RukpError("is a directory, expected a file", path=path)
     if not path.is_file():
         raise RukpError("file not found", path=path)
     with path.open("rb") as fh:
