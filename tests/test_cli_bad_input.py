@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from rukp import paths
-from rukp.cli import main
 from rukp.evaluation import evaluate
 from rukp.io.jsonl import read_json, read_jsonl, read_text
 from rukp.io.predictions import load_gold
@@ -28,20 +27,6 @@ GOLD = FIXTURES / "gold.jsonl"
 PREDS = FIXTURES / "preds.jsonl"
 
 
-@pytest.fixture
-def rukp(capsys: pytest.CaptureFixture[str]):
-    """Run ``rukp ARGS`` in-process: (exit code, stdout, stderr); a traceback never reaches stderr."""
-    def run(*argv: object) -> tuple[int, str, str]:
-        try:
-            main([str(a) for a in argv])
-            code = 0
-        except SystemExit as e:
-            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-        out, err = capsys.readouterr()
-        assert "Traceback" not in out + err
-        return code, out, err
-
-    return run
 
 
 def _one_error(code: int, err: str, *parts: str) -> None:

@@ -139,18 +139,3 @@ def ls_server(ls_template: Template, tmp_path: Path) -> Iterator[Server]:
             proc.wait(timeout=30)
 
 
-@pytest.fixture
-def rukp(capsys: pytest.CaptureFixture[str]):
-    """Run the ``rukp`` command in-process: ``rukp(*argv)`` gives (exit code, stdout, stderr)."""
-    from rukp.cli import main
-
-    def run(*argv: object) -> tuple[int, str, str]:
-        try:
-            main([str(a) for a in argv])
-            code = 0
-        except SystemExit as e:
-            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
