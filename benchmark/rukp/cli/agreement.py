@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from rukp.errors import RukpError
+from rukp.cli._common import check_root
 
 
 def agreement_cmd(
@@ -18,8 +18,7 @@ def agreement_cmd(
     (given the annotation scheme only), for entities, claims, attributes and clusters."""
     from rukp.annotations.agreement import write_agreement
 
-    if root is not None and not root.is_dir():
-        raise RukpError("--root is not a directory", path=root)
+    check_root(root)
     figures, stale = write_agreement(root, check=check)
     for study in ("guidelines", "scheme_only"):
         if study not in figures:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from rukp.cli._common import check_root, report_build
+
 corpus_app = typer.Typer(help="Build the corpus from seeds/, check it is fresh, add new articles.",
                          no_args_is_help=True)
 
@@ -18,16 +20,12 @@ def build_cmd(
     """Turn each seed into one corpus document (editorial text, sections with provenance, metadata)."""
     from rukp.corpus.build import build
 
+    check_root(root)
     result = build(root, check=check)
-    if check:
-        if result.stale:
-            for p in result.stale:
-                typer.echo(f"stale: {p}")
-            typer.secho("corpus/ is stale: run `rukp corpus build`", fg="red", err=True)
-            raise typer.Exit(1)
-        typer.echo(f"corpus/ is up to date ({len(result.documents)} documents)")
-        return
-    typer.echo(f"built {len(result.documents)} documents; {len(result.stale)} file(s) written")
+    n = len(result.documents)
+    report_build(result.stale, check=check, what="corpus/", command="rukp corpus build",
+                 fresh=f"corpus/ is up to date ({n} documents)",
+                 built=f"built {n} documents; {len(result.stale)} file(s) written")
 
 
 @corpus_app.command("add")

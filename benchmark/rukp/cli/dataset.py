@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from rukp.errors import RukpError
+from rukp.cli._common import check_root, report_build
 
 dataset_app = typer.Typer(help="Build the Hugging Face dataset views from corpus/ and annotations/.",
                           no_args_is_help=True)
@@ -20,19 +20,12 @@ def build_cmd(
     """Write benchmark/rukp/data/<config>.jsonl for every config and the README's dataset_info."""
     from rukp.dataset.build import build_dataset
 
-    if root is not None and not root.is_dir():
-        raise RukpError("--root is not a directory", path=root)
+    check_root(root)
     result = build_dataset(root, check=check)
     sizes = ", ".join(f"{k}={len(v)}" for k, v in result.views.items())
-    if check:
-        if result.stale:
-            for p in result.stale:
-                typer.echo(f"stale: {p}")
-            typer.secho("dataset views are stale: run `rukp dataset build`", fg="red", err=True)
-            raise typer.Exit(1)
-        typer.echo(f"dataset views are up to date ({sizes})")
-        return
-    typer.echo(f"dataset views built ({sizes}); {len(result.stale)} file(s) written")
+    report_build(result.stale, check=check, what="dataset views", command="rukp dataset build",
+                 fresh=f"dataset views are up to date ({sizes})",
+                 built=f"dataset views built ({sizes}); {len(result.stale)} file(s) written")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from rukp.cli._common import check_root, report_build
+
 docs_app = typer.Typer(help="Generate the documentation (datasheet figures, dataset card body, Croissant).",
                        no_args_is_help=True)
 
@@ -18,16 +20,11 @@ def build_cmd(
     """Recompute every figure from the data and write DATASHEET.md, README.md (card body) and croissant.json."""
     from rukp.docs.build import build_docs
 
+    check_root(root)
     result = build_docs(root, check=check)
-    if check:
-        if result.stale:
-            for p in result.stale:
-                typer.echo(f"stale: {p}")
-            typer.secho("documentation is stale: run `rukp docs build`", fg="red", err=True)
-            raise typer.Exit(1)
-        typer.echo(f"documentation is up to date ({len(result.files)} files)")
-        return
-    typer.echo(f"documentation built; {len(result.stale)} of {len(result.files)} file(s) written")
+    report_build(result.stale, check=check, what="documentation", command="rukp docs build",
+                 fresh=f"documentation is up to date ({len(result.files)} files)",
+                 built=f"documentation built; {len(result.stale)} of {len(result.files)} file(s) written")
 
 
 def register(app: typer.Typer) -> None:

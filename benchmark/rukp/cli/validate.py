@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from rukp.errors import RukpError
+from rukp.cli._common import check_root
 
 RootOption = Annotated[Path | None, typer.Option("--root", help="Repository root (default: this checkout).")]
 
@@ -16,8 +16,7 @@ def validate_cmd(root: RootOption = None) -> None:
     """Check every corpus document and annotation row; each problem names its file, line and what is wrong."""
     from rukp.annotations.validate import check_repo
 
-    if root is not None and not root.is_dir():
-        raise RukpError("--root is not a directory", path=root)
+    check_root(root)
     result = check_repo(root)
     for problem in result.problems:
         typer.echo(problem)
