@@ -17,8 +17,8 @@ import pytest
 
 from rukp import paths
 from rukp.evaluation import evaluate
+from rukp.io.gold import load_gold
 from rukp.io.jsonl import read_json, read_jsonl, read_text
-from rukp.io.predictions import load_gold
 from rukp.views import get_view, load_label_map
 
 REPO = paths.repo_root()

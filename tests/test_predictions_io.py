@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from rukp.errors import RukpError
+from rukp.io.gold import load_gold
 from rukp.io.jsonl import read_jsonl
-from rukp.io.predictions import load_gold, load_predictions, predictions_from_rows, view_tables
+from rukp.io.readers import load_predictions, predictions_from_rows
+from rukp.io.views import view_tables
 from rukp.views import get_view, load_label_map
 
 FIXTURES = Path(__file__).parent / "fixtures" / "eval"

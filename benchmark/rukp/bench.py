@@ -6,7 +6,7 @@ writes them as JSONL (documents format for gold, predictions format) in a tempor
 each case in a fresh subprocess (peak memory = that process's high-water mark, ``VmHWM``):
 
 - ``json``: plain ``json.loads`` of every line of both files (the floor for any evaluation from files);
-- ``core``: the entity scoring core from the two files (:func:`rukp.scoring.score_entity_files`: all four
+- ``core``: the entity scoring core from the two files (:func:`rukp.io.entity_files.score_entity_files`: all four
   schemes, per type, micro and macro);
 - ``evaluate``: the same through the code path of ``rukp evaluate --gold G --predictions P``
   (``rukp.evaluate(..., bootstrap=0, claims=False)``: its own validating loaders, that is the columnar fast
@@ -148,8 +148,8 @@ def _peak_mb() -> float:
 def _worker(case: str, gold: str, pred: str, out: str) -> None:
     t0 = time.perf_counter()
     if case in ("core", "compat"):
-        import rukp.scoring.arrow_loader  # noqa: F401  (imports are timed apart from the evaluation)
-        import rukp.scoring.entities  # noqa: F401
+        import rukp.io.arrow  # noqa: F401  (imports are timed apart from the evaluation)
+        import rukp.io.entity_files  # noqa: F401
     elif case == "evaluate":
         import rukp.evaluation  # noqa: F401
         import rukp.io.columnar  # noqa: F401  (imported on first use; pyarrow with it)
@@ -163,7 +163,7 @@ def _worker(case: str, gold: str, pred: str, out: str) -> None:
                 for line in fh:
                     json.loads(line)
     elif case in ("core", "compat"):
-        from rukp.scoring.entities import score_entity_files
+        from rukp.io.entity_files import score_entity_files
 
         scores = score_entity_files(gold, pred, labels=LABELS, nervaluate_compatible=case == "compat")
         scores.counts.to_dict()  # all schemes, per type, micro and macro

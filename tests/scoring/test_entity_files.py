@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rukp.errors import RukpError
-from rukp.scoring import Span, score_documents, score_entity_files
-from rukp.scoring.arrow_loader import load_arrow
-from rukp.scoring.tables import _load_lines, load_entity_files
+from rukp.io.arrow import load_arrow
+from rukp.io.entity_files import _load_lines, load_entity_files, score_entity_files
+from rukp.scoring import Span, score_documents
 
 LABELS = ("PER", "ORG", "LOC")
 

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import typer
 
+from rukp.defaults import DEFAULT_RESAMPLES, DEFAULT_SHUFFLES, DEFAULT_THRESHOLD
 from rukp.errors import RukpError
-from rukp.scoring.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SHUFFLES
-from rukp.scoring.claims import DEFAULT_THRESHOLD
 
 
 def evaluate_cmd(

@@ -1,4 +1,6 @@
-"""Columnar fast path of :func:`rukp.io.predictions.load_gold` and ``load_jsonl``: pyarrow reads, numpy checks.
+"""Columnar fast path of the gold loader and the JSONL predictions reader: pyarrow reads, numpy checks.
+
+Used by :func:`rukp.io.gold.load_gold` and :func:`rukp.io.readers.jsonl.load_jsonl`.
 
 The line-by-line loaders check every value with Python code, which dominates an evaluation of a large file.
 Here a file is first scanned once as bytes (:func:`scan_lines`) to make sure it is laid out exactly as the
@@ -19,9 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from rukp.io.predictions import Gold, GoldDocument, Predictions, SpanArrays, split_sentences
-from rukp.scoring import arrow_loader
-from rukp.scoring.arrow_loader import int_values, string_codes, valid_mask
+from rukp.io import arrow
+from rukp.io.arrow import int_values, string_codes, valid_mask
+from rukp.io.model import Gold, GoldDocument, Predictions, SpanArrays
+from rukp.io.sentences import split_sentences
 
 #: Files smaller than this are read line by line (fast enough, and no pyarrow start-up).
 MIN_BYTES = 1 << 20
@@ -111,21 +114,21 @@ def file_sha256(path: Path) -> str:
     return sha.hexdigest()
 
 
-def _read(path: Path, fields: list) -> arrow_loader.pa.Table | None:
+def _read(path: Path, fields: list) -> arrow.pa.Table | None:
     """The table of ``fields`` with one row per line; None when the fast path does not apply."""
     try:
-        if arrow_loader.pa is None or path.stat().st_size < MIN_BYTES:
+        if arrow.pa is None or path.stat().st_size < MIN_BYTES:
             return None
     except OSError:  # the line-by-line loader names a missing file
         return None
     lines = scan_lines(path)
     if lines is None:
         return None
-    table = arrow_loader.read_table(path, fields, block_size=max(BLOCK_BYTES, 2 * lines.longest))
+    table = arrow.read_table(path, fields, block_size=max(BLOCK_BYTES, 2 * lines.longest))
     return table if table is not None and table.num_rows == lines.count else None
 
 
-def _spans(entities: arrow_loader.pa.ChunkedArray, docs: np.ndarray, n_chars: np.ndarray
+def _spans(entities: arrow.pa.ChunkedArray, docs: np.ndarray, n_chars: np.ndarray
            ) -> SpanArrays | None:
     """Span columns of the ``entities`` lists (row ``r`` is line ``r + 1`` and belongs to document position
     ``docs[r]``, whose text has ``n_chars[r]`` characters, -1 unknown), or None unless every span passes the
@@ -157,7 +160,7 @@ def _spans(entities: arrow_loader.pa.ChunkedArray, docs: np.ndarray, n_chars: np
     return SpanArrays(docs[row], start, end, label, tuple(labels), entity, tuple(entity_ids), row + 1, None)
 
 
-def _sentences(column: arrow_loader.pa.ChunkedArray, texts: list[str | None], n_chars: np.ndarray
+def _sentences(column: arrow.pa.ChunkedArray, texts: list[str | None], n_chars: np.ndarray
                ) -> list[list[tuple[int, int]] | None] | None:
     """Each document's sentences, sorted (given, or split from its text when not given and it has one), or
     None unless every given sentence has ``0 <= start < end <= len(text)``."""
@@ -181,7 +184,7 @@ def _sentences(column: arrow_loader.pa.ChunkedArray, texts: list[str | None], n_
 
 def load_gold(path: Path, *, entities: bool, claims: bool) -> Gold | None:
     """The gold file read column-wise, or None when the line-by-line loader must read it (see the module)."""
-    pa = arrow_loader.pa
+    pa = arrow.pa
     if claims or not entities or pa is None:
         return None
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -195,10 +198,10 @@ def load_gold(path: Path, *, entities: bool, claims: bool) -> Gold | None:
 
 def _gold_columns(path: Path) -> tuple[list[GoldDocument], SpanArrays] | tuple[None, None]:
     """The gold documents and their entity spans, or ``(None, None)`` (see :func:`load_gold`)."""
-    pa = arrow_loader.pa
+    pa = arrow.pa
     sentence = pa.struct([("start", pa.int64()), ("end", pa.int64())])
     table = _read(path, [("id", pa.string()), ("text", pa.string()), ("sentences", pa.list_(sentence)),
-                         ("entities", pa.list_(arrow_loader.entity_type()))])
+                         ("entities", pa.list_(arrow.entity_type()))])
     if table is None:
         return None, None
     try:
@@ -214,7 +217,7 @@ def _gold_columns(path: Path) -> tuple[list[GoldDocument], SpanArrays] | tuple[N
         sentences = _sentences(table.column("sentences"), texts, n_chars) if spans is not None else None
     finally:
         del table
-        arrow_loader.release_memory()
+        arrow.release_memory()
     if sentences is None:
         return None, None
     documents = [GoldDocument(doc_id, line, text, sents, []) for line, doc_id, text, sents in
@@ -224,10 +227,10 @@ def _gold_columns(path: Path) -> tuple[list[GoldDocument], SpanArrays] | tuple[N
 
 def load_predictions(path: Path, gold: Gold, *, entities: bool, claims: bool) -> Predictions | None:
     """A predictions JSONL file read column-wise, or None when the line-by-line loader must read it."""
-    pa = arrow_loader.pa
+    pa = arrow.pa
     if claims or not entities or pa is None:
         return None
-    table = _read(path, [("doc_id", pa.string()), ("entities", pa.list_(arrow_loader.entity_type()))])
+    table = _read(path, [("doc_id", pa.string()), ("entities", pa.list_(arrow.entity_type()))])
     if table is None:
         return None
     try:
@@ -243,7 +246,7 @@ def load_predictions(path: Path, gold: Gold, *, entities: bool, claims: bool) ->
         spans = _spans(table.column("entities"), docs, gold.text_lengths[docs])
     finally:
         del table
-        arrow_loader.release_memory()
+        arrow.release_memory()
     if spans is None:
         return None
     return Predictions(str(path), "jsonl", spans, {}, set(docs.tolist()), [], [], entities, claims)

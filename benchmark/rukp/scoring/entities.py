@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 import numpy as np
 
@@ -25,7 +24,7 @@ from rukp.scoring.counts import EntityCounts, LinkingCounts
 from rukp.scoring.matching import EXACT_LIMIT, Assignment, assign
 from rukp.scoring.schemes import O_MISSED, O_SPURIOUS, OUTCOME_FIELDS, OUTCOMES, pair_outcome
 from rukp.scoring.spans import Span, overlap_pairs
-from rukp.scoring.tables import EntityData, SpanTable, build_entity_data, load_entity_files
+from rukp.scoring.tables import EntityData, SpanTable, build_entity_data
 
 #: Resolution of the Jaccard tie-break level (overlap quality compared in thousandths).
 JACCARD_STEPS = 1000
@@ -269,14 +268,3 @@ def score_document(doc_id: str, gold: Sequence[Span], pred: Sequence[Span], *,
     """Score one document (see :func:`score_documents` for the parameters)."""
     return score_documents([(doc_id, gold, pred)], labels=labels, min_overlap=min_overlap,
                            nervaluate_compatible=nervaluate_compatible)[0]
-
-
-def score_entity_files(gold_path: str | Path, pred_path: str | Path, *, labels: Sequence[str] = ENTITY_LABELS,
-                       min_overlap: float = 0.0, nervaluate_compatible: bool = False,
-                       allow_missing: bool = False) -> EntityScores:
-    """Load gold documents JSONL and predictions JSONL and score their entities (see :func:`score_documents`).
-
-    Bad input raises one :class:`~rukp.errors.RukpError` naming the file, line and document.
-    """
-    data = load_entity_files(gold_path, pred_path, labels=labels, allow_missing=allow_missing)
-    return score_data(data, min_overlap=min_overlap, nervaluate_compatible=nervaluate_compatible)

@@ -1,17 +1,16 @@
-"""Columnar span tables (flat numpy arrays over many documents) and the loaders that build them.
+"""Columnar span tables (flat numpy arrays over many documents) and the builders that fill them from rows.
 
 Scoring never touches per-span Python objects: gold and predicted spans of all documents are held as arrays
-(document index, start, end, label index, entity code), stored in a canonical order. :func:`load_entity_files`
-reads the documents JSONL (gold) and the predictions JSONL with pyarrow (:mod:`rukp.scoring.arrow_loader`)
-and, when that cannot vouch for the input, line by line with ``json.loads``, checking each value once at
-this boundary and reporting a bad value as one :class:`~rukp.errors.RukpError` naming the file, the line
-and the document.
+(document index, start, end, label index, entity code), stored in a canonical order. :class:`SpanBuilder`
+checks span values chunk by chunk as rows arrive and reports a bad value as one
+:class:`~rukp.errors.RukpError` naming the file (a label only: nothing here reads files), the line and the
+document; :func:`build_entity_data` builds tables from in-memory spans, and the file loaders of
+:mod:`rukp.io.entity_files` feed the same builder.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -101,7 +100,7 @@ _START, _END, _LABEL, _ENTITY_ID = (itemgetter(key) for key in ("start", "end", 
 _CHUNK = 1 << 16
 
 
-class _Interner(dict):
+class Interner(dict):
     """Entity id → code; None is -1, anything but a non-empty string is refused."""
 
     def __init__(self) -> None:
@@ -146,14 +145,14 @@ def _structure_problem(entities: Any) -> str:
     return "entities could not be read"
 
 
-class _Builder:
+class SpanBuilder:
     """Accumulates the spans of many documents; values are checked and packed into numpy chunk by chunk.
 
     Python values are buffered for at most :data:`_CHUNK` spans, so memory stays close to the final arrays;
     a bad value is reported with its file, line, document and entity number.
     """
 
-    def __init__(self, labels: tuple[str, ...], entity_codes: _Interner, path: Path | None) -> None:
+    def __init__(self, labels: tuple[str, ...], entity_codes: Interner, path: Path | None) -> None:
         self.labels = labels
         self.label_index = {label: i for i, label in enumerate(labels)}
         self.entity_codes = entity_codes
@@ -240,56 +239,15 @@ class _Builder:
         return SpanTable.build(doc, start, end, label, entity)
 
 
-def _iter_lines(path: Path) -> Iterator[tuple[int, dict]]:
-    """``(line number, object)`` for each non-blank line of a JSONL file (``json.loads`` drops a UTF-8 BOM)."""
-    if path.is_dir():
-        raise RukpError("is a directory, expected a file", path=path)
-    if not path.is_file():
-        raise RukpError("file not found", path=path)
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            try:
-                obj = json.loads(raw)
-            except (UnicodeDecodeError, json.JSONDecodeError) as e:
-                if not raw.strip():
-                    continue
-                raise RukpError(_json_problem(raw, e), path=path, line=number) from None
-            if not isinstance(obj, dict):
-                raise RukpError(f"expected a JSON object, got {type(obj).__name__}", path=path, line=number)
-            yield number, obj
-
-
-def _json_problem(raw: bytes, error: Exception) -> str:
-    """A line that does not parse, in words."""
-    if isinstance(error, UnicodeDecodeError):
-        return f"not valid UTF-8 ({error.reason} at byte {error.start})"
-    return f"not valid JSON ({error.msg} at column {error.colno})"
-
-
-def _doc_id(obj: dict, key: str, path: Path | None, line: int | None) -> str:
-    if key not in obj:
-        raise RukpError(f"missing field '{key}'", path=path, line=line)
-    value = obj[key]
-    if not isinstance(value, str) or not value:
-        raise RukpError(f"'{key}' must be a non-empty string, got {value!r}", path=path, line=line)
-    return value
-
-
-def _entities(obj: dict, path: Path, line: int, doc_id: str) -> Any:
-    if "entities" not in obj:
-        raise RukpError("missing field 'entities'", path=path, line=line, doc=doc_id)
-    return obj["entities"]
-
-
-def _check_labels(labels: Sequence[str]) -> tuple[str, ...]:
+def check_labels(labels: Sequence[str]) -> tuple[str, ...]:
     labels = tuple(labels)
     if not labels or len(set(labels)) != len(labels) or not all(isinstance(x, str) and x for x in labels):
         raise ValueError(f"labels must be distinct non-empty strings, got {labels!r}")
     return labels
 
 
-def _finish(doc_ids: list[str], labels: tuple[str, ...], codes: _Interner, gold: _Builder,
-            pred: _Builder) -> EntityData:
+def finish_tables(doc_ids: list[str], labels: tuple[str, ...], codes: Interner, gold: SpanBuilder,
+            pred: SpanBuilder) -> EntityData:
     """Tables with entity codes renumbered in sorted id order, so codes do not depend on input order."""
     gold._flush()  # intern every entity id before the remap table is sized
     pred._flush()
@@ -302,68 +260,12 @@ def _finish(doc_ids: list[str], labels: tuple[str, ...], codes: _Interner, gold:
     return EntityData(tuple(doc_ids), labels, tuple(vocab), gold.table(remap), pred.table(remap))
 
 
-def load_entity_files(gold_path: str | Path, pred_path: str | Path, *, labels: Sequence[str],
-                      allow_missing: bool = False) -> EntityData:
-    """Read gold (documents JSONL: ``id``, ``entities``) and predictions (``doc_id``, ``entities``) as tables.
-
-    Every prediction line must name a gold document, once. A gold document without a prediction line is an
-    error unless ``allow_missing`` (then it counts as predicting nothing). Spans must have integer offsets
-    with ``0 <= start < end`` and a label in ``labels``; ``entity_id`` is optional (string or null).
-    """
-    from rukp.scoring.arrow_loader import load_arrow
-
-    labels = _check_labels(labels)
-    gold_path, pred_path = Path(gold_path), Path(pred_path)
-    fast = load_arrow(gold_path, pred_path, labels, allow_missing)
-    if fast is not None:
-        return fast
-    return _load_lines(gold_path, pred_path, labels, allow_missing)
-
-
-def _load_lines(gold_path: Path, pred_path: Path, labels: tuple[str, ...], allow_missing: bool) -> EntityData:
-    """The line-by-line loader: checks each value and reports the first problem with file, line and doc."""
-    codes = _Interner()
-    gold, pred = _Builder(labels, codes, gold_path), _Builder(labels, codes, pred_path)
-    index: dict[str, int] = {}
-    try:
-        for line, obj in _iter_lines(gold_path):
-            doc_id = _doc_id(obj, "id", gold_path, line)
-            if doc_id in index:
-                first = gold.where[index[doc_id]][0]
-                raise RukpError(f"duplicate document id {doc_id!r} (first on line {first})", path=gold_path,
-                                line=line, doc=doc_id)
-            index[doc_id] = len(index)
-            gold.add(index[doc_id], _entities(obj, gold_path, line, doc_id), line=line, doc_id=doc_id)
-    finally:
-        gold.flush()  # a bad value on an earlier line is reported before a later problem
-
-    seen: dict[str, int] = {}
-    try:
-        for line, obj in _iter_lines(pred_path):
-            doc_id = _doc_id(obj, "doc_id", pred_path, line)
-            if doc_id not in index:
-                raise RukpError(f"document {doc_id!r} is not in the gold file {gold_path}", path=pred_path,
-                                line=line, doc=doc_id)
-            if doc_id in seen:
-                raise RukpError(f"duplicate prediction for document {doc_id!r} (first on line {seen[doc_id]})",
-                                path=pred_path, line=line, doc=doc_id)
-            seen[doc_id] = line
-            pred.add(index[doc_id], _entities(obj, pred_path, line, doc_id), line=line, doc_id=doc_id)
-    finally:
-        pred.flush()
-    if not allow_missing and len(seen) < len(index):
-        missing = [d for d in index if d not in seen]
-        shown = ", ".join(missing[:5]) + (f" … ({len(missing)} in all)" if len(missing) > 5 else "")
-        raise RukpError(f"no prediction for gold document(s) {shown}", path=pred_path)
-    return _finish(list(index), labels, codes, gold, pred)
-
-
 def build_entity_data(documents: Iterable[tuple[str, Sequence[Span], Sequence[Span]]], *,
                       labels: Sequence[str]) -> EntityData:
     """Tables from in-memory ``(doc_id, gold spans, predicted spans)`` triples."""
-    labels = _check_labels(labels)
-    codes = _Interner()
-    gold, pred = _Builder(labels, codes, None), _Builder(labels, codes, None)
+    labels = check_labels(labels)
+    codes = Interner()
+    gold, pred = SpanBuilder(labels, codes, None), SpanBuilder(labels, codes, None)
     doc_ids: list[str] = []
     seen: set[str] = set()
     for doc_id, gold_spans, pred_spans in documents:
@@ -378,4 +280,4 @@ def build_entity_data(documents: Iterable[tuple[str, Sequence[Span], Sequence[Sp
                     for s in spans]
             builder.add(len(doc_ids), rows, line=None, doc_id=str(doc_id))
         doc_ids.append(doc_id)
-    return _finish(doc_ids, labels, codes, gold, pred)
+    return finish_tables(doc_ids, labels, codes, gold, pred)

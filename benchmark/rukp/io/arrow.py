@@ -1,7 +1,7 @@
 """Fast path for reading entity spans from JSONL: pyarrow's multi-threaded JSON reader, checked with numpy.
 
 :func:`load_arrow` reads only ``id``/``doc_id`` and ``entities`` (other fields are skipped) straight into
-columnar arrays, then checks every rule the line-by-line loader enforces (:mod:`rukp.scoring.tables`). It
+columnar arrays, then checks every rule the line-by-line loader enforces (:mod:`rukp.io.entity_files`). It
 returns None at the first thing it cannot vouch for (a parse error, a null, an unknown label or document, an
 empty span...); the caller then runs the line-by-line loader, which either reports the problem with its
 file, line and document, or reads the file itself. So both paths accept exactly the same input.

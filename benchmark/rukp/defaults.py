@@ -1,0 +1,15 @@
+"""Default values shared by the library and the command line (stdlib only, so ``rukp --help`` stays fast)."""
+
+from __future__ import annotations
+
+#: Two-sided interval level of the bootstrap intervals.
+DEFAULT_ALPHA = 0.05
+
+#: Bootstrap resamples of the 95% intervals.
+DEFAULT_RESAMPLES = 1000
+
+#: Approximate-randomisation shuffles of a comparison.
+DEFAULT_SHUFFLES = 10_000
+
+#: Default token-Jaccard threshold for a predicted claim to match a gold claim.
+DEFAULT_THRESHOLD = 0.5

@@ -1,0 +1,59 @@
+"""Two systems on the same gold: both reports and paired tests of every figure (:func:`compare`)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from rukp.defaults import DEFAULT_RESAMPLES, DEFAULT_SHUFFLES
+from rukp.errors import RukpError
+from rukp.evaluation.inputs import load_input
+from rukp.evaluation.options import make_options
+from rukp.evaluation.report import REPORT_SCHEMA, UNITS, Report
+from rukp.evaluation.run import gold_of, label_maps_of, score
+from rukp.io.model import Gold
+from rukp.scoring import bootstrap as bs
+
+
+@dataclass
+class Comparison:
+    """Two systems on the same gold: both reports and, per unit, a :class:`PairedTest` for every figure."""
+
+    a: Report
+    b: Report
+    tests: dict[str, dict[str, bs.PairedTest]]
+    shuffles: int
+
+    def to_dict(self) -> dict[str, Any]:
+        tests = {unit: {name: asdict(t) for name, t in sorted(per.items())} for unit, per in self.tests.items()}
+        return {"schema": REPORT_SCHEMA, "comparison": {"a": self.a.predictions.source,
+                                                        "b": self.b.predictions.source,
+                                                        "shuffles": self.shuffles,
+                                                        "resamples": self.a.options.bootstrap, "tests": tests},
+                "a": self.a.to_dict(), "b": self.b.to_dict()}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def compare(a: Any, b: Any, *, shuffles: int = DEFAULT_SHUFFLES, gold: str | Path | Gold | None = None,
+            progress: bool | None = None, **options: Any) -> Comparison:
+    """Evaluate ``a`` and ``b`` (anything :func:`evaluate` takes) on the same gold and test their differences
+    with the paired bootstrap and approximate randomisation (``shuffles`` ≥ 10,000 recommended)."""
+    opts = make_options(**options)
+    if isinstance(shuffles, bool) or not isinstance(shuffles, int) or shuffles < 1:
+        raise RukpError(f"shuffles={shuffles!r} must be a positive integer")
+    label_maps = label_maps_of(opts)
+    gold_set = gold_of(gold, opts)
+    ra = score(gold_set, load_input(a, gold_set, opts, progress=progress), opts, label_maps)
+    rb = score(gold_set, load_input(b, gold_set, opts, progress=progress), opts, label_maps)
+    tests = {}
+    both_cluster = all(r.claims is not None and r.claims.predicted_attributes["cluster"] for r in (ra, rb))
+    for offset, unit in enumerate(UNITS):
+        sa, sb = ra.statistic(unit, clusters=both_cluster), rb.statistic(unit, clusters=both_cluster)
+        if sa is not None and sb is not None:
+            tests[unit] = bs.paired_test(sa, sb, n_resamples=opts.bootstrap or DEFAULT_RESAMPLES,
+                                         n_shuffles=shuffles, seed=opts.seed + offset)
+    return Comparison(ra, rb, tests, shuffles)

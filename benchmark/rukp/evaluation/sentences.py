@@ -1,0 +1,69 @@
+"""Sentences as resampling units: a global sentence index and per-sentence entity counts."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rukp.evaluation.options import Options
+from rukp.io.model import Gold
+from rukp.scoring.entities import EntityScores, score_data
+from rukp.scoring.schemes import O_SPURIOUS, OUTCOME_FIELDS, OUTCOMES
+from rukp.scoring.tables import EntityData, SpanTable
+
+
+class SentenceIndex:
+    """Sentences of all gold documents, numbered globally in document order."""
+
+    def __init__(self, gold: Gold) -> None:
+        sizes = np.asarray([len(d.sentences) for d in gold.documents], dtype=np.int64)
+        self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self.n = int(self.offsets[-1])
+        starts = [s for d in gold.documents for s, _ in d.sentences]
+        self._width = max([0, *starts, *[len(d.text or "") for d in gold.documents]]) + 1
+        doc = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+        self._keys = doc * self._width + np.asarray(starts, dtype=np.int64)
+
+    def locate(self, doc: np.ndarray, position: np.ndarray) -> np.ndarray:
+        """Global index of the sentence holding each position (the last one starting at or before it)."""
+        doc, position = np.asarray(doc, dtype=np.int64), np.asarray(position, dtype=np.int64)
+        key = doc * self._width + np.minimum(position, self._width - 1)
+        idx = np.searchsorted(self._keys, key, side="right") - 1
+        return np.maximum(idx, self.offsets[doc])
+
+
+def _outcome_counts(unit: np.ndarray, outcome: np.ndarray, label: np.ndarray, n_units: int,
+                    n_labels: int) -> np.ndarray:
+    """Count arrays ``(n_units, S, L + 1, F)`` from span outcomes, the way the entity scorer counts them."""
+    n_out = len(OUTCOMES)
+    flat = (unit * n_out + outcome) * n_labels + label
+    hist = np.bincount(flat, minlength=n_units * n_out * n_labels).reshape(n_units, n_out, n_labels)
+    per_label = np.einsum("uol,sof->uslf", hist, OUTCOME_FIELDS)
+    return np.concatenate([per_label, per_label.sum(axis=-2, keepdims=True)], axis=-2)
+
+
+def sentence_entity_counts(scores: EntityScores, sents: SentenceIndex, opts: Options
+                            ) -> tuple[np.ndarray, np.ndarray]:
+    """Per-sentence entity counts and linking counts: each outcome goes to the sentence of its gold start,
+    a spurious prediction to the sentence of its own start. In nervaluate-compatible mode the sentences are
+    scored as documents of their own (counts there are not a function of outcomes)."""
+    gold, pred = scores.gold, scores.pred
+    g_unit = sents.locate(gold.doc, gold.start)
+    spurious = scores.pred_outcome == O_SPURIOUS
+    p_unit = sents.locate(pred.doc, pred.start)
+    n_labels = len(scores.labels)
+    if opts.nervaluate_compatible:
+        data = EntityData(tuple(map(str, range(sents.n))), scores.labels, scores.data.entity_ids,
+                          SpanTable(g_unit, gold.start, gold.end, gold.label, gold.entity, gold.seq),
+                          SpanTable(p_unit, pred.start, pred.end, pred.label, pred.entity, pred.seq))
+        counts = score_data(data, min_overlap=opts.min_overlap, nervaluate_compatible=True).doc_counts
+    else:
+        unit = np.concatenate([g_unit, p_unit[spurious]])
+        outcome = np.concatenate([scores.gold_outcome, scores.pred_outcome[spurious]]).astype(np.int64)
+        label = np.concatenate([gold.label, pred.label[spurious]]).astype(np.int64)
+        counts = _outcome_counts(unit, outcome, label, sents.n, n_labels)
+    matched = np.flatnonzero(scores.gold_match >= 0)
+    linked = matched[gold.entity[matched] >= 0]
+    right = linked[pred.entity[scores.gold_match[linked]] == gold.entity[linked]]
+    linking = np.column_stack([np.bincount(g_unit[linked], minlength=sents.n),
+                               np.bincount(g_unit[right], minlength=sents.n)])
+    return counts, linking

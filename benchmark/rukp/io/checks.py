@@ -1,0 +1,197 @@
+"""Checks of one item at the reader boundary (offsets, entity lists, claims, list fields) and JSON lines.
+
+Each check returns or reports ``(reason, message)``: the reason is a stable key for ``skip_invalid``
+summaries, the message names the item and the offending value.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from rukp.errors import RukpError
+from rukp.io.jsonl import read_text
+from rukp.io.model import Rows
+from rukp.scoring.claims.model import ATTRIBUTES, Claim
+
+
+def _is_int(x: Any) -> bool:
+    return type(x) is int  # bools are ints to Python, not offsets
+
+
+def offset_problem(item: Mapping[str, Any], what: str, n_chars: int | None) -> tuple[str, str] | None:
+    """``(reason, message)`` when ``item``'s start/end are missing, not integers, empty or out of range."""
+    for key in ("start", "end"):
+        if key not in item:
+            return "missing_field", f"{what}: missing field '{key}'"
+    s, e = item["start"], item["end"]
+    for key, v in (("start", s), ("end", e)):
+        if not _is_int(v):
+            return "non_integer_offset", f"{what}: '{key}' must be an integer character offset, got {v!r}"
+    if s >= e:
+        return "empty_span", f"{what}: start {s} >= end {e} (spans are [start, end), end exclusive)"
+    if s < 0 or (n_chars is not None and e > n_chars):
+        limit = f"the text has {n_chars} characters" if n_chars is not None else "offsets must be >= 0"
+        return "offset_out_of_range", f"{what}: span [{s}, {e}) is out of range ({limit})"
+    return None
+
+
+def _entity_problem(e: Any, what: str, n_chars: int | None) -> tuple[str, str] | None:
+    if not isinstance(e, dict):
+        return "wrong_type", f"{what}: expected an object, got {type(e).__name__}"
+    bad = offset_problem(e, what, n_chars)
+    if bad:
+        return bad
+    if "label" not in e:
+        return "missing_field", f"{what}: missing field 'label'"
+    if not isinstance(e["label"], str) or not e["label"]:
+        return "wrong_type", f"{what}: 'label' must be a non-empty string, got {e['label']!r}"
+    eid = e.get("entity_id")
+    if eid is not None and (not isinstance(eid, str) or not eid):
+        return "wrong_type", f"{what}: 'entity_id' must be a non-empty string or null, got {eid!r}"
+    return None
+
+
+_INT = {int}
+_ID_TYPES = {str, type(None)}
+
+
+def _well_formed(starts: list[Any], ends: list[Any], labels: list[Any], entities: list[Any],
+                 n_chars: int | None) -> bool:
+    """Bulk check of one document's columns (C-level loops); the slow path explains a failure."""
+    if not starts:
+        return True
+    if set(map(type, starts)) != _INT or set(map(type, ends)) != _INT:  # bools are ints to Python, not here
+        return False
+    if min(starts) < 0 or (n_chars is not None and max(ends) > n_chars) or not all(map(int.__lt__, starts, ends)):
+        return False
+    if set(map(type, labels)) != {str} or "" in labels:
+        return False
+    return set(map(type, entities)) <= _ID_TYPES and "" not in entities
+
+
+def _any_overlap(starts: list[int], ends: list[int]) -> bool:
+    """Whether any two spans overlap: in start order, some span must then start before its predecessor ends."""
+    if any(map(int.__gt__, starts, starts[1:])):  # not in start order yet
+        pairs = sorted(zip(starts, ends, strict=True))
+        starts, ends = [p[0] for p in pairs], [p[1] for p in pairs]
+    return any(map(int.__lt__, starts[1:], ends))
+
+
+def entity_rows(entities: list[Any], n_chars: int | None, report: Any, *, line: int | None, doc: str,
+                 side: str) -> Rows:
+    """Checked columns ``(starts, ends, labels, entity_ids, items)`` of one document, in input order; spans
+    with a problem are reported (and left out under ``skip_invalid``); overlapping spans are refused."""
+    try:  # fast path: well-formed spans, checked in bulk
+        starts, ends = [e["start"] for e in entities], [e["end"] for e in entities]
+        labels, ids = [e["label"] for e in entities], [e.get("entity_id") for e in entities]
+        ok = _well_formed(starts, ends, labels, ids, n_chars)
+    except (KeyError, TypeError, AttributeError):
+        ok = False
+    if ok:
+        items = list(range(len(starts)))
+        if not _any_overlap(starts, ends):
+            return starts, ends, labels, ids, items
+    else:
+        rows = []
+        for k, e in enumerate(entities):
+            bad = _entity_problem(e, f"{side} entity {k}", n_chars)
+            if bad:
+                report(*bad, line=line, doc=doc)
+            else:
+                rows.append((e["start"], e["end"], e["label"], e.get("entity_id"), k))
+        starts, ends, labels, ids, items = (list(c) for c in zip(*rows, strict=True)) if rows else ([],) * 5
+    overlapping: set[int] = set()
+    last: tuple[int, int, int] | None = None
+    for s, e, k in sorted(zip(starts, ends, items, strict=True)):  # sweep over starts
+        if last is not None and s < last[1]:
+            report("overlapping_span", f"{side} entity {k} [{s}, {e}) {labels[items.index(k)]} overlaps entity "
+                   f"{last[2]} [{last[0]}, {last[1]}) {labels[items.index(last[2])]} (entities are flat: no "
+                   "overlap, no nesting)", line=line, doc=doc)
+            overlapping.add(k)
+            continue
+        last = (s, e, k)
+    keep = [i for i, k in enumerate(items) if k not in overlapping]
+    return tuple([column[i] for i in keep] for column in (starts, ends, labels, ids, items))  # type: ignore[return-value]
+
+
+_OPTIONAL_STR = ("claimer", "cluster")
+
+
+def _claim(c: Any, what: str, n_chars: int | None) -> tuple[str, str] | Claim:
+    """A :class:`Claim`, or ``(reason, message)`` explaining why ``c`` is not one."""
+    if not isinstance(c, dict):
+        return "wrong_type", f"{what}: expected an object, got {type(c).__name__}"
+    bad = offset_problem(c, what, n_chars)
+    if bad:
+        return bad
+    for key in _OPTIONAL_STR:
+        v = c.get(key)
+        if v is not None and not (isinstance(v, str) and v) and not (key == "cluster" and _is_int(v)):
+            return "wrong_type", f"{what}: '{key}' must be a non-empty string or null, got {v!r}"
+    cs, ce = c.get("claimer_start"), c.get("claimer_end")
+    if (cs is None) != (ce is None):
+        return "missing_field", f"{what}: give both 'claimer_start' and 'claimer_end', or neither"
+    if cs is not None:
+        bad = offset_problem({"start": cs, "end": ce}, f"{what} claimer span", n_chars)
+        if bad:
+            return bad
+    for name, allowed in ATTRIBUTES.items():
+        v = c.get(name)
+        if v is not None and v not in allowed:
+            return "invalid_value", f"{what}: {name} {v!r} is not one of {', '.join(allowed)}"
+    co = c.get("co_claimers") or []
+    if not isinstance(co, list) or not all(isinstance(x, str) for x in co):
+        return "wrong_type", f"{what}: 'co_claimers' must be a list of strings, got {co!r}"
+    cluster = c.get("cluster")
+    return Claim(c["start"], c["end"], claimer=c.get("claimer"), claimer_start=cs, claimer_end=ce,
+                 polarity=c.get("polarity"), certainty=c.get("certainty"), topic=c.get("topic"),
+                 cluster=str(cluster) if cluster is not None else None, co_claimers=tuple(co),
+                 id=c.get("id") if isinstance(c.get("id"), str) else None)
+
+
+def checked_claims(claims: list[Any], n_chars: int | None, report: Any, *, line: int | None, doc: str,
+            side: str) -> list[Claim]:
+    out = []
+    for k, c in enumerate(claims):
+        got = _claim(c, f"{side} claim {k}", n_chars)
+        if isinstance(got, Claim):
+            out.append(got)
+        else:
+            report(*got, line=line, doc=doc)
+    return out
+
+
+def list_field(obj: Mapping[str, Any], key: str, report: Any, *, line: int | None, doc: str | None,
+                hint: str) -> list[Any] | None:
+    if key not in obj:
+        report("missing_field", f"missing field '{key}'{hint}", line=line, doc=doc)
+        return None
+    value = obj[key]
+    if not isinstance(value, list):
+        report("wrong_type", f"'{key}' must be a list, got {type(value).__name__}", line=line, doc=doc)
+        return None
+    return value
+
+
+def json_lines(path: Path, report: Any, text: str | None = None) -> Iterator[tuple[int, Any]]:
+    """``(line, object)`` for every non-blank line (``read_text`` names the file on a bad encoding)."""
+    text = read_text(path) if text is None else text
+    seen = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        seen = True
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as e:
+            report("invalid_json", f"not valid JSON ({e.msg} at column {e.colno})", line=number)
+            continue
+        if not isinstance(obj, dict):
+            report("wrong_type", f"expected a JSON object, got {type(obj).__name__}", line=number)
+            continue
+        yield number, obj
+    if not seen:
+        raise RukpError("file is empty (no JSON lines)", path=path)

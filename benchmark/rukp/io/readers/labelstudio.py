@@ -1,0 +1,34 @@
+"""Predictions from a Label Studio JSON export (read into rows by :mod:`rukp.labelstudio.results`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rukp.errors import RukpError
+from rukp.io.model import Gold, Predictions, Problems
+from rukp.io.readers.rows import Collector
+
+LABELSTUDIO_SUFFIXES = (".json",)
+
+
+def load_labelstudio(path: str | Path, gold: Gold, *, entities: bool = True, claims: bool = True,
+                     skip_invalid: bool = False) -> Predictions:
+    """A Label Studio JSON export, read by :func:`rukp.labelstudio.results.read_export` into rows."""
+    try:
+        from rukp.labelstudio.results import read_export
+    except ModuleNotFoundError as e:
+        if e.name and e.name.startswith("rukp.labelstudio"):
+            raise RukpError("reading Label Studio exports needs rukp.labelstudio.results, which is not "
+                            "available in this installation", path=path) from None
+        raise
+    rows = read_export(path)
+    if not rows:
+        raise RukpError("the Label Studio export holds no tasks", path=path)
+    report = Problems(skip_invalid, path)
+    collector = Collector(gold, report, entities=entities, claims=claims)
+    for row in rows:
+        row = dict(row)
+        row.setdefault("entities", [])
+        row.setdefault("claims", [])
+        collector.add(row, None)
+    return collector.result(str(path), "labelstudio")
