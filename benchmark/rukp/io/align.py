@@ -3,9 +3,9 @@
 Pure: text and items in, one :class:`Alignment` per item out (same order); no file access. Offsets are
 character offsets into the original text with exclusive ends. The rules, tried in this order for each item:
 
-1. **exact**: the item's text occurs verbatim, *word-bounded* (the match neither starts nor ends inside a word:
-   there are never letters/digits on both sides of either boundary; a shorter name inside a longer one, such as
-   "Corée" in "Corée du Nord", is word-bounded). Which occurrence:
+1. **exact**: the item's text, trimmed of surrounding whitespace, occurs verbatim and *word-bounded* (the match
+   neither starts nor ends inside a word: never letters/digits on both sides of either boundary; a shorter name
+   inside a longer one, such as "Corée" in "Corée du Nord", is word-bounded). Which occurrence:
 
    - ``occurrence: N`` (1-based) takes the N-th occurrence in text order;
    - ``context: "..."`` restricts the occurrences to those inside an occurrence of the context (found verbatim,
@@ -20,7 +20,8 @@ character offsets into the original text with exclusive ends. The rules, tried i
    trimmed. An offset map brings the match back to exact offsets in the original text.
 3. **fuzzy**: the best window of whole words (in the normalised text, 70%–140% of the item's word count) whose
    normalised Indel similarity (:func:`rapidfuzz.fuzz.ratio`) is at least :data:`FUZZY_THRESHOLD` (0.85); ties go
-   to the earliest window, then the shorter. ``occurrence`` is not used; windows already taken by the key are.
+   to the earliest window, then the shorter. ``occurrence`` is not used; a window overlapping a span the key
+   already took is skipped.
 4. **unaligned**: nothing matched (the harness counts the item as spurious and lists it).
 
 An item whose context is not found, or whose text is not inside its context, is aligned again without the
@@ -190,6 +191,7 @@ class _Aligner:
         self._contexts: dict[str, list[tuple[int, int]]] = {}
         self._windows: dict[int, tuple[np.ndarray, np.ndarray, list[str]]] = {}
         self.fuzzy: dict[tuple, list[tuple[float, int, int]]] = {}
+        self.fuzzy_next: dict[tuple, int] = {}
         self.used: dict[tuple, set[tuple[int, int]]] = {}
         self.placed: list[tuple[int, int]] = []  # spans placed by rules 1-2, for "inside a longer item"
 
@@ -268,6 +270,11 @@ class _Aligner:
         return inside
 
 
+def _overlaps(spans: set[tuple[int, int]], span: tuple[int, int]) -> bool:
+    """True when ``span`` overlaps one of ``spans`` (a fuzzy window never reuses part of a span its key took)."""
+    return span in spans or any(s < span[1] and span[0] < e for s, e in spans)
+
+
 def _within(spans: list[tuple[int, int]], regions: list[tuple[int, int]] | None) -> list[tuple[int, int]]:
     if regions is None:
         return spans
@@ -291,6 +298,7 @@ def align_items(text: str, items: Sequence[Mapping[str, Any]], *, kind: Literal[
             out[i] = Alignment(item["start"], item["end"], "offsets", 1.0)
             continue
         text_, context, occurrence = _text_item(i, item)
+        text_ = text_.strip()
         claimer = str(item.get("claimer")) if kind == "claim" else None
         todo.append(_Todo(i, text_, context, occurrence, (text_, context, claimer)))
     al = _Aligner(text, threshold)
@@ -317,10 +325,14 @@ def _run(al: _Aligner, todo: list[_Todo], out: list[Alignment | None], notes: di
             notes.setdefault(e.i, f"occurrence {e.occurrence} not found")
         if e.key not in al.fuzzy:
             al.fuzzy[e.key] = al.fuzzy_ranked(e.text, regions[e.i])
-        used = al.used.setdefault(e.key, set())
-        for score, s, end in al.fuzzy[e.key]:
+            al.fuzzy_next[e.key] = 0
+        used, ranked = al.used.setdefault(e.key, set()), al.fuzzy[e.key]
+        # a window skipped once stays skipped (the key's spans only grow): each key walks its ranking once
+        while al.fuzzy_next[e.key] < len(ranked):
+            score, s, end = ranked[al.fuzzy_next[e.key]]
+            al.fuzzy_next[e.key] += 1
             span = al.folded.to_original(s, end)
-            if span not in used:
+            if not _overlaps(used, span):
                 used.add(span)
                 out[e.i] = Alignment(*span, "fuzzy", round(score, 4), notes.get(e.i))
                 break
