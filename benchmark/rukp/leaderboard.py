@@ -9,7 +9,6 @@ The renderers below take that dict and never re-run anything, so the README tabl
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import tempfile
@@ -179,6 +178,7 @@ def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps:
             "entity_f1_strict_ci": _ci(report, f"entities.{vname}.strict.f1"),
             "ent_type_f1": fig.get(f"entities.{vname}.ent_type.f1"),
             "claim_f1": fig.get("claims.detection.f1") if claims_scored else None,
+            "claim_f1_ci": _ci(report, "claims.detection.f1") if claims_scored else None,
             "claimer_accuracy": fig.get("claims.attribution.accuracy") if claims_scored else None,
             "claims_scored": bool(has_claims),
             "docs_per_s": docs_per_second,
@@ -322,6 +322,8 @@ def render_readme_block(board: Mapping[str, Any]) -> str:
     maps = board.get("label_maps") or {}
     notes = [*(f"Label map `{name}` (spaCy's WikiNER labels on the fine view): "
                + ", ".join(f"{k} → {v if v is not None else 'dropped'}" for k, v in m.items())
+               + "; so on the fine view the spaCy rows can only be right on "
+               + ", ".join(dict.fromkeys(v for v in m.values() if v is not None))
                for name, m in maps.items()), *board.get("notes", [])]
     if notes:
         lines += ["", *[f"- {n}" for n in notes]]
@@ -352,44 +354,10 @@ def render_rich(board: Mapping[str, Any]) -> Any:
 
 
 def render_png(board: Mapping[str, Any]) -> bytes:
-    """A bar chart of entity F1 (strict, with 95% CI) per system and view, and claim detection F1."""
-    import matplotlib
+    """``leaderboard.png`` (see :mod:`rukp.reports.leaderboard_plot`)."""
+    from rukp.reports.leaderboard_plot import render_png as render
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    rows = board["rows"]
-    labels = [f"{r['system']} ({r['view']})" for r in rows]
-    f1 = [100 * (r["entity_f1_strict"] or 0.0) for r in rows]
-    err = [[max(0.0, f - 100 * (r["entity_f1_strict_ci"] or [None])[0]) if r["entity_f1_strict_ci"] else 0.0
-            for f, r in zip(f1, rows, strict=True)],
-           [max(0.0, 100 * r["entity_f1_strict_ci"][1] - f) if r["entity_f1_strict_ci"] else 0.0
-            for f, r in zip(f1, rows, strict=True)]]
-    claim_rows = [r for r in rows if r["view"] == VIEWS[0] and r.get("claims_scored")]
-    fig, axes = plt.subplots(1, 2, figsize=(12, 0.45 * len(rows) + 1.8),
-                             gridspec_kw={"width_ratios": [3, 2]})
-    ax = axes[0]
-    y = range(len(rows))
-    ax.barh(list(y), f1, xerr=err, color=["#4c72b0" if r["view"] == "fine" else "#8fb0d9" for r in rows],
-            capsize=3)
-    ax.set_yticks(list(y), labels, fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("entity F1, strict (%), 95% CI over documents")
-    ax2 = axes[1]
-    ax2.barh(range(len(claim_rows)), [100 * (r["claim_f1"] or 0.0) for r in claim_rows], color="#dd8452")
-    ax2.set_yticks(range(len(claim_rows)), [r["system"] for r in claim_rows], fontsize=8)
-    ax2.invert_yaxis()
-    ax2.set_xlim(0, 100)
-    ax2.set_xlabel("claim detection F1 (%)")
-    g = board["gold"]
-    fig.suptitle(f"rukp-fr leaderboard — {g['documents']} documents, {g['entities']} entities, "
-                 f"{g['claims']} claims", fontsize=10)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-    plt.close(fig)
-    return buf.getvalue()
+    return render(board)
 
 
 def replace_readme_block(readme: str, block: str, *, path: str | Path = "README.md") -> str:

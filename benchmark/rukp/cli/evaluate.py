@@ -40,6 +40,9 @@ def evaluate_cmd(
     plot_out: Path = typer.Option(None, "--plot", help="Write a PNG of per-type F1 with intervals here."),
     diff_out: Path = typer.Option(None, "--diff", help="Write a readable per-document diff here."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No terminal tables."),
+    verbose: bool = typer.Option(False, "--verbose", "-v",
+                                 help="Per-type tables of every scheme with all outcome counts (shown anyway "
+                                      "from 120 columns)."),
 ) -> None:
     """Score predictions or an extractor against the gold: entities (per view and scheme) and claims."""
     from rukp.evaluation import compare as compare_fn
@@ -58,7 +61,7 @@ def evaluate_cmd(
     else:
         result = evaluate_fn(extractor if extractor is not None else predictions, **options)
     if not quiet:
-        terminal.render(result)
+        terminal.render(result, verbose=verbose)
     for path, renderer in ((json_out, json_report), (markdown_out, markdown), (plot_out, plot), (diff_out, diff)):
         if path is not None:
             renderer.write(result, path)

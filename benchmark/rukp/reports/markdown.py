@@ -6,7 +6,15 @@ from pathlib import Path
 from typing import Any
 
 from rukp.io.atomic import write_text_atomic
-from rukp.reports.tables import claim_table, comparison_notes, comparison_table, entity_table, summary_lines
+from rukp.reports.tables import (
+    alignment_lines,
+    claim_table,
+    comparison_notes,
+    comparison_table,
+    entity_table,
+    schemes_table,
+    summary_lines,
+)
 
 
 def _escape(cell: str) -> str:
@@ -24,10 +32,13 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 def report_markdown(report: Any, *, level: int = 2) -> str:
     """One report as Markdown: summary bullets, entity tables per view, claim figures."""
     h = "#" * level
-    parts = [f"{h} Evaluation\n", "".join(f"- {line}\n" for line in summary_lines(report))]
+    lines = summary_lines(report) + alignment_lines(report)
+    parts = [f"{h} Evaluation\n", "".join(f"- {line}\n" for line in lines)]
     for name in report.views:
         header, rows = entity_table(report, name)
         parts.append(f"\n{h}# Entities: view `{name}`, scheme `{report.options.scheme}`\n\n" + table(header, rows))
+        header, rows = schemes_table(report, name)
+        parts.append(f"\n{h}# Entities: view `{name}`, the four schemes\n\n" + table(header, rows))
     if report.claims is not None:
         header, rows = claim_table(report)
         parts.append(f"\n{h}# Claims (token Jaccard ≥ {report.claims.threshold})\n\n" + table(header, rows))
