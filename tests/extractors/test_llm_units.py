@@ -50,6 +50,14 @@ def test_the_server_url_is_recorded_without_credentials():
     assert public_url(None) is None
 
 
+def test_messages_mask_the_key_and_key_shaped_tokens(monkeypatch):
+    from rukp.extractors.llm.client import redact
+
+    monkeypatch.setenv("OPENAI_API_KEY", "local-secret-123")
+    got = redact("auth local-secret-123 failed; Incorrect API key provided: sk-proj-****************abcd.")
+    assert got == "auth *** failed; Incorrect API key provided: sk-***." and len(redact("x" * 500)) == 300
+
+
 def test_the_cache_key_covers_model_template_decoding_and_text():
     base = request_key("m", "t", {"temperature": 0.0, "seed": 0}, "texte")
     assert len({base, request_key("m2", "t", {"temperature": 0.0, "seed": 0}, "texte"),

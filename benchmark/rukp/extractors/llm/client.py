@@ -11,6 +11,7 @@ URL); any other failure is a :class:`RequestFailed` for that one request. The AP
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -25,6 +26,8 @@ INSTALL_HINT = "pip install 'rukp-fr[llm]'"
 NO_KEY = "no-key"
 MODES: tuple[str, ...] = ("json_schema", "json_object", "none")
 MAX_RETRY_AFTER = 60.0
+#: key-shaped tokens (``sk-…``), also partly starred ones that hosted APIs quote back in a 401
+_KEYLIKE = re.compile(r"\b(sk|rk|pk)-[A-Za-z0-9_*\-]{6,}")
 
 
 class RequestFailed(Exception):
@@ -62,6 +65,7 @@ def redact(message: str, limit: int = 300) -> str:
     key = os.environ.get("OPENAI_API_KEY")
     if key:
         message = message.replace(key, "***")
+    message = _KEYLIKE.sub(r"\1-***", message)
     message = " ".join(message.split())
     return message if len(message) <= limit else message[: limit - 3] + "..."
 
