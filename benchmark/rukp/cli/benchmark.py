@@ -28,6 +28,15 @@ def benchmark_cmd(
         "only for the bundled gold and the default --out).")] = None,
     humans: Annotated[bool, typer.Option(
         "--humans/--no-humans", help="Add annotator passes A and B (human ceiling) when they exist.")] = True,
+    llm_base_url: Annotated[str | None, typer.Option(
+        "--llm-base-url", help="llm: systems: the OpenAI-compatible server (default: $OPENAI_BASE_URL).")] = None,
+    llm_concurrency: Annotated[int | None, typer.Option("--llm-concurrency", min=1,
+                                                        help="llm: parallel requests (4).")] = None,
+    llm_template: Annotated[list[str] | None, typer.Option(
+        "--llm-template", metavar="[entities=|claims=]FILE", help="llm: your prompt template.")] = None,
+    llm_raw: Annotated[Path | None, typer.Option("--llm-raw", help="llm: write the raw responses here.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="llm: do not use the response cache.")] = False,
+    refresh: Annotated[bool, typer.Option("--refresh", help="llm: resend every request.")] = False,
 ) -> None:
     """Run every baseline over the corpus, score it with 95% CIs, and write the leaderboard."""
     from rich.console import Console
@@ -40,8 +49,12 @@ def benchmark_cmd(
         chosen = systems_from_specs([s.strip() for s in systems.split(",") if s.strip()])
     columns = (TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     progress = Progress(*columns, console=Console(stderr=True))
-    board, runs = run_leaderboard(chosen, gold=gold, bootstrap=bootstrap, seed=seed, humans=humans,
-                                  progress=progress)
+    from rukp.extractors.llm.options import llm_environment
+
+    with llm_environment(base_url=llm_base_url, concurrency=llm_concurrency, no_cache=no_cache, refresh=refresh,
+                         template=llm_template, raw=llm_raw):
+        board, runs = run_leaderboard(chosen, gold=gold, bootstrap=bootstrap, seed=seed, humans=humans,
+                                      progress=progress)
     if readme is None:
         readme = gold is None and out is None
     out = out if out is not None else paths.repo_root() / "benchmark" / "results"

@@ -43,6 +43,14 @@ def evaluate_cmd(
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="Per-type tables of every scheme with all outcome counts (shown anyway "
                                       "from 120 columns)."),
+    llm_base_url: str = typer.Option(None, "--llm-base-url", help="llm: extractors: the OpenAI-compatible server "
+                                     "(default: $OPENAI_BASE_URL), e.g. http://127.0.0.1:8000/v1."),
+    llm_concurrency: int = typer.Option(None, "--llm-concurrency", min=1, help="llm: parallel requests (4)."),
+    llm_template: list[str] = typer.Option(None, "--llm-template", metavar="[entities=|claims=]FILE",
+                                           help="llm: your prompt template (FILE: one prompt for both tasks)."),
+    llm_raw: Path = typer.Option(None, "--llm-raw", help="llm: write the raw responses here (JSONL)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="llm: neither read nor write the response cache."),
+    refresh: bool = typer.Option(False, "--refresh", help="llm: send every request again, update the cache."),
 ) -> None:
     """Score predictions or an extractor against the gold: entities (per view and scheme) and claims."""
     from rukp.evaluation import compare as compare_fn
@@ -56,10 +64,14 @@ def evaluate_cmd(
                    claim_threshold=claim_threshold, nervaluate_compatible=nervaluate_compatible,
                    bootstrap=bootstrap, seed=seed, skip_invalid=skip_invalid, entities=not no_entities,
                    claims=not no_claims, progress=not quiet)
-    if compare is not None:
-        result = compare_fn(compare[0], compare[1], shuffles=shuffles, **options)
-    else:
-        result = evaluate_fn(extractor if extractor is not None else predictions, **options)
+    from rukp.extractors.llm.options import llm_environment
+
+    with llm_environment(base_url=llm_base_url, concurrency=llm_concurrency, no_cache=no_cache, refresh=refresh,
+                         template=llm_template, raw=llm_raw):
+        if compare is not None:
+            result = compare_fn(compare[0], compare[1], shuffles=shuffles, **options)
+        else:
+            result = evaluate_fn(extractor if extractor is not None else predictions, **options)
     if not quiet:
         terminal.render(result, verbose=verbose)
     for path, renderer in ((json_out, json_report), (markdown_out, markdown), (plot_out, plot), (diff_out, diff)):
