@@ -253,8 +253,9 @@ def _document(data: Mapping[str, Any], doc: Mapping[str, Any], scheme: str, rank
         predicted = {a: b["predicted"] for a, b in data["claims"]["attributes"].items()}
         rows = _claim_rows(data["claim_outcomes"].get(doc_id, []), text, data["names"], predicted)
         per = data["claims"]["per_document"][doc_id]
-        claims = {"rows": rows, "open": data["claims"]["detection"]["predicted"] > 0, "summary": f"gold {per['gold']} · predicted {per['predicted']} · matched "
-                                           f"{per['matched']} · F1 {fmt(per['f1'])}"}
+        summary = (f"gold {per['gold']} · predicted {per['predicted']} · matched {per['matched']} · "
+                   f"F1 {fmt(per['f1'])}")
+        claims = {"rows": rows, "open": data["claims"]["detection"]["predicted"] > 0, "summary": summary}
     return {"id": doc_id, "anchor": f"doc-{rank}", "f1": fmt(_doc_f1(data, doc_id, scheme)),
             "has_text": text is not None, "views": views, "claims": claims}
 
