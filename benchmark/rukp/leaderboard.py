@@ -14,7 +14,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +109,8 @@ class Run:
     rows: list[dict[str, Any]]
     load_seconds: float
     extract_seconds: float
+    #: view → the report scoring ``rows`` (filled by :func:`run_leaderboard`; the HTML pages are built from it).
+    reports: dict[str, Any] = field(default_factory=dict)
 
     @property
     def docs_per_second(self) -> float | None:
@@ -153,8 +155,9 @@ def _ci(report: Any, name: str) -> list[float | None] | None:
 
 def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps: Mapping[str, Any],
                bootstrap: int, seed: int, docs_per_second: float | None, predictions_path: str | None,
-               map_files: Mapping[str, str], tmp: Path) -> list[dict[str, Any]]:
-    """Leaderboard rows (one per view) of one system's predictions, scored with :func:`rukp.evaluate`."""
+               map_files: Mapping[str, str], tmp: Path, keep: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Leaderboard rows (one per view) of one system's predictions, scored with :func:`rukp.evaluate`
+    (each view's report goes into ``keep`` when given)."""
     from rukp import evaluate
 
     rows = predictions if isinstance(predictions, list) else None
@@ -169,6 +172,8 @@ def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps:
             lm_arg.write_text(json.dumps(dict(lm)), encoding="utf-8")
         report = evaluate(predictions, gold=gold, view=view, label_map=lm_arg, bootstrap=bootstrap, seed=seed,
                           claims=has_claims, progress=False)
+        if keep is not None:
+            keep[view] = report
         vname = report.options.views[0]
         fig = report.figures
         claims_scored = report.claims is not None
@@ -246,7 +251,7 @@ def run_leaderboard(systems: Sequence[System] | None = None, *, gold: str | Path
                                label_maps=run.system.label_maps or {}, bootstrap=bootstrap, seed=seed,
                                docs_per_second=run.docs_per_second,
                                predictions_path=f"predictions/{predictions_filename(run.system.spec)}",
-                               map_files=map_files, tmp=Path(tmp))
+                               map_files=map_files, tmp=Path(tmp), keep=run.reports)
         if humans:
             for name in HUMAN_PASSES:
                 path = paths.annotations_dir(root) / "raw" / name / "predictions.jsonl"
@@ -337,7 +342,17 @@ def render_markdown(board: Mapping[str, Any]) -> str:
             + "\nRe-score any system: `rukp evaluate --predictions "
               "benchmark/results/predictions/<system>.jsonl --view fine` (spaCy systems: add "
               "`--label-map benchmark/results/label_maps/wikiner-fine.json`, or `--view coarse --label-map "
-              "spacy`).\n")
+              "spacy`).\n"
+            + _pages_line(board))
+
+
+def _pages_line(board: Mapping[str, Any]) -> str:
+    """Links to each system's HTML error-analysis page (``html/<system>.html``, fine view)."""
+    from rukp.reports.html import page_filename
+
+    links = [f"[{s['system']}](html/{page_filename(s['system'])})" for s in board.get("systems", [])]
+    return ("\nError analysis (fine view; every gold and predicted span in the text, coloured by outcome): "
+            + " · ".join(links) + "\n") if links else ""
 
 
 def render_rich(board: Mapping[str, Any]) -> Any:
@@ -392,6 +407,10 @@ def write_outputs(board: Mapping[str, Any], runs: Sequence[Run], out: Path, *,
         files[out / "predictions" / predictions_filename(run.system.spec)] = dumps_jsonl(run.rows)
     for name, mapping in (board.get("label_maps") or {}).items():
         files[out / name] = dumps_json(mapping)
+    from rukp.reports.html import benchmark_pages
+
+    files.update(benchmark_pages({r.system.spec: r.reports["fine"] for r in runs if "fine" in r.reports},
+                                 out / "html"))
     if readme is not None:
         files[readme] = replace_readme_block(read_text(readme), render_readme_block(board), path=readme)
     png = render_png(board)

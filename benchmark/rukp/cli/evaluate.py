@@ -39,6 +39,9 @@ def evaluate_cmd(
     markdown_out: Path = typer.Option(None, "--markdown", help="Write Markdown tables here."),
     plot_out: Path = typer.Option(None, "--plot", help="Write a PNG of per-type F1 with intervals here."),
     diff_out: Path = typer.Option(None, "--diff", help="Write a readable per-document diff here."),
+    html_out: Path = typer.Option(None, "--html", help="Write the HTML error-analysis page here (self-contained)."),
+    html_docs: int = typer.Option(50, "--html-docs", min=1,
+                                  help="Documents on the HTML page at most (the worst by F1 first)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No terminal tables."),
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="Per-type tables of every scheme with all outcome counts (shown anyway "
@@ -78,6 +81,11 @@ def evaluate_cmd(
         if path is not None:
             renderer.write(result, path)
             typer.echo(f"wrote {path}", err=True)
+    if html_out is not None:
+        from rukp.reports import html
+
+        html.write(result, html_out, max_docs=html_docs)
+        typer.echo(f"wrote {html_out}", err=True)
 
 
 def register(app: typer.Typer) -> None:
