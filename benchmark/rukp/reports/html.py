@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from rukp.io.atomic import write_many_atomic, write_text_atomic
-from rukp.reports.html_marks import OUTCOME_NAMES, item_types, quote, segments
+from rukp.reports.html_marks import OUTCOME_NAMES, fmt, fmt_ci, item_types, quote, segments, shown_path
 
 DEFAULT_MAX_DOCS = 50
 SCHEMES: tuple[str, ...] = ("strict", "exact", "partial", "ent_type")
@@ -80,32 +80,6 @@ def _compare_data(comparison: Any) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------------ formatting
-
-def fmt(x: float | None) -> str:
-    """A score with three decimals; ``—`` when undefined."""
-    return "—" if x is None else f"{x:.3f}"
-
-
-def fmt_ci(intervals: Mapping[str, Any] | None, unit: str, metric: str) -> str:
-    """``[low, high]`` of a metric's interval over ``unit``; empty when not computed, ``—`` when undefined."""
-    iv = ((intervals or {}).get(unit) or {}).get(metric)
-    if iv is None:
-        return ""
-    return "—" if iv[0] is None else f"[{iv[0]:.3f}, {iv[1]:.3f}]"
-
-
-def shown_path(path: str | None) -> str:
-    """A path as the page shows it: relative to the checkout when inside it (pages stay the same everywhere)."""
-    if not path:
-        return ""
-    from rukp.paths import repo_root
-
-    p = Path(path)
-    try:
-        return str(p.resolve().relative_to(repo_root()))
-    except (ValueError, OSError):
-        return str(path) if not p.is_absolute() else p.name
-
 
 # ------------------------------------------------------------------------------------------ summary
 

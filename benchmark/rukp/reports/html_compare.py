@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from rukp.reports.html_marks import OUTCOME_NAMES, quote, segments
+from rukp.reports.html_marks import OUTCOME_NAMES, fmt, quote, segments, shown_path
 
 DIFF_NAMES: dict[str, str] = {"a_right": "A right, B wrong", "b_right": "B right, A wrong"}
 
@@ -78,8 +78,6 @@ def claim_differences(a: list[Mapping[str, Any]], b: list[Mapping[str, Any]]) ->
 def _tests(tests: Mapping[str, Mapping[str, Mapping[str, Any]]], views: list[str], scheme: str
            ) -> dict[str, list[dict[str, str]]]:
     """Headline rows of the paired tests per unit: overall P/R/F1 and macro F1 per view, then the claim figures."""
-    from rukp.reports.html import fmt
-
     names = [f"entities.{v}.{scheme}.{m}" for v in views for m in ("precision", "recall", "f1", "macro.f1")]
     names += [f"claims.{k}" for k in ("detection.precision", "detection.recall", "detection.f1",
                                       "attribution.accuracy", "joint.f1")]
@@ -100,8 +98,6 @@ def _tests(tests: Mapping[str, Mapping[str, Mapping[str, Any]]], views: list[str
 
 def context(data: Mapping[str, Any], *, max_docs: int) -> dict[str, Any]:
     """The template context of a comparison page, from the page data of both reports and the tests."""
-    from rukp.reports.html import shown_path
-
     a, b = data["a"], data["b"]
     meta = a["metadata"]
     views = list(a["entities"])

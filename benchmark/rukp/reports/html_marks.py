@@ -9,6 +9,7 @@ gets the classes of all the spans covering it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 #: Display names of the entity outcomes (the report's vocabulary, ``docs/scoring.md``).
@@ -132,3 +133,29 @@ def _mark(text: str, a: int, b: int, items: list[Mapping[str, Any]], roles: set[
                     *(["multi"] if len(items) > 1 else [])])
     return {"text": text[a:b], "mark": True, "cls": cls, "k": _keys(items),
             "title": "\n".join(item_title(it, text) for it in items)}
+
+
+def fmt(x: float | None) -> str:
+    """A score with three decimals; ``—`` when undefined."""
+    return "—" if x is None else f"{x:.3f}"
+
+
+def fmt_ci(intervals: Mapping[str, Any] | None, unit: str, metric: str) -> str:
+    """``[low, high]`` of a metric's interval over ``unit``; empty when not computed, ``—`` when undefined."""
+    iv = ((intervals or {}).get(unit) or {}).get(metric)
+    if iv is None:
+        return ""
+    return "—" if iv[0] is None else f"[{iv[0]:.3f}, {iv[1]:.3f}]"
+
+
+def shown_path(path: str | None) -> str:
+    """A path as the page shows it: relative to the checkout when inside it (pages stay the same everywhere)."""
+    if not path:
+        return ""
+    from rukp.paths import repo_root
+
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(repo_root()))
+    except (ValueError, OSError):
+        return str(path) if not p.is_absolute() else p.name
