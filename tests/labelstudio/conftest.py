@@ -14,7 +14,7 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +54,18 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    return _free_port()
+
+
+@pytest.fixture
+def sealed_env() -> Callable[[Path], dict[str, str]]:
+    """:func:`server_env`, for tests that start Label Studio their own way."""
+    return server_env
 
 
 @dataclass(frozen=True)
