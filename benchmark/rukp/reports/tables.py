@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rukp.reports.formatting import format_p
 from rukp.scoring.bootstrap import Interval
 from rukp.scoring.claims import ATTRIBUTES
 
@@ -120,7 +121,7 @@ def comparison_table(comparison: Any, unit: str) -> Table:
             continue
         ci = "—" if t.low is None else f"[{t.low:+.3f}, {t.high:+.3f}]"
         rows.append([label, fmt(t.a), fmt(t.b), "—" if t.diff is None else f"{t.diff:+.3f}", ci,
-                     fmt(t.p_bootstrap), fmt(t.p_randomisation)])
+                     format_p(t.p_bootstrap), format_p(t.p_randomisation)])
     return header, rows
 
 
