@@ -28,3 +28,11 @@ def test_agreement_says_whether_it_wrote(rukp, tmp_path):
     assert out.strip().splitlines()[-1] == "Wrote annotations/agreement.json: the agreement figures changed."
     code, out, _ = rukp("agreement", "--root", root)
     assert out.strip().endswith("the figures did not change, nothing was written.")
+
+
+def test_benchmark_help_describes_the_annotator_rows(rukp, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
+    code, out, _ = rukp("benchmark", "--help")
+    text = " ".join(out.replace("│", " ").split())
+    assert code == 0 and "annotation passes A–D (AI annotators, scored against the adjudicated gold" in text
+    assert "ceiling" not in text and "--quiet" in text
