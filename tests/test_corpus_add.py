@@ -18,6 +18,9 @@ from rukp.corpus.build import build, text_sha256
 from rukp.io.jsonl import read_jsonl
 
 REPO = Path(__file__).resolve().parents[1]
+#: Documents in the repository now (the five originals, plus any added since): the next id follows them.
+EXISTING = [d["id"] for d in read_jsonl(REPO / "corpus" / "documents.jsonl")]
+N = len(EXISTING)
 ARTICLE = (
     "Moscou et Pyongyang signent un accord sur les transports\n"
     "La Russie et la Corée du Nord ont signé jeudi un accord sur les liaisons ferroviaires, a annoncé "
@@ -59,22 +62,22 @@ def test_an_article_becomes_the_next_seed_and_document(root, tmp_path, capsys):
     assert _rukp("corpus", "add", source, "--root", root) == 0
     out = capsys.readouterr().out
     digest = json.loads((root / "seeds" / "MANIFEST.json").read_text())["seeds"][-1]
-    assert digest["file"].startswith("005_") and digest["file"] in out and "6 documents" in out
+    assert digest["file"].startswith(f"{N:03d}_") and digest["file"] in out and f"{N + 1} documents" in out
     seed = root / "seeds" / digest["file"]
     assert seed.read_bytes() == source.read_bytes() and digest["size"] == len(source.read_bytes())
     metadata = json.loads((root / "seeds" / "metadata.json").read_text())
     assert metadata[digest["file"]] == {"date": None, "date_evidence": None, "date_basis": None, "outlet": None}
     docs = read_jsonl(root / "corpus" / "documents.jsonl")
-    assert [d["id"] for d in docs] == ["000", "001", "002", "003", "004", "005"]
+    assert [d["id"] for d in docs] == [*EXISTING, f"{N:03d}"]
     new = docs[-1]
     assert new["title"] == "Moscou et Pyongyang signent un accord sur les transports"
     assert "18 commentaires" not in new["text"] and new["dropped"][0]["rule"] == "comment_count"
-    assert (root / "corpus" / "text" / "005.txt").read_text() == new["text"] + "\n"
+    assert (root / "corpus" / "text" / f"{N:03d}.txt").read_text() == new["text"] + "\n"
     assert new["text_sha256"] == text_sha256(new["text"])
-    after = _snapshot(root)  # the five existing documents are untouched
-    for name in ("000", "001", "002", "003", "004"):
+    after = _snapshot(root)  # the existing documents are untouched
+    for name in EXISTING:
         assert after[f"corpus/text/{name}.txt"] == before[f"corpus/text/{name}.txt"]
-    assert read_jsonl(REPO / "corpus" / "documents.jsonl") == docs[:5]
+    assert read_jsonl(REPO / "corpus" / "documents.jsonl") == docs[:N]
     assert build(root, check=True).stale == []
     assert check_corpus(root).problems == []
 
@@ -86,10 +89,10 @@ def test_date_and_evidence_are_recorded_and_the_next_id_follows(root, tmp_path, 
     second = _article(tmp_path, ARTICLE.replace("jeudi", "vendredi"), "second.txt")
     assert _rukp("corpus", "add", second, "--root", root) == 0
     files = [s["file"] for s in json.loads((root / "seeds" / "MANIFEST.json").read_text())["seeds"]]
-    assert [f[:4] for f in files[-2:]] == ["005_", "006_"]
+    assert [f[:4] for f in files[-2:]] == [f"{N:03d}_", f"{N + 1:03d}_"]
     metadata = json.loads((root / "seeds" / "metadata.json").read_text())
     assert metadata[files[-2]]["date"] == "2024-11-14" and metadata[files[-2]]["date_evidence"] == evidence
-    assert read_jsonl(root / "corpus" / "documents.jsonl")[5]["date"] == "2024-11-14"
+    assert read_jsonl(root / "corpus" / "documents.jsonl")[N]["date"] == "2024-11-14"
 
 
 @pytest.mark.parametrize(("content", "options", "message"), [

@@ -1,10 +1,14 @@
 """The leaderboard: run every baseline over the gold, score it with :func:`rukp.evaluate`, write the results.
 
 :func:`run_leaderboard` runs the systems (each model loaded once; throughput measured on extraction alone),
-scores them on the fine and coarse views with 95% bootstrap intervals over documents, adds the human
-ceiling (annotator passes A and B, when their files exist) and returns the leaderboard as a plain dict.
-The renderers below take that dict and never re-run anything, so the README table can be checked against
-``leaderboard.json`` alone. :func:`write_outputs` writes every file at once (all or none).
+scores them on the fine and coarse views with 95% bootstrap intervals over documents, adds the annotation
+passes A–D scored against the adjudicated gold (when their files exist) and returns the leaderboard as a
+plain dict. The renderers below take that dict and never re-run anything, so the README table can be checked
+against ``leaderboard.json`` alone. :func:`write_outputs` writes every file at once (all or none).
+
+The leaderboard holds only what the code and the data decide (scores, intervals, predictions), so a second
+run writes the same bytes and leaves ``git status`` clean. Throughput depends on the machine and the moment:
+it is printed in the terminal table and written to ``throughput.json`` beside the leaderboard (not committed).
 """
 
 from __future__ import annotations
@@ -16,11 +20,14 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rukp import paths
 from rukp.errors import RukpError
 from rukp.io.atomic import dumps_json, dumps_jsonl, write_many_atomic
+
+if TYPE_CHECKING:
+    from rukp.progress import Bars
 
 SCHEMA = "rukp.leaderboard.v1"
 VIEWS: tuple[str, ...] = ("fine", "coarse")
@@ -103,7 +110,7 @@ def predictions_filename(spec: str) -> str:
 
 @dataclass
 class Run:
-    """What running one system produced: prediction rows and timings."""
+    """What running one system produced: prediction rows and timings (timings never enter the leaderboard)."""
 
     system: System
     rows: list[dict[str, Any]]
@@ -114,6 +121,7 @@ class Run:
 
     @property
     def docs_per_second(self) -> float | None:
+        """Extraction throughput in documents per second (None when too fast to time)."""
         return len(self.rows) / self.extract_seconds if self.extract_seconds > 0 else None
 
 
@@ -154,7 +162,7 @@ def _ci(report: Any, name: str) -> list[float | None] | None:
 
 
 def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps: Mapping[str, Any],
-               bootstrap: int, seed: int, docs_per_second: float | None, predictions_path: str | None,
+               bootstrap: int, seed: int, predictions_path: str | None,
                map_files: Mapping[str, str], tmp: Path, keep: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Leaderboard rows (one per view) of one system's predictions, scored with :func:`rukp.evaluate`
     (each view's report goes into ``keep`` when given)."""
@@ -186,7 +194,6 @@ def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps:
             "claim_f1_ci": _ci(report, "claims.detection.f1") if claims_scored else None,
             "claimer_accuracy": fig.get("claims.attribution.accuracy") if claims_scored else None,
             "claims_scored": bool(has_claims),
-            "docs_per_s": docs_per_second,
             "predictions": predictions_path,
         })
     return out
@@ -204,11 +211,11 @@ def gold_summary(gold: Any, path: Path) -> dict[str, Any]:
 
 def run_leaderboard(systems: Sequence[System] | None = None, *, gold: str | Path | None = None,
                     bootstrap: int = 1000, seed: int = 0, humans: bool = True,
-                    root: Path | None = None, progress: Any = None) -> tuple[dict[str, Any], list[Run]]:
-    """Run and score every system; returns the leaderboard dict and the runs (with their predictions).
+                    root: Path | None = None, progress: Bars | None = None) -> tuple[dict[str, Any], list[Run]]:
+    """Run and score every system; returns the leaderboard dict and the runs (with predictions and timings).
 
-    ``progress`` is an optional, not yet started ``rich.progress.Progress``: it is started once every spec
-    has resolved (so a bad spec prints only its error) and each system gets a task advanced per document.
+    ``progress`` is an optional, not yet started :func:`rukp.progress.bars` display: it is started once every
+    spec has resolved (so a bad spec prints only its error) and each system gets a bar advanced per document.
     """
     from rukp.extractors.registry import resolve
     from rukp.io.predictions import load_gold
@@ -233,10 +240,7 @@ def run_leaderboard(systems: Sequence[System] | None = None, *, gold: str | Path
         progress.start()
     try:
         for system, (extractor, load_s) in zip(systems, extractors, strict=True):
-            advance = None
-            if progress is not None:
-                task = progress.add_task(system.spec, total=len(gold_set.documents))
-                advance = lambda task=task: progress.advance(task)  # noqa: E731
+            advance = progress.task(system.spec, len(gold_set.documents)) if progress is not None else None
             runs.append(run_system(system, extractor, gold_set.documents, load_seconds=load_s,
                                    advance=advance))
     finally:
@@ -249,7 +253,6 @@ def run_leaderboard(systems: Sequence[System] | None = None, *, gold: str | Path
         for run in runs:
             rows += score_rows(run.system.spec, run.system.kind, run.rows, gold_set,
                                label_maps=run.system.label_maps or {}, bootstrap=bootstrap, seed=seed,
-                               docs_per_second=run.docs_per_second,
                                predictions_path=f"predictions/{predictions_filename(run.system.spec)}",
                                map_files=map_files, tmp=Path(tmp), keep=run.reports)
         if humans:
@@ -261,7 +264,7 @@ def run_leaderboard(systems: Sequence[System] | None = None, *, gold: str | Path
                                  "for this annotator (it appears once the annotation pass is resolved).")
                     continue
                 rows += score_rows(annotator_label(name), "human", path, gold_set, label_maps={},
-                                   bootstrap=bootstrap, seed=seed, docs_per_second=None,
+                                   bootstrap=bootstrap, seed=seed,
                                    predictions_path=shown, map_files=map_files, tmp=Path(tmp))
     order = {v: i for i, v in enumerate(VIEWS)}
     rows.sort(key=lambda r: order[r["view"]])  # stable: systems keep their order within a view
@@ -270,8 +273,6 @@ def run_leaderboard(systems: Sequence[System] | None = None, *, gold: str | Path
         "gold": gold_summary(gold_set, gold_path),
         "bootstrap": {"resamples": bootstrap, "seed": seed, "unit": "documents", "alpha": 0.05},
         "systems": [{"system": r.system.spec, "kind": r.system.kind, "documents": len(r.rows),
-                     "load_s": round(r.load_seconds, 3), "extract_s": round(r.extract_seconds, 3),
-                     "docs_per_s": r.docs_per_second,
                      "predictions": f"predictions/{predictions_filename(r.system.spec)}"} for r in runs],
         "label_maps": {map_files[v]: dict(m) for s in systems for v, m in (s.label_maps or {}).items()
                        if isinstance(m, Mapping)},
@@ -300,13 +301,24 @@ def _rate(x: float | None) -> str:
 
 
 COLUMNS: tuple[str, ...] = ("system", "view", "entity F1 strict [95% CI]", "ent_type F1",
-                            "claim detection F1", "claimer accuracy", "docs/s")
+                            "claim detection F1", "claimer accuracy")
+#: Where the throughput of a run goes (beside leaderboard.json; machine-dependent, so never committed).
+THROUGHPUT_FILE = "throughput.json"
 
 
 def table_cells(board: Mapping[str, Any]) -> list[list[str]]:
     """One list of cell strings per row, in :data:`COLUMNS` order (shared by every renderer)."""
     return [[row["system"], row["view"], _f1_ci(row), _pct(row.get("ent_type_f1")), _pct(row.get("claim_f1")),
-             _pct(row.get("claimer_accuracy")), _rate(row.get("docs_per_s"))] for row in board["rows"]]
+             _pct(row.get("claimer_accuracy"))] for row in board["rows"]]
+
+
+def throughput(runs: Sequence[Run]) -> dict[str, Any]:
+    """``throughput.json``: load and extraction time and documents/s of each system in this run."""
+    return {"schema": "rukp.throughput.v1", "note": "Measured on this machine by the last `rukp benchmark`; "
+            "extraction only, model already loaded (after one warm-up sentence). Not committed: it varies run to run.",
+            "systems": [{"system": r.system.spec, "documents": len(r.rows), "load_s": round(r.load_seconds, 3),
+                         "extract_s": round(r.extract_seconds, 3), "docs_per_s": r.docs_per_second}
+                        for r in runs]}
 
 
 def summary_line(board: Mapping[str, Any]) -> str:
@@ -314,9 +326,10 @@ def summary_line(board: Mapping[str, Any]) -> str:
     g, b = board["gold"], board["bootstrap"]
     return (f"Scored against `{g['path']}` ({g['documents']} documents, {g['entities']} entity mentions, "
             f"{g['claims']} claims; sha256 `{g['sha256'][:12]}`). Figures are percentages; 95% intervals are "
-            f"percentile bootstraps over documents ({b['resamples']} resamples, seed {b['seed']}); "
-            "docs/s is extraction throughput with the model already loaded; — means not applicable or "
-            "undefined (no claims predicted, or no gold to score).")
+            f"percentile bootstraps over documents ({b['resamples']} resamples, seed {b['seed']}); — means not "
+            "applicable or undefined (no claims predicted, or no gold to score). Throughput (documents/s) depends "
+            f"on the machine, so `rukp benchmark` prints it and writes it to `{THROUGHPUT_FILE}` beside "
+            "`leaderboard.json` (not committed), never to this table.")
 
 
 def render_readme_block(board: Mapping[str, Any]) -> str:
@@ -355,16 +368,17 @@ def _pages_line(board: Mapping[str, Any]) -> str:
             + " · ".join(links) + "\n") if links else ""
 
 
-def render_rich(board: Mapping[str, Any]) -> Any:
-    """The terminal table (rich)."""
+def render_rich(board: Mapping[str, Any], runs: Sequence[Run] = ()) -> Any:
+    """The terminal table (rich), with this run's throughput (docs/s) when ``runs`` are given."""
     from rich.table import Table
 
+    rates = {r.system.spec: r.docs_per_second for r in runs}
     table = Table(title="rukp-fr leaderboard", caption=f"{board['gold']['documents']} documents; "
                   f"95% CI over documents ({board['bootstrap']['resamples']} resamples)")
-    for i, col in enumerate(COLUMNS):
+    for i, col in enumerate((*COLUMNS, "docs/s") if rates else COLUMNS):
         table.add_column(col, justify="left" if i < 2 else "right")
-    for cells in table_cells(board):
-        table.add_row(*cells)
+    for row, cells in zip(board["rows"], table_cells(board), strict=True):
+        table.add_row(*cells, *([_rate(rates.get(row["system"]))] if rates else []))
     return table
 
 
@@ -393,15 +407,23 @@ def readme_block(readme: str, *, path: str | Path = "README.md") -> str:
     return readme[start: readme.find(README_END)].removeprefix("\n")
 
 
+def _unchanged(path: Path, data: str | bytes) -> bool:
+    if not path.is_file():
+        return False
+    return path.read_bytes() == (data.encode("utf-8") if isinstance(data, str) else data)
+
+
 def write_outputs(board: Mapping[str, Any], runs: Sequence[Run], out: Path, *,
                   readme: Path | None = None) -> list[Path]:
-    """Write leaderboard.json/.md/.png, the predictions and label maps, and the README table: all or none."""
+    """Write leaderboard.json/.md/.png, the predictions and label maps, throughput.json and the README table
+    (all or none); returns the files whose content changed (files already up to date are not touched)."""
     from rukp.io.jsonl import read_text
 
     out = Path(out)
     files: dict[Path, str] = {
         out / "leaderboard.json": dumps_json(board),
         out / "leaderboard.md": render_markdown(board),
+        out / THROUGHPUT_FILE: dumps_json(throughput(runs)),
     }
     for run in runs:
         files[out / "predictions" / predictions_filename(run.system.spec)] = dumps_jsonl(run.rows)
@@ -414,14 +436,22 @@ def write_outputs(board: Mapping[str, Any], runs: Sequence[Run], out: Path, *,
     if readme is not None:
         files[readme] = replace_readme_block(read_text(readme), render_readme_block(board), path=readme)
     png = render_png(board)
+    files = {path: text for path, text in files.items() if not _unchanged(path, text)}
+    png_path = out / "leaderboard.png"
+    png_changed = not _unchanged(png_path, png)
     out.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".leaderboard.png.", suffix=".tmp", dir=out)
+    tmp = None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(png)
-        write_many_atomic(files)
+        if png_changed:
+            fd, tmp = tempfile.mkstemp(prefix=".leaderboard.png.", suffix=".tmp", dir=out)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(png)
+        if files:
+            write_many_atomic(files)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
-    os.replace(tmp, out / "leaderboard.png")
-    return [*files, out / "leaderboard.png"]
+    if tmp is not None:
+        os.replace(tmp, png_path)
+    return [*files, *([png_path] if png_changed else [])]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
+
+#: Below this a p-value is printed as a bound: three decimals cannot show it, and no test here resolves it.
+P_FLOOR = 0.001
 
 
 def fmt(x: float | None) -> str:
@@ -20,7 +24,9 @@ def fmt_interval(iv: Any) -> str:
 
 
 def format_p(p: float | None) -> str:
-    """A p-value: ``< 0.001`` below 0.001, three decimals otherwise, ``—`` when undefined."""
-    if p is None:
+    """A p-value with three decimals, ``< 0.001`` below that, ``—`` when not computed or undefined."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
         return "—"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+    if p < P_FLOOR:
+        return f"< {P_FLOOR:.3f}"
+    return f"{p:.3f}"
