@@ -302,6 +302,8 @@ def _rate(x: float | None) -> str:
 
 COLUMNS: tuple[str, ...] = ("system", "view", "entity F1 strict [95% CI]", "ent_type F1",
                             "claim detection F1", "claimer accuracy")
+#: The same columns with headers short enough for an 80-column terminal.
+TERMINAL_COLUMNS: tuple[str, ...] = ("system", "view", "strict F1 [95% CI]", "type F1", "claim F1", "claimer acc")
 #: Where the throughput of a run goes (beside leaderboard.json; machine-dependent, so never committed).
 THROUGHPUT_FILE = "throughput.json"
 
@@ -369,14 +371,20 @@ def _pages_line(board: Mapping[str, Any]) -> str:
 
 
 def render_rich(board: Mapping[str, Any], runs: Sequence[Run] = ()) -> Any:
-    """The terminal table (rich), with this run's throughput (docs/s) when ``runs`` are given."""
+    """The terminal table (rich), with this run's throughput (docs/s) when ``runs`` are given.
+
+    Short headers and no vertical rules so that it fits 80 columns: system names may fold, numbers never wrap.
+    """
+    from rich import box
     from rich.table import Table
 
     rates = {r.system.spec: r.docs_per_second for r in runs}
-    table = Table(title="rukp-fr leaderboard", caption=f"{board['gold']['documents']} documents; "
-                  f"95% CI over documents ({board['bootstrap']['resamples']} resamples)")
-    for i, col in enumerate((*COLUMNS, "docs/s") if rates else COLUMNS):
-        table.add_column(col, justify="left" if i < 2 else "right")
+    table = Table(title="rukp-fr leaderboard", box=box.SIMPLE_HEAD, pad_edge=False,
+                  caption=f"{board['gold']['documents']} documents; F1 in %, 95% CI over documents "
+                          f"({board['bootstrap']['resamples']} resamples)")
+    for i, col in enumerate((*TERMINAL_COLUMNS, "docs/s") if rates else TERMINAL_COLUMNS):
+        table.add_column(col, justify="left" if i < 2 else "right", no_wrap=i >= 1,
+                         overflow="fold" if i == 0 else "ignore", min_width=12 if i == 0 else None)
     for row, cells in zip(board["rows"], table_cells(board), strict=True):
         table.add_row(*cells, *([_rate(rates.get(row["system"]))] if rates else []))
     return table

@@ -66,7 +66,7 @@ def benchmark_cmd(
     out = out if out is not None else paths.repo_root() / "benchmark" / "results"
     readme_path = paths.repo_root() / "README.md" if readme else None
     changed = write_outputs(board, runs, out, readme=readme_path)
-    Console(width=max(Console().width, 140)).print(render_rich(board, runs))
+    Console().print(render_rich(board, runs))
     for note in board["notes"]:
         typer.echo(f"note: {note}")
     scores = [p for p in changed if p.name != THROUGHPUT_FILE]
