@@ -55,7 +55,8 @@ def sentence_entity_counts(scores: EntityScores, sents: SentenceIndex, opts: Opt
         data = EntityData(tuple(map(str, range(sents.n))), scores.labels, scores.data.entity_ids,
                           SpanTable(g_unit, gold.start, gold.end, gold.label, gold.entity, gold.seq),
                           SpanTable(p_unit, pred.start, pred.end, pred.label, pred.entity, pred.seq))
-        counts = score_data(data, min_overlap=opts.min_overlap, nervaluate_compatible=True).doc_counts
+        counts = score_data(data, min_overlap=opts.min_overlap, nervaluate_compatible=True,
+                            inclusive_input=opts.inclusive_ends).doc_counts
     else:
         unit = np.concatenate([g_unit, p_unit[spurious]])
         outcome = np.concatenate([scores.gold_outcome, scores.pred_outcome[spurious]]).astype(np.int64)

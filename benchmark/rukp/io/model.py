@@ -153,6 +153,8 @@ class Gold:
     entities: SpanColumns | SpanArrays
     has_entities: bool
     has_claims: bool
+    #: Documents of the whole gold file when this gold is a selection of them (``--doc``), else None.
+    selected_from: int | None = None
 
     def __post_init__(self) -> None:
         self.index = {d.id: i for i, d in enumerate(self.documents)}

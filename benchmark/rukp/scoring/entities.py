@@ -13,7 +13,7 @@ of spans or documents. See ``docs/scoring.md`` for the full rules and the nerval
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -184,8 +184,12 @@ def _match(gold: SpanTable, pred: SpanTable, g0: int, g1: int, p0: int, p1: int,
 
 
 def score_data(data: EntityData, *, min_overlap: float = 0.0, nervaluate_compatible: bool = False,
-               exact_limit: int = EXACT_LIMIT) -> EntityScores:
-    """Score span tables (the fast path: no per-span Python objects); see :func:`score_documents`."""
+               exact_limit: int = EXACT_LIMIT, inclusive_input: bool = False) -> EntityScores:
+    """Score span tables (the fast path: no per-span Python objects); see :func:`score_documents`.
+
+    ``inclusive_input``: the spans were given with inclusive ends and stored with ``end + 1``; nervaluate-
+    compatible counts then see the ends as given (nervaluate reads ends as inclusive), so they equal
+    nervaluate's on the original data."""
     min_overlap = _check_min_overlap(min_overlap)
     n_docs, n_labels = len(data.doc_ids), len(data.labels)
     gold, pred = data.gold.canonical(), data.pred.canonical()
@@ -220,8 +224,11 @@ def score_data(data: EntityData, *, min_overlap: float = 0.0, nervaluate_compati
                           doc_fallback, min_overlap, nervaluate_compatible)
     if nervaluate_compatible:
         percentage = max(DEFAULT_MIN_OVERLAP_PERCENTAGE, round(100.0 * min_overlap, 9))
-        scores._doc_counts = nervaluate_doc_counts(gold.input_order(), pred.input_order(), n_docs=n_docs,
-                                                   n_labels=n_labels, min_overlap_percentage=percentage)
+        g_in, p_in = gold.input_order(), pred.input_order()
+        if inclusive_input:
+            g_in, p_in = (replace(t, end=t.end - 1) for t in (g_in, p_in))
+        scores._doc_counts = nervaluate_doc_counts(g_in, p_in, n_docs=n_docs, n_labels=n_labels,
+                                                   min_overlap_percentage=percentage)
     else:
         n_out = len(OUTCOMES)
         spurious = pred_outcome == O_SPURIOUS
