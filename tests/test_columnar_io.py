@@ -216,7 +216,7 @@ BAD = {  # name: (gold lines, prediction lines, expected message, whether the fa
                                      "preds.jsonl:2, doc a: duplicate predictions for document 'a' (first on "
                                      "line 1)", False),
     "predicted missing entities": (GOOD_GOLD, [GOOD_PREDS[0], {"doc_id": "b"}],
-                                   "preds.jsonl:2, doc b: missing field 'entities' (or use --no-entities)", False),
+                                   "preds.jsonl:2, doc b: has no 'entities' field, but line 1 has one", False),
     "predicted missing doc_id": (GOOD_GOLD, [GOOD_PREDS[0], {"entities": []}],
                                  "preds.jsonl:2: missing field 'doc_id'", False),
     "predicted overlap": (GOOD_GOLD, _preds_with({"start": 0, "end": 3, "label": "PER"},

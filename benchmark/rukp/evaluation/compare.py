@@ -14,8 +14,8 @@ from rukp.evaluation.options import make_options
 from rukp.evaluation.report import REPORT_SCHEMA, UNITS, Report
 from rukp.evaluation.run import gold_of, label_maps_of, score
 from rukp.evaluation.scope import infer_scope
-from rukp.io.select import check_ids, select_documents
 from rukp.io.model import Gold
+from rukp.io.select import check_ids, select_documents
 from rukp.scoring import bootstrap as bs
 
 

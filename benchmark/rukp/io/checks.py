@@ -202,15 +202,15 @@ def json_lines(path: Path, report: Any, text: str | None = None) -> Iterator[tup
 
 class Presence:
     """Scope inference for one field (``entities`` or ``claims``): with ``wanted`` None, the field is read when
-    the first line has it, and a later line that differs is an error naming it and the first line; ``wanted``
-    True demands the field on every line, False never reads it."""
+    the first line has it, and a later line that differs is a problem naming it and the first line (under
+    ``skip_invalid`` the line is left out); ``wanted`` True demands the field on every line, False never reads it."""
 
-    def __init__(self, key: str, wanted: bool | None, path: str | Path | None) -> None:
-        self.key, self.wanted, self.path = key, wanted, path
+    def __init__(self, key: str, wanted: bool | None, report: Any) -> None:
+        self.key, self.wanted, self.report = key, wanted, report
         self.first: tuple[bool, int | None, str | None] | None = None
 
-    def __call__(self, obj: Mapping[str, Any], *, line: int | None, doc: str | None) -> bool:
-        """Whether to read the field on this line."""
+    def __call__(self, obj: Mapping[str, Any], *, line: int | None, doc: str | None) -> bool | None:
+        """Whether to read the field on this line; None when the line is inconsistent (and left out)."""
         if self.wanted is not None:
             return self.wanted
         has = self.key in obj
@@ -219,10 +219,12 @@ class Presence:
         elif has != self.first[0]:
             _, first_line, first_doc = self.first
             where = f"line {first_line}" if first_line is not None else f"document {first_doc!r}"
-            raise RukpError(f"{'has' if has else 'has no'} '{self.key}' field, but {where} "
-                            f"{'has none' if has else 'has one'}: give '{self.key}' on every line or on none "
-                            f"(to leave them out: {self.key}=False in Python, --no-{self.key} on the command line)",
-                            path=self.path, line=line, doc=doc)
+            self.report("unexpected_field" if has else "missing_field",
+                        f"{'has' if has else 'has no'} '{self.key}' field, but {where} "
+                        f"{'has none' if has else 'has one'}: give '{self.key}' on every line or on none (to leave "
+                        f"them out: {self.key}=False in Python, --no-{self.key} on the command line)",
+                        line=line, doc=doc)
+            return None
         return has
 
     @property

@@ -32,7 +32,7 @@ def load_gold(path: str | Path, *, entities: bool | None = None, claims: bool | 
     if fast is not None:
         return fast
     report = Problems(False, path)
-    has_entities, has_claims = Presence("entities", entities, path), Presence("claims", claims, path)
+    has_entities, has_claims = Presence("entities", entities, report), Presence("claims", claims, report)
     documents: list[GoldDocument] = []
     columns = SpanColumns()
     seen: dict[str, int] = {}

@@ -17,7 +17,8 @@ from rukp.io.readers.jsonl import load_jsonl
 from rukp.io.readers.labelstudio import LABELSTUDIO_SUFFIXES, load_labelstudio
 from rukp.io.readers.rows import predictions_from_rows
 
-__all__ = ["CONLL_SUFFIXES", "FORMATS", "detect_format", "LABELSTUDIO_SUFFIXES", "load_conll", "load_jsonl", "load_labelstudio",
+__all__ = ["CONLL_SUFFIXES", "FORMATS", "LABELSTUDIO_SUFFIXES", "detect_format", "load_conll", "load_jsonl",
+           "load_labelstudio",
            "load_predictions", "predictions_from_rows"]
 
 

@@ -17,8 +17,8 @@ class Collector:
     def __init__(self, gold: Gold, report: Problems, *, entities: bool | None, claims: bool | None,
                  inclusive_ends: bool = False) -> None:
         self.gold, self.report, self.inclusive_ends = gold, report, inclusive_ends
-        self.has_entities = Presence("entities", entities, report.path)
-        self.has_claims = Presence("claims", claims, report.path)
+        self.has_entities = Presence("entities", entities, report)
+        self.has_claims = Presence("claims", claims, report)
         self.entities = SpanColumns()
         self.claims: dict[int, list[Claim]] = {}
         self.first_line: dict[str, int | None] = {}
@@ -45,6 +45,8 @@ class Collector:
         n_chars = len(self.gold.documents[pos].text) if self.gold.documents[pos].text is not None else None
         want_entities = self.has_entities(obj, line=line, doc=doc_id)
         want_claims = self.has_claims(obj, line=line, doc=doc_id)
+        if want_entities is None or want_claims is None:
+            return
         ents = list_field(obj, "entities", report, line=line, doc=doc_id) if want_entities else None
         claims = list_field(obj, "claims", report, line=line, doc=doc_id) if want_claims else None
         if (want_entities and ents is None) or (want_claims and claims is None):
