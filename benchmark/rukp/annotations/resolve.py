@@ -1,13 +1,13 @@
 """Turn a raw annotation pass (surface strings, see ``annotations/raw/README.md``) into offsets, by code.
 
 Entities are placed in text order on word boundaries; claims in order of their start; claimer mentions at the
-occurrence nearest the claim. Every string that cannot be placed is reported with its document and position in
+occurrence nearest the claim. Locating a string is :mod:`rukp.io.align`'s job (one implementation, shared with
+text-anchored predictions). Every string that cannot be placed is reported with its document and position in
 the pass, so an annotator can fix the pass and run the resolver again.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,13 +16,9 @@ from typing import Any
 from rukp import paths, schema
 from rukp.corpus.build import load_corpus
 from rukp.errors import RukpError
+from rukp.io import align
 from rukp.io.atomic import dumps_json, dumps_jsonl, write_many_atomic
 from rukp.io.jsonl import read_json
-
-
-def _pattern(surface: str) -> re.Pattern[str]:
-    # word boundaries: no letter or digit may touch the match on either side
-    return re.compile(r"(?<![^\W_])" + re.escape(surface) + r"(?![^\W_])")
 
 
 def find_from(text: str, surface: str, cursor: int, context: str | None = None) -> tuple[int, int] | None:
@@ -35,27 +31,23 @@ def find_from(text: str, surface: str, cursor: int, context: str | None = None) 
             ctx = text.find(context)
         if ctx < 0:
             return None
-        m = _pattern(surface).search(text, ctx, ctx + len(context))
-        if m is None:
-            m = re.compile(re.escape(surface)).search(text, ctx, ctx + len(context))
-    else:
-        m = _pattern(surface).search(text, cursor)
-    return (m.start(), m.end()) if m else None
+        end = ctx + len(context)
+        # the context's end counts as a boundary; inside it, an unbounded match is the fallback
+        span = align.find_word(text[:end], surface, ctx)
+        if span is None and (i := text.find(surface, ctx, end)) >= 0:
+            span = (i, i + len(surface))
+        return span
+    return align.find_word(text, surface, cursor)
 
 
 def nearest(text: str, surface: str, start: int, end: int) -> tuple[int, int] | None:
     """The word-bounded occurrence of ``surface`` nearest to the range ``start:end`` (ties: the earlier)."""
     best = None
-    for m in _pattern(surface).finditer(text):
-        if m.start() >= end:
-            dist = m.start() - end
-        elif m.end() <= start:
-            dist = start - m.end()
-        else:
-            dist = 0
-        key = (dist, m.start())
-        if best is None or key < best[0]:
-            best = (key, (m.start(), m.end()))
+    for s in align.occurrences(text, surface):
+        e = s + len(surface)
+        dist = s - end if s >= end else start - e if e <= start else 0
+        if best is None or (dist, s) < best[0]:
+            best = ((dist, s), (s, e))
     return best[1] if best else None
 
 

@@ -1,0 +1,65 @@
+"""Resolve a claimer given as written ("Vladimir Poutine", "le Kremlin"…) to a kb id, through the kb's names.
+
+Pure: the kb rows come in as data (``rukp.load("kb")["test"]`` or ``annotations/kb.jsonl`` rows, each with
+``entity_id``, ``name`` and ``aliases``). The order of the rules:
+
+1. an exact kb id (``vladimir_putin``) is kept;
+2. ``AUTHOR`` / ``UNSPECIFIED`` (any case) are the special claimers;
+3. the name folded as :func:`rukp.io.align.normalise` folds it (case, accents, quotes, dashes, whitespace) equal to
+   one kb entry's folded ``name`` or id; else to the folded ``aliases`` of exactly one entry;
+4. otherwise the string is kept as given: unresolved (it matches no gold claimer). A name shared by several
+   entries at the same step (the alias "Moscou" of both ``moscow`` and ``russia``) is ambiguous, so unresolved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rukp.io.align import normalise
+from rukp.schema import SPECIAL_CLAIMERS
+
+
+@dataclass(frozen=True)
+class KbIndex:
+    """The kb's ids, and its folded names and aliases, each mapped to the ids that carry it."""
+
+    ids: frozenset[str]
+    names: Mapping[str, tuple[str, ...]]
+    aliases: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Mapping[str, Any]]) -> KbIndex:
+        """Index kb rows (``entity_id``, ``name``, ``aliases``)."""
+        ids: list[str] = []
+        names: dict[str, list[str]] = {}
+        aliases: dict[str, list[str]] = {}
+        for row in rows:
+            kb_id = str(row["entity_id"])
+            ids.append(kb_id)
+            for form in {normalise(kb_id), normalise(str(row.get("name") or ""))} - {""}:
+                names.setdefault(form, []).append(kb_id)
+            for form in {normalise(str(a)) for a in row.get("aliases") or []} - {""}:
+                aliases.setdefault(form, []).append(kb_id)
+        return cls(frozenset(ids), {k: tuple(v) for k, v in names.items()},
+                   {k: tuple(v) for k, v in aliases.items()})
+
+    def match(self, name: str) -> str | None:
+        """The kb id or special claimer ``name`` stands for, or None when unresolved (unknown or ambiguous)."""
+        if name in self.ids:
+            return name
+        special = {s.casefold(): s for s in SPECIAL_CLAIMERS}.get(name.strip().casefold())
+        if special:
+            return special
+        form = normalise(name)
+        for table in (self.names, self.aliases):
+            found = table.get(form, ())
+            if found:
+                return found[0] if len(found) == 1 else None
+        return None
+
+
+def resolve_claimer(name: str, index: KbIndex) -> str:
+    """The kb id (or AUTHOR/UNSPECIFIED) for a claimer given as an id or a name; unresolved names come back as is."""
+    return index.match(name) or name
