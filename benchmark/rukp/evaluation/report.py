@@ -235,6 +235,22 @@ class Report:
             "notes": notes,
         }
 
+    @cached_property
+    def alignment(self) -> dict[str, Any] | None:
+        """Text-anchored items by alignment status per kind, and the unaligned ones (counted as spurious):
+        ``{"entities": {"offsets": n, "exact": n, ...}, "claims": {...}, "unaligned": [{doc, kind, text,
+        label}]}``; None when every item came with offsets."""
+        preds = self.predictions
+        if not preds.alignment:
+            return None
+        kinds = {"entities": self.scope.get("entities") == "scored", "claims": self.scope.get("claims") == "scored"}
+        out: dict[str, Any] = {k: dict(v) for k, v in preds.alignment.items() if kinds.get(k)}
+        out["unaligned"] = [{"doc": self.gold.documents[u.doc].id, "kind": u.kind,
+                             "text": u.text if len(u.text) <= 80 else u.text[:79] + "…",
+                             ("label" if u.kind == "entity" else "claimer"): u.label}
+                            for u in preds.unaligned if kinds.get("entities" if u.kind == "entity" else "claims")]
+        return out
+
     @property
     def selection(self) -> str | None:
         """``scored on 1 of 5 documents: 003`` when only some documents were scored (``--doc``), else None."""
@@ -247,6 +263,7 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         """The JSON report (``docs/report-schema.md``): metadata, scope, entities per view and scheme, claims."""
         return {"schema": REPORT_SCHEMA, "metadata": self.metadata, "scope": dict(self.scope),
+                "alignment": self.alignment,
                 "entities": {name: self._entities_dict(v) for name, v in self.views.items()},
                 "claims": self._claims_dict(self.claims) if self.claims is not None else None}
 

@@ -17,10 +17,11 @@ from rukp.evaluation.report import UNITS, Report
 from rukp.evaluation.results import ViewResult, score_claims
 from rukp.evaluation.scope import infer_scope
 from rukp.evaluation.sentences import SentenceIndex, sentence_entity_counts
+from rukp.io.claimers import load_kb
 from rukp.io.gold import load_gold
 from rukp.io.model import Gold, Predictions
 from rukp.io.select import check_ids, select_documents
-from rukp.io.views import view_tables
+from rukp.io.views import unaligned_spurious, view_tables
 from rukp.scoring import bootstrap as bs
 from rukp.scoring.entities import score_data
 from rukp.views import LabelMap, get_view, load_label_map
@@ -47,9 +48,12 @@ def score(gold: Gold, preds: Predictions, opts: Options, label_maps: dict[str, L
                                                  skip_invalid=opts.skip_invalid)
             scores = score_data(data, min_overlap=opts.min_overlap, nervaluate_compatible=opts.nervaluate_compatible,
                                 inclusive_input=opts.inclusive_ends)
+            extra, bad = unaligned_spurious(gold, preds, view, label_maps[name], skip_invalid=opts.skip_invalid)
+            scores.add_spurious(extra)
+            skipped = [*skipped, *bad]
             s_counts = s_link = None
             if sents is not None:
-                s_counts, s_link = sentence_entity_counts(scores, sents, opts)
+                s_counts, s_link = sentence_entity_counts(scores, sents, opts, extra)
             views[view.name] = ViewResult(view, scores, s_counts, s_link, dropped, skipped)
     claims = score_claims(gold, preds, opts, use_sentences) if scope["claims"] == "scored" else None
     report = Report(opts, gold, preds, views, claims, sents, scope=scope)
@@ -62,12 +66,17 @@ def score(gold: Gold, preds: Predictions, opts: Options, label_maps: dict[str, L
 
 
 def gold_of(gold: str | Path | Gold | None, opts: Options) -> Gold:
+    """The gold (default: the bundled one), with the kb that resolves claimer names: ``kb.jsonl`` beside the
+    gold file (the bundled gold has one), else none (claimers then only as kb ids, AUTHOR or UNSPECIFIED)."""
     if isinstance(gold, Gold):
         return gold
     from rukp.paths import BUNDLED_DATA
 
-    return load_gold(gold if gold is not None else BUNDLED_DATA / "documents.jsonl",
-                     entities=opts.entities, claims=opts.claims, inclusive_ends=opts.inclusive_ends)
+    path = Path(gold) if gold is not None else BUNDLED_DATA / "documents.jsonl"
+    loaded = load_gold(path, entities=opts.entities, claims=opts.claims, inclusive_ends=opts.inclusive_ends)
+    if loaded.has_claims:
+        loaded.kb = load_kb(path.parent / "kb.jsonl")
+    return loaded
 
 
 def evaluate(extractor_or_predictions: Any, *, gold: str | Path | Gold | None = None,

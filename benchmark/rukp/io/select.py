@@ -41,10 +41,12 @@ def select_documents(gold: Gold, preds: Predictions, ids: Sequence[str] | None) 
     new_pos = np.full(len(gold.documents), -1, dtype=np.int64)
     new_pos[kept] = np.arange(len(kept))
     sub_gold = Gold(gold.path, gold.sha256, [gold.documents[i] for i in kept], _spans(gold.entities, new_pos),
-                    gold.has_entities, gold.has_claims, gold.selected_from or len(gold.documents))
+                    gold.has_entities, gold.has_claims, gold.selected_from or len(gold.documents), gold.kb)
     sub_preds = replace(preds, entities=_spans(preds.entities, new_pos),
                         claims={int(new_pos[i]): c for i, c in preds.claims.items() if new_pos[i] >= 0},
                         covered={int(new_pos[i]) for i in preds.covered if new_pos[i] >= 0},
                         skipped=[s for s in preds.skipped if s.doc is None or s.doc in wanted],
-                        failed=[d for d in preds.failed if d in wanted])
+                        failed=[d for d in preds.failed if d in wanted],
+                        unaligned=[replace(u, doc=int(new_pos[u.doc])) for u in preds.unaligned
+                                   if new_pos[u.doc] >= 0])
     return sub_gold, sub_preds

@@ -20,7 +20,7 @@ import numpy as np
 
 from rukp.schema import ENTITY_LABELS
 from rukp.scoring.compat import DEFAULT_MIN_OVERLAP_PERCENTAGE, nervaluate_doc_counts
-from rukp.scoring.counts import EntityCounts, LinkingCounts
+from rukp.scoring.counts import SPURIOUS, EntityCounts, LinkingCounts
 from rukp.scoring.matching import EXACT_LIMIT, Assignment, assign
 from rukp.scoring.schemes import O_MISSED, O_SPURIOUS, OUTCOME_FIELDS, OUTCOMES, pair_outcome
 from rukp.scoring.spans import Span, overlap_pairs
@@ -119,6 +119,22 @@ class EntityScores:
     def fallback_components(self) -> int:
         """Components resolved by the greedy fallback, over all documents."""
         return int(self.doc_fallback.sum())
+
+    def add_spurious(self, extra: np.ndarray) -> None:
+        """Add predictions that have no span (text-anchored items that matched nowhere) as ``spurious``
+        counts, ``extra`` per document and label ``(n_docs, L)``; before any count is read."""
+        extra = np.asarray(extra, dtype=np.int64)
+        if not extra.any():
+            return
+        if "counts" in self.__dict__ or "doc_counts" in self.__dict__:
+            raise RuntimeError("add_spurious must be called before the counts are read")
+        if self._doc_counts is not None:
+            self._doc_counts = self._doc_counts.copy()
+            self._doc_counts[:, :, :-1, SPURIOUS] += extra[:, None, :]
+            self._doc_counts[:, :, -1, SPURIOUS] += extra.sum(axis=1)[:, None]
+        else:
+            self.doc_outcomes = self.doc_outcomes.copy()
+            self.doc_outcomes[:, O_SPURIOUS, :] += extra
 
     def document(self, i: int) -> DocumentEntityResult:
         """The result of document ``i`` (position in ``doc_ids``), with its span outcomes."""

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rukp.errors import RukpError
+from rukp.io.anchor import Anchors
 from rukp.io.checks import Presence, checked_claims, entity_rows, exclusive_ends, list_field
 from rukp.io.model import Gold, Predictions, Problems, SpanColumns
 from rukp.scoring.claims.model import Claim
@@ -22,6 +23,7 @@ class Collector:
         self.entities = SpanColumns()
         self.claims: dict[int, list[Claim]] = {}
         self.first_line: dict[str, int | None] = {}
+        self.anchors = Anchors(gold.kb)
 
     def add(self, obj: Mapping[str, Any], line: int | None, *, key: str = "doc_id") -> None:
         report = self.report
@@ -42,7 +44,8 @@ class Collector:
             report("duplicate_document", f"duplicate predictions for document {doc_id!r}"
                    + (f" (first on line {first})" if first else ""), line=line, doc=doc_id)
             return
-        n_chars = len(self.gold.documents[pos].text) if self.gold.documents[pos].text is not None else None
+        text = self.gold.documents[pos].text
+        n_chars = len(text) if text is not None else None
         want_entities = self.has_entities(obj, line=line, doc=doc_id)
         want_claims = self.has_claims(obj, line=line, doc=doc_id)
         if want_entities is None or want_claims is None:
@@ -55,15 +58,20 @@ class Collector:
         if ents is not None:
             if self.inclusive_ends:
                 ents = exclusive_ends(ents)
-            self.entities.extend(pos, entity_rows(ents, n_chars, report, line=line, doc=doc_id,
-                                                   side="predicted"), line)
+            ents, index = self.anchors.place(ents, "entity", text, pos=pos, line=line, doc=doc_id, report=report)
+            starts, ends, labels, ids, items = entity_rows(ents, n_chars, report, line=line, doc=doc_id,
+                                                           side="predicted")
+            self.entities.extend(pos, (starts, ends, labels, ids, [index[k] for k in items]), line)
         if claims is not None:
+            claims, _ = self.anchors.place(claims, "claim", text, pos=pos, line=line, doc=doc_id, report=report)
             self.claims[pos] = checked_claims(claims, n_chars, report, line=line, doc=doc_id, side="predicted")
 
     def result(self, source: str, kind: str, failed: Sequence[str] = ()) -> Predictions:
         covered = {self.gold.index[d] for d in self.first_line}
+        anchors = self.anchors
         return Predictions(source, kind, self.entities, self.claims, covered, self.report.items, list(failed),
-                           self.has_entities.present, self.has_claims.present)
+                           self.has_entities.present, self.has_claims.present,
+                           anchors.counts if anchors.anchored else {}, anchors.unaligned)
 
 
 def predictions_from_rows(rows: Iterable[Mapping[str, Any]], gold: Gold, *, source: str = "<rows>",
