@@ -194,6 +194,7 @@ class _Aligner:
         self.fuzzy_next: dict[tuple, int] = {}
         self.used: dict[tuple, set[tuple[int, int]]] = {}
         self.placed: list[tuple[int, int]] = []  # spans placed by rules 1-2, for "inside a longer item"
+        self.taken: set[tuple[int, int]] = set()  # every span placed so far (a fuzzy window avoids them)
 
     @property
     def folded(self) -> Folded:
@@ -332,8 +333,10 @@ def _run(al: _Aligner, todo: list[_Todo], out: list[Alignment | None], notes: di
             score, s, end = ranked[al.fuzzy_next[e.key]]
             al.fuzzy_next[e.key] += 1
             span = al.folded.to_original(s, end)
-            if not _overlaps(used, span):
+            # never a span overlapping one its key took, nor one any other item already holds
+            if not _overlaps(used, span) and not _overlaps(al.taken, span):
                 used.add(span)
+                al.taken.add(span)
                 out[e.i] = Alignment(*span, "fuzzy", round(score, 4), notes.get(e.i))
                 break
         else:
@@ -358,6 +361,7 @@ def _place(al: _Aligner, todo: list[_Todo], out: list[Alignment | None], notes: 
             span = spans[e.occurrence - 1]
             al.used.setdefault(e.key, set()).add(span)
             al.placed.append(span)
+            al.taken.add(span)
             out[e.i] = Alignment(*span, rule, 1.0, notes.get(e.i))
         else:
             left.append(e)
@@ -380,6 +384,7 @@ def _place(al: _Aligner, todo: list[_Todo], out: list[Alignment | None], notes: 
                 span = q.popleft()
                 used.add(span)
                 level.append(span)
+                al.taken.add(span)
                 out[e.i] = Alignment(*span, rule, 1.0, notes.get(e.i))
             else:
                 left.append(e)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rukp.errors import RukpError
-from rukp.io.align import STATUSES, align_items
+from rukp.io.align import STATUSES, Alignment, align_items
 from rukp.io.claimers import KbIndex, resolve_claimer
 from rukp.io.model import Unaligned
 
@@ -66,6 +66,8 @@ class Anchors:
         except RukpError as e:  # a bad context or occurrence: name the item in the document
             report("wrong_type", f"predicted {kind}: {e.detail}", line=line, doc=doc)
             return [], []
+        if kind == "entity":
+            found = _flat(items, anchored, found)
         out, keep = list(items), [True] * len(items)
         for k, a in zip(anchored, found, strict=True):
             counts[a.status] += 1
@@ -87,3 +89,22 @@ class Anchors:
             if resolved != claim["claimer"]:
                 return {**claim, "claimer": resolved}
         return claim
+
+
+_RANK = {"exact": 0, "normalised": 1, "fuzzy": 2}
+
+
+def _flat(items: list[Any], anchored: list[int], found: list[Alignment]) -> list[Alignment]:
+    """Entities are flat: an aligned item whose span overlaps an item with offsets, or a better-aligned item
+    (exact before normalised before fuzzy, then in input order), becomes unaligned (spurious, listed)."""
+    taken = [(x["start"], x["end"]) for k, x in enumerate(items) if k not in set(anchored) and isinstance(x, Mapping)
+             and type(x.get("start")) is int and type(x.get("end")) is int]
+    order = sorted((i for i, a in enumerate(found) if a.aligned), key=lambda i: (_RANK[found[i].status], i))
+    out = list(found)
+    for i in order:
+        a = found[i]
+        if any(s < a.end and a.start < e for s, e in taken):
+            out[i] = Alignment(None, None, "unaligned", None, "overlaps another entity (entities are flat)")
+        else:
+            taken.append((a.start, a.end))
+    return out
