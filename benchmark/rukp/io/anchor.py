@@ -62,7 +62,7 @@ class Anchors:
             return [x for k, x in enumerate(items) if k not in set(anchored)], \
                 [k for k in range(len(items)) if k not in set(anchored)]
         try:
-            found = align_items(text, [items[k] for k in anchored], kind=kind)
+            found = align_items(text, [items[k] for k in anchored], kind=kind, exclusive=kind == "entity")
         except RukpError as e:  # a bad context or occurrence: name the item in the document
             report("wrong_type", f"predicted {kind}: {e.detail}", line=line, doc=doc)
             return [], []
