@@ -79,7 +79,6 @@ def rukp_module_report(path: Path, **kw):
     return rukp.evaluate(path, bootstrap=0, **kw)
 
 
-@pytest.mark.slow  # claims are scored in tokens: the first call loads spaCy's French tokenizer
 def test_llm_strings_from_the_gold_score_one(rukp, tmp_path: Path) -> None:
     path = _write(tmp_path / "llm.jsonl", [_strings(d) for d in GOLD])
     out_json = tmp_path / "r.json"
@@ -92,6 +91,7 @@ def test_llm_strings_from_the_gold_score_one(rukp, tmp_path: Path) -> None:
     n_ents, n_claims = sum(len(d["entities"]) for d in GOLD), sum(len(d["claims"]) for d in GOLD)
     assert report["alignment"]["entities"]["exact"] + report["alignment"]["entities"]["normalised"] == n_ents
     assert sum(report["alignment"]["claims"].values()) == n_claims and report["alignment"]["unaligned"] == []
+    assert seconds < FAST, f"LLM-style strings took {seconds:.1f} s"
 
 
 def test_llm_entity_strings_score_one_quickly(tmp_path: Path) -> None:
@@ -270,3 +270,15 @@ def test_nervaluate_dict_example_with_inclusive_ends(tmp_path: Path) -> None:
 def test_nervaluate_list_example_with_inclusive_ends(tmp_path: Path) -> None:
     true, pred = _tags_to_dicts(NERVALUATE_LIST_TRUE), _tags_to_dicts(NERVALUATE_LIST_PRED)
     assert _ours(true, pred, tmp_path) == _nervaluate_counts(NERVALUATE_LIST_TRUE, NERVALUATE_LIST_PRED, "list")
+
+
+@pytest.mark.slow  # tokenises the gold with spaCy to compare
+def test_shipped_tokens_give_the_same_claim_scores_as_the_tokenizer() -> None:
+    from rukp.io.gold import load_gold
+
+    preds = BUNDLED_DATA.parents[1] / "results" / "predictions" / "rules-claims.jsonl"
+    fast = rukp.evaluate(preds, bootstrap=20)  # the bundled gold: token offsets from ner.jsonl
+    assert all(d.tokens is not None for d in fast.gold.documents)
+    plain = rukp.evaluate(preds, gold=load_gold(BUNDLED_DATA / "documents.jsonl"), bootstrap=20)
+    assert all(d.tokens is None for d in plain.gold.documents)
+    assert fast.to_dict()["claims"] == plain.to_dict()["claims"]

@@ -141,7 +141,8 @@ def score_claims(gold: Gold, preds: Predictions, opts: Options, use_sentences: b
     """Claims of every document scored; a text-anchored claim that matched nowhere in the text is an unmatched
     prediction (``predicted`` + 1, in its document's first sentence for sentence units)."""
     docs = [score_document(d.id, d.claims, preds.claims.get(i, []), text=d.text,
-                           sentences=d.sentences if use_sentences else None, threshold=opts.claim_threshold)
+                           sentences=d.sentences if use_sentences else None, threshold=opts.claim_threshold,
+                           tokens=d.tokens)
             for i, d in enumerate(gold.documents)]
     for u in preds.unaligned:
         if u.kind == "claim":

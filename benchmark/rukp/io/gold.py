@@ -65,3 +65,27 @@ def load_gold(path: str | Path, *, entities: bool | None = None, claims: bool | 
         documents.append(GoldDocument(doc_id, line, text, sents, doc_claims))
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()  # the file's bytes (a byte-order mark included)
     return Gold(str(path), sha256, documents, columns, has_entities.present, has_claims.present)
+
+
+def attach_tokens(gold: Gold, ner_path: str | Path) -> None:
+    """Give each gold document the token offsets of a ``ner.jsonl`` written with it (the bundled gold's), so
+    that claims are scored in tokens without loading the tokenizer. Only documents whose tokens all lie in
+    their text get them."""
+    import numpy as np
+
+    ner_path = Path(ner_path)
+    if not ner_path.is_file():
+        return
+    by_doc: dict[str, tuple[list[int], list[int]]] = {}
+    for _, row in json_lines(ner_path, Problems(False, ner_path)):
+        starts, ends = by_doc.setdefault(str(row.get("doc_id")), ([], []))
+        starts.extend(row.get("token_starts") or [])
+        ends.extend(row.get("token_ends") or [])
+    for doc in gold.documents:
+        found = by_doc.get(doc.id)
+        if found is None or doc.text is None or not found[0] or len(found[0]) != len(found[1]):
+            continue
+        starts, ends = np.asarray(found[0], dtype=np.int64), np.asarray(found[1], dtype=np.int64)
+        if (starts >= 0).all() and (ends <= len(doc.text)).all() and (starts < ends).all() \
+                and (np.diff(starts) > 0).all():
+            doc.tokens = (starts, ends)

@@ -152,6 +152,8 @@ class GoldDocument:
     text: str | None
     sentences: list[tuple[int, int]] | None
     claims: list[Claim]
+    #: Token starts and ends of the text when the gold ships them (the bundled ``ner.jsonl``), else None.
+    tokens: tuple[np.ndarray, np.ndarray] | None = None
 
 
 @dataclass
