@@ -33,8 +33,18 @@ def evaluate_cmd(
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap and the shuffles."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid",
                                       help="Leave out invalid items, count and report them, instead of stopping."),
-    no_claims: bool = typer.Option(False, "--no-claims", help="Do not score claims."),
-    no_entities: bool = typer.Option(False, "--no-entities", help="Do not score entities."),
+    no_claims: bool = typer.Option(False, "--no-claims", help="Do not score claims (default: scored when the gold "
+                                                              "and the predictions have them)."),
+    no_entities: bool = typer.Option(False, "--no-entities", help="Do not score entities (default: scored when "
+                                                                  "the gold and the predictions have them)."),
+    fmt: str = typer.Option("auto", "--format", help="Predictions format: jsonl, conll or labelstudio (default: "
+                                                     "by extension)."),
+    bio: str = typer.Option("auto", "--bio", help="CoNLL chunking: iob2 (strict) or conlleval (lenient; default, "
+                                                  "except .iob2 files)."),
+    doc: list[str] = typer.Option(None, "--doc", help="Score only this document id (repeatable)."),
+    inclusive_ends: bool = typer.Option(False, "--inclusive-ends",
+                                        help="Entity ends are inclusive (nervaluate's data: one token has start == "
+                                             "end); for the gold and JSONL predictions."),
     json_out: Path = typer.Option(None, "--json", help="Write the JSON report here."),
     markdown_out: Path = typer.Option(None, "--markdown", help="Write Markdown tables here."),
     plot_out: Path = typer.Option(None, "--plot", help="Write a PNG of per-type F1 with intervals here."),
@@ -65,16 +75,17 @@ def evaluate_cmd(
         raise RukpError("give exactly one of --extractor, --predictions or --compare A B")
     options = dict(gold=gold, view=view, label_map=label_map, scheme=scheme, min_overlap=min_overlap,
                    claim_threshold=claim_threshold, nervaluate_compatible=nervaluate_compatible,
-                   bootstrap=bootstrap, seed=seed, skip_invalid=skip_invalid, entities=not no_entities,
-                   claims=not no_claims, progress=not quiet)
+                   bootstrap=bootstrap, seed=seed, skip_invalid=skip_invalid,
+                   entities=False if no_entities else None, claims=False if no_claims else None, format=fmt,
+                   bio=bio, docs=doc or None, inclusive_ends=inclusive_ends)
     from rukp.extractors.llm.options import llm_environment
 
     with llm_environment(base_url=llm_base_url, concurrency=llm_concurrency, no_cache=no_cache, refresh=refresh,
                          template=llm_template, raw=llm_raw):
         if compare is not None:
-            result = compare_fn(compare[0], compare[1], shuffles=shuffles, **options)
+            result = compare_fn(compare[0], compare[1], shuffles=shuffles, progress=not quiet, **options)
         else:
-            result = evaluate_fn(extractor if extractor is not None else predictions, **options)
+            result = evaluate_fn(extractor if extractor is not None else predictions, progress=not quiet, **options)
     if not quiet:
         terminal.render(result, verbose=verbose)
     for path, renderer in ((json_out, json_report), (markdown_out, markdown), (plot_out, plot), (diff_out, diff)):

@@ -13,6 +13,7 @@ from rukp.io.model import Gold, Predictions, Skipped
 from rukp.scoring import bootstrap as bs
 from rukp.scoring.claims import (
     ATTRIBUTES,
+    FIELD_INDEX,
     ClaimOutcome,
     DocumentClaimResult,
     claim_metrics,
@@ -137,9 +138,18 @@ class ClaimsResult:
 
 
 def score_claims(gold: Gold, preds: Predictions, opts: Options, use_sentences: bool) -> ClaimsResult:
+    """Claims of every document scored; a text-anchored claim that matched nowhere in the text is an unmatched
+    prediction (``predicted`` + 1, in its document's first sentence for sentence units)."""
     docs = [score_document(d.id, d.claims, preds.claims.get(i, []), text=d.text,
-                           sentences=d.sentences if use_sentences else None, threshold=opts.claim_threshold)
+                           sentences=d.sentences if use_sentences else None, threshold=opts.claim_threshold,
+                           tokens=d.tokens)
             for i, d in enumerate(gold.documents)]
+    for u in preds.unaligned:
+        if u.kind == "claim":
+            result = docs[u.doc]
+            result.counts[FIELD_INDEX["predicted"]] += 1
+            if result.sentence_counts is not None and len(result.sentence_counts):
+                result.sentence_counts[0, FIELD_INDEX["predicted"]] += 1
     all_pred = [c for cs in preds.claims.values() for c in cs]
     predicted = {name: any(getattr(c, name) is not None for c in all_pred) for name in ATTRIBUTES}
     predicted["claimer"] = any(c.has_claimer for c in all_pred)

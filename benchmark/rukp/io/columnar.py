@@ -182,10 +182,33 @@ def _sentences(column: arrow.pa.ChunkedArray, texts: list[str | None], n_chars: 
             (split_sentences(text) if text is not None else None) for i, text in enumerate(texts)]
 
 
-def load_gold(path: Path, *, entities: bool, claims: bool) -> Gold | None:
+def _mentions(path: Path, key: bytes) -> bool:
+    """Whether the file holds the bytes ``"key"`` anywhere (a field of that name; None-scope inference: a file
+    that may have the field is left to the line-by-line reader)."""
+    import mmap
+
+    try:
+        with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            return mm.find(b'"' + key + b'"') >= 0
+    except (OSError, ValueError):
+        return True
+
+
+def _entities_only(path: Path, entities: bool | None, claims: bool | None) -> bool:
+    """Whether the fast path applies to this scope: entities read, claims not (False, or None and absent)."""
+    if claims or entities is False or arrow.pa is None:
+        return False
+    try:
+        if path.stat().st_size < MIN_BYTES:
+            return False
+    except OSError:
+        return False
+    return claims is False or not _mentions(path, b"claims")
+
+
+def load_gold(path: Path, *, entities: bool | None, claims: bool | None) -> Gold | None:
     """The gold file read column-wise, or None when the line-by-line loader must read it (see the module)."""
-    pa = arrow.pa
-    if claims or not entities or pa is None:
+    if not _entities_only(path, entities, claims):
         return None
     with ThreadPoolExecutor(max_workers=1) as pool:
         sha256 = pool.submit(file_sha256, path)  # meanwhile, the file is scanned and parsed
@@ -193,7 +216,7 @@ def load_gold(path: Path, *, entities: bool, claims: bool) -> Gold | None:
         if documents is None:
             sha256.cancel()
             return None
-        return Gold(str(path), sha256.result(), documents, spans, entities, claims)
+        return Gold(str(path), sha256.result(), documents, spans, True, False)
 
 
 def _gold_columns(path: Path) -> tuple[list[GoldDocument], SpanArrays] | tuple[None, None]:
@@ -225,10 +248,10 @@ def _gold_columns(path: Path) -> tuple[list[GoldDocument], SpanArrays] | tuple[N
     return documents, spans
 
 
-def load_predictions(path: Path, gold: Gold, *, entities: bool, claims: bool) -> Predictions | None:
+def load_predictions(path: Path, gold: Gold, *, entities: bool | None, claims: bool | None) -> Predictions | None:
     """A predictions JSONL file read column-wise, or None when the line-by-line loader must read it."""
     pa = arrow.pa
-    if claims or not entities or pa is None:
+    if not _entities_only(path, entities, claims):
         return None
     table = _read(path, [("doc_id", pa.string()), ("entities", pa.list_(arrow.entity_type()))])
     if table is None:
@@ -249,4 +272,4 @@ def load_predictions(path: Path, gold: Gold, *, entities: bool, claims: bool) ->
         arrow.release_memory()
     if spans is None:
         return None
-    return Predictions(str(path), "jsonl", spans, {}, set(docs.tolist()), [], [], entities, claims)
+    return Predictions(str(path), "jsonl", spans, {}, set(docs.tolist()), [], [], True, False)

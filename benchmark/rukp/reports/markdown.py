@@ -42,7 +42,23 @@ def report_markdown(report: Any, *, level: int = 2) -> str:
     if report.claims is not None:
         header, rows = claim_table(report)
         parts.append(f"\n{h}# Claims (token Jaccard ≥ {report.claims.threshold})\n\n" + table(header, rows))
+    alignment = getattr(report, "alignment", None)
+    if alignment:
+        parts.append(f"\n{h}# Alignment of text-anchored predictions\n\n" + alignment_markdown(alignment))
     return "".join(parts)
+
+
+def alignment_markdown(alignment: dict[str, Any]) -> str:
+    """Items per alignment status and kind, then the unaligned items (counted as spurious)."""
+    kinds = [k for k in ("entities", "claims") if k in alignment]
+    statuses = list(next(iter(alignment[k] for k in kinds)).keys()) if kinds else []
+    out = table(["status", *kinds], [[s, *[str(alignment[k][s]) for k in kinds]] for s in statuses])
+    unaligned = alignment.get("unaligned") or []
+    if unaligned:
+        out += "\nUnaligned (counted as spurious):\n\n" + table(
+            ["doc", "kind", "text", "label / claimer"],
+            [[u["doc"], u["kind"], u["text"], str(u.get("label", u.get("claimer")) or "")] for u in unaligned])
+    return out
 
 
 def comparison_markdown(comparison: Any) -> str:
