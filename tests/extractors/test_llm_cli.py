@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-import pytest
 from conftest import KEY
-
-NEEDS_ALIGNMENT = pytest.mark.xfail(reason="needs text-anchored alignment (issue 11)", strict=False)
 
 
 def _files_text(root) -> str:
@@ -63,7 +60,6 @@ def test_the_default_benchmark_stays_offline():
     assert not any(s.spec.startswith("llm") for s in default_systems())
 
 
-@NEEDS_ALIGNMENT
 def test_gold_strings_score_f1_one_through_the_whole_path(rukp, llm_env, tmp_path):
     report = tmp_path / "report.json"
     code, out, err = rukp("evaluate", "--extractor", "llm:test-model", "-q", "--bootstrap", "0", "--json", report)
@@ -77,7 +73,6 @@ def test_gold_strings_score_f1_one_through_the_whole_path(rukp, llm_env, tmp_pat
     assert len(llm_env.requests) == 2 * 5
 
 
-@NEEDS_ALIGNMENT
 def test_benchmark_adds_the_llm_row_when_a_server_is_configured(rukp, llm_env, tmp_path):
     out = tmp_path / "results"
     code, stdout, err = rukp("benchmark", "--systems", "llm:test-model", "--out", out, "--no-readme",
