@@ -21,7 +21,7 @@ from typing import Any
 
 from rukp import paths
 from rukp.errors import RukpError
-from rukp.io.atomic import dumps_json, dumps_jsonl, write_many_atomic
+from rukp.io.atomic import dumps_json, dumps_jsonl, make_temp, write_many_atomic
 
 SCHEMA = "rukp.leaderboard.v1"
 VIEWS: tuple[str, ...] = ("fine", "coarse")
@@ -428,7 +428,7 @@ def write_outputs(board: Mapping[str, Any], runs: Sequence[Run], out: Path, *,
         files[readme] = replace_readme_block(read_text(readme), render_readme_block(board), path=readme)
     png = render_png(board)
     out.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".leaderboard.png.", suffix=".tmp", dir=out)
+    fd, tmp = make_temp(out / "leaderboard.png")  # the umask's permissions, not mkstemp's 0600
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(png)
