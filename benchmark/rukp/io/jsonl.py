@@ -63,7 +63,7 @@ _DECODER = json.JSONDecoder(object_pairs_hook=_object, parse_float=_finite_float
 
 def json_error_message(error: json.JSONDecodeError, *, with_line: bool = False) -> str:
     """``not valid JSON (…)`` for a decode error, worded once for every reader (no "starting at at column")."""
-    msg = error.msg.removesuffix(" at").removesuffix(" starting")
+    msg = error.msg.removesuffix(" at")  # "Unterminated string starting at" + " at column N"
     where = f"line {error.lineno} column {error.colno}" if with_line else f"column {error.colno}"
     return f"not valid JSON ({msg} at {where})"
 

@@ -138,7 +138,7 @@ def _check_item(item: Any, index: int, where: _Where) -> None:
     if not isinstance(item, dict):
         raise where.error(f"result item {index} must be an object, not {_got(item)}")
     kind = item.get("type")
-    if kind not in _CHECKS:
+    if not isinstance(kind, str) or kind not in _CHECKS:
         raise where.error(f"result item {index}: type must be one of {', '.join(_CHECKS)}, not {_got(kind)}",
                           item.get("id") if isinstance(item.get("id"), str) else None)
     checks = _CHECKS[kind] if kind == "relation" else {**_REGION_CHECKS, **_CHECKS[kind]}
@@ -153,8 +153,8 @@ def _check_item(item: Any, index: int, where: _Where) -> None:
                 raise where.error(f"result item {index} ({kind}) has no field {name}", region)
             continue
         if not ok(container[key]):
-            what = f"relation {index}" if kind == "relation" else f"result item {index} ({kind})"
-            raise where.error(f"{what}: field {name} must be {wanted}, not {_got(container[key])}", region)
+            raise where.error(f"result item {index} ({kind}): field {name} must be {wanted}, not "
+                              f"{_got(container[key])}", region)
 
 
 def choose_annotation(annotations: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, str]:
