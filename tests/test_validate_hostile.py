@@ -124,16 +124,28 @@ def test_an_emptied_entities_file_is_one_problem_not_one_per_kb_entity(base, tmp
     (root / "annotations" / "entities.jsonl").write_text("")
     problems = check_repo(root).problems
     emptied = [p for p in problems if "is empty" in p]
-    assert emptied == ["annotations/entities.jsonl: is empty, but annotations/kb.jsonl lists 8 entities (was the "
-                       "file emptied? restore it, e.g. with git checkout)"]
+    assert emptied == ["annotations/entities.jsonl: is empty, but annotations/kb.jsonl has 8 entities that need it "
+                       "(was the file emptied? restore it, e.g. with git checkout)"]
     assert not any("never mentioned" in p for p in problems), problems
 
 
-def test_the_real_gold_emptied_names_the_file(tmp_path, rukp):
+def _gold(kind: str) -> list[dict[str, Any]]:
+    return read_jsonl(REPO / "annotations" / f"{kind}.jsonl")
+
+
+@pytest.mark.parametrize(("kind", "message"), [
+    ("entities", lambda: f"entities.jsonl: is empty, but annotations/kb.jsonl has {len(_gold('kb'))} entities"),
+    ("kb", lambda: "kb.jsonl: is empty, but annotations/entities.jsonl has "
+                   f"{sum(e['entity_id'] is not None for e in _gold('entities'))} mentions with an entity_id"),
+    ("claims", lambda: f"claims.jsonl: is empty, but annotations/relations.jsonl has {len(_gold('relations'))} "
+                       "relations"),
+    ("clusters", lambda: f"clusters.jsonl: is empty, but annotations/claims.jsonl has {len(_gold('claims'))} claims"),
+])
+def test_an_emptied_gold_file_is_one_problem(kind, message, tmp_path, rukp):
     root = tmp_path / "repo"
     for name in ("seeds", "corpus", "annotations"):
         shutil.copytree(REPO / name, root / name)
-    (root / "annotations" / "entities.jsonl").write_text("")
+    (root / "annotations" / f"{kind}.jsonl").write_text("")
     code, out, _ = rukp("validate", "--root", root)
-    assert code == 1 and "annotations/entities.jsonl: is empty, but annotations/kb.jsonl lists 48 entities" in out
-    assert "never mentioned" not in out
+    assert code == 1 and f"annotations/{message()} that need it" in out, out
+    assert len(out.splitlines()) <= 3, out  # the problem and the count (claims also leave clusters unused)

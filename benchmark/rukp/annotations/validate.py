@@ -105,8 +105,10 @@ class _Checker:
         self.mentioned: set[str] = set()
         self.used_clusters: set[str] = set()
         self.annotated_docs: set[str] = set()
+        self.emptied: set[str] = set()
 
     def run(self) -> list[Problem]:
+        self.emptied = self._emptied_files()
         self._kb()
         self._clusters()
         self._entities()
@@ -114,6 +116,29 @@ class _Checker:
         self._relations()
         self._manifest()
         return self.problems
+
+    def _emptied_files(self) -> set[str]:
+        """Files that are empty while another file refers to them: one problem each, instead of one per
+        reference (an emptied ``entities.jsonl`` would otherwise show as every kb entity unused)."""
+        ann, emptied = self.ann, set()
+        referrers = {
+            "entities": [("kb", len(ann.kb), "entities")],
+            "kb": [("entities", sum(isinstance(r, dict) and r.get("entity_id") is not None for r in ann.entities),
+                    "mentions with an entity_id")],
+            "claims": [("relations", len(ann.relations), "relations"), ("clusters", len(ann.clusters), "clusters")],
+            "clusters": [("claims", len(ann.claims), "claims")],
+        }
+        for kind, uses in referrers.items():
+            if getattr(ann, kind):
+                continue
+            for other, count, what in uses:
+                if count:
+                    emptied.add(kind)
+                    self.problems.append(Problem(self.files[kind].path, (
+                        f"is empty, but {self.files[other].path} has {count} {what} that need it (was the file "
+                        "emptied? restore it, e.g. with git checkout)")))
+                    break
+        return emptied
 
     # -- helpers -----------------------------------------------------------------------------------
     def _rows(self, kind: str, row_schema: dict[str, Any], what: str, id_key: str = "id"
@@ -231,13 +256,8 @@ class _Checker:
                 spans[row["doc_id"]].append((row["start"], row["end"], ctx.item, ctx))
             self._link(ctx, row, surface, aliases_missing)
         self._overlaps(spans)
-        emptied = not self.ann.entities and self.kb
-        if emptied:
-            self.problems.append(Problem(self.files["entities"].path, (
-                f"is empty, but {self.files['kb'].path} lists {len(self.kb)} entities (was the file emptied? "
-                "restore it, e.g. with git checkout)")))
         for eid, (_, kb_ctx) in self.kb.items():
-            if eid not in self.mentioned and not emptied:
+            if eid not in self.mentioned and "entities" not in self.emptied:
                 kb_ctx.problem(f"never mentioned: no row of {self.files['entities'].path} has entity_id "
                                f"{quote(eid)} (unused kb entries are not allowed)")
             for surface, ctx in aliases_missing.get(eid, []):
@@ -261,7 +281,8 @@ class _Checker:
             ctx.problem(f"entity_id is required for a {label} mention (named types: "
                         f"{', '.join(schema.NAMED_LABELS)})")
         elif eid not in self.kb:
-            ctx.problem(f"entity_id {quote(eid)} is not in {self.files['kb'].path}")
+            if "kb" not in self.emptied:
+                ctx.problem(f"entity_id {quote(eid)} is not in {self.files['kb'].path}")
         else:
             kb_row, kb_ctx = self.kb[eid]
             if kb_ctx.usable("type") and kb_row["type"] != label:
@@ -299,26 +320,22 @@ class _Checker:
                 elif start is not None and doc is not None:
                     self._span(ctx, doc, start, end, "claimer mention")
             claimer = row["claimer"] if ctx.usable("claimer") else None
-            if claimer is not None and claimer not in self.kb and claimer not in schema.SPECIAL_CLAIMERS:
+            if (claimer is not None and claimer not in self.kb and claimer not in schema.SPECIAL_CLAIMERS
+                    and "kb" not in self.emptied):
                 ctx.problem(f"claimer {quote(claimer)} is neither a kb entity_id nor one of "
                             f"{', '.join(schema.SPECIAL_CLAIMERS)}")
             for co in row["co_claimers"] if ctx.usable("co_claimers") else []:
                 if co == claimer:
                     ctx.problem(f"co_claimers repeats the claimer {quote(co)}")
-                elif co not in self.kb:
+                elif co not in self.kb and "kb" not in self.emptied:
                     ctx.problem(f"co_claimers: {quote(co)} is not a kb entity_id")
             if ctx.usable("cluster"):
                 if row["cluster"] in self.clusters:
                     self.used_clusters.add(row["cluster"])
-                else:
+                elif "clusters" not in self.emptied:
                     ctx.problem(f"cluster {quote(row['cluster'])} is not in {self.files['clusters'].path}")
-        emptied = not self.ann.claims and self.clusters
-        if emptied:
-            self.problems.append(Problem(self.files["claims"].path, (
-                f"is empty, but {self.files['clusters'].path} lists {len(self.clusters)} clusters (was the file "
-                "emptied? restore it, e.g. with git checkout)")))
         for cid, ctx in self.clusters.items():
-            if cid not in self.used_clusters and not emptied:
+            if cid not in self.used_clusters and "claims" not in self.emptied:
                 ctx.problem(f"no claim uses cluster {quote(cid)} (unused clusters are not allowed)")
 
     def _relations(self) -> None:
@@ -327,7 +344,7 @@ class _Checker:
         for ctx, row in self._rows("relations", RELATION, "relation"):
             self._unique(ctx, row, "id", seen)
             for end in ("source", "target"):
-                if ctx.usable(end) and row[end] not in self.claims:
+                if ctx.usable(end) and row[end] not in self.claims and "claims" not in self.emptied:
                     ctx.problem(f"{end} {quote(row[end])} is not a claim id in {self.files['claims'].path}")
             if not ctx.usable("source", "target"):
                 continue
