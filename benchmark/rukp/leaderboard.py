@@ -14,7 +14,6 @@ it is printed in the terminal table and written to ``throughput.json`` beside th
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -443,23 +442,9 @@ def write_outputs(board: Mapping[str, Any], runs: Sequence[Run], out: Path, *,
                                  out / "html"))
     if readme is not None:
         files[readme] = replace_readme_block(read_text(readme), render_readme_block(board), path=readme)
-    png = render_png(board)
-    files = {path: text for path, text in files.items() if not _unchanged(path, text)}
-    png_path = out / "leaderboard.png"
-    png_changed = not _unchanged(png_path, png)
+    files[out / "leaderboard.png"] = render_png(board)
+    files = {path: data for path, data in files.items() if not _unchanged(path, data)}
     out.mkdir(parents=True, exist_ok=True)
-    tmp = None
-    try:
-        if png_changed:
-            fd, tmp = tempfile.mkstemp(prefix=".leaderboard.png.", suffix=".tmp", dir=out)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(png)
-        if files:
-            write_many_atomic(files)
-    except BaseException:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise
-    if tmp is not None:
-        os.replace(tmp, png_path)
-    return [*files, *([png_path] if png_changed else [])]
+    if files:
+        write_many_atomic(files)  # all or none, with the umask's permissions
+    return list(files)
