@@ -148,8 +148,8 @@ def run_system(system: System, extractor: Any, documents: Sequence[Any], *, load
         if not isinstance(out, Mapping):
             raise RukpError(f"extractor {system.spec!r} returned a {type(out).__name__}, expected a dict",
                             doc=doc.id)
-        rows.append({"doc_id": doc.id, "entities": list(out.get("entities") or []),
-                     "claims": list(out.get("claims") or [])})
+        # only the tasks the system predicts: a key it leaves out stays out (scope inference reads the keys)
+        rows.append({"doc_id": doc.id, **{k: list(out.get(k) or []) for k in ("entities", "claims") if k in out}})
         if advance is not None:
             advance()
     return Run(system, rows, load_seconds, time.perf_counter() - t0)
