@@ -168,7 +168,8 @@ def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps:
     from rukp import evaluate
 
     rows = predictions if isinstance(predictions, list) else None
-    has_claims = True if rows is None else any(r.get("claims") for r in rows)
+    # rows carry only the keys of the tasks the system predicts: the report infers its scope from them
+    has_claims = True if rows is None else any("claims" in r for r in rows)
     out = []
     for view in VIEWS:
         lm = label_maps.get(view)
@@ -178,7 +179,7 @@ def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps:
             lm_arg = tmp / Path(lm_name).name
             lm_arg.write_text(json.dumps(dict(lm)), encoding="utf-8")
         report = evaluate(predictions, gold=gold, view=view, label_map=lm_arg, bootstrap=bootstrap, seed=seed,
-                          claims=has_claims, progress=False)
+                          claims=True if rows is None else None, progress=False)
         if keep is not None:
             keep[view] = report
         vname = report.options.views[0]
