@@ -158,8 +158,8 @@ def run_system(system: System, extractor: Any, documents: Sequence[Any], *, load
         if not isinstance(out, Mapping):
             raise RukpError(f"extractor {system.spec!r} returned a {type(out).__name__}, expected a dict",
                             doc=doc.id)
-        rows.append({"doc_id": doc.id, "entities": list(out.get("entities") or []),
-                     "claims": list(out.get("claims") or [])})
+        # only the tasks the system predicts: a key it leaves out stays out (scope inference reads the keys)
+        rows.append({"doc_id": doc.id, **{k: list(out.get(k) or []) for k in ("entities", "claims") if k in out}})
         if advance is not None:
             advance()
     return Run(system, rows, load_seconds, time.perf_counter() - t0)
@@ -178,7 +178,8 @@ def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps:
     from rukp import evaluate
 
     rows = predictions if isinstance(predictions, list) else None
-    has_claims = True if rows is None else any(r.get("claims") for r in rows)
+    # rows carry only the keys of the tasks the system predicts: the report infers its scope from them
+    has_claims = True if rows is None else any("claims" in r for r in rows)
     out = []
     for view in VIEWS:
         lm = label_maps.get(view)
@@ -188,7 +189,7 @@ def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps:
             lm_arg = tmp / Path(lm_name).name
             lm_arg.write_text(json.dumps(dict(lm)), encoding="utf-8")
         report = evaluate(predictions, gold=gold, view=view, label_map=lm_arg, bootstrap=bootstrap, seed=seed,
-                          claims=has_claims, progress=False)
+                          claims=True if rows is None else None, progress=False)
         if keep is not None:
             keep[view] = report
         vname = report.options.views[0]
