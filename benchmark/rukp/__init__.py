@@ -18,14 +18,17 @@ def load(config: str = "documents") -> Any:
 
 
 def __getattr__(name: str) -> Any:
-    """``rukp.evaluate`` is :func:`rukp.evaluation.run.evaluate` itself (signature and docstring for ``help``),
-    imported on first use so that ``import rukp`` stays light."""
-    if name == "evaluate":
-        from rukp.evaluation import evaluate
+    """``rukp.evaluate``/``compare``/``Report``/``Comparison`` are the :mod:`rukp.evaluation` objects themselves
+    (signature and docstring for ``help``), imported on first use so that ``import rukp`` stays light."""
+    if name in _LAZY:
+        from rukp import evaluation
 
-        globals()["evaluate"] = evaluate
-        return evaluate
+        value = getattr(evaluation, name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'rukp' has no attribute {name!r}")
 
 
-__all__ = ["__version__", "evaluate", "load"]
+_LAZY = ("evaluate", "compare", "Report", "Comparison")
+
+__all__ = ["__version__", "load", *_LAZY]

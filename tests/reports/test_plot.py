@@ -57,7 +57,7 @@ def test_overall_and_types_and_not_predicted(reports):
         (bar,) = rows[f"{lab}, n={report.views['fine.v1'].counts.possible('strict', lab)}"]
         assert bar.value is None and bar.note == plot.NOT_PREDICTED
     assert all_text.count(plot.NOT_PREDICTED) == len(never)
-    assert "claims: not predicted" in all_text
+    assert "claims: not requested" in all_text  # claims=False: the panel says why, from report.scope
     # a predicted type scored 0 keeps a value (0.000 is written next to it), never "not predicted"
     assert f"{report.f1('fine', 'strict', 'PER'):.3f}" in all_text
 
@@ -79,11 +79,12 @@ def test_zero_is_not_not_predicted():
 
 def test_claims_panel(reports):
     all_text = texts(plot.figure(reports["claims"]))
-    assert "entities: not predicted" in all_text
+    assert "entities: not requested" in all_text
     value = reports["claims"].figures["claims.detection.f1"]
     assert "detection F1" in all_text and f"{value:.3f}" in all_text
-    partial = texts(plot.figure(reports["compare"]))  # A predicts no claim attributes, B does
-    assert partial.count(plot.NOT_PREDICTED) >= 5
+    # A (spacy+rules) predicts no claims, B does: claims are not compared, and the panel says so for both
+    compared = texts(plot.figure(reports["compare"]))
+    assert compared.count("claims: not compared") == 2 and "claims: not predicted" not in compared
 
 
 def test_leaderboard_png_legend_intervals_and_spacy_note():

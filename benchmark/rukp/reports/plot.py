@@ -81,11 +81,16 @@ def entity_rows(reports: list[Any], view: str) -> list[tuple[str, list[Bar]]]:
     return rows
 
 
+def _unscored(report: Any, task: str) -> str:
+    """Why a task has no bars: the report's scope (not predicted, no gold, not requested, not compared)."""
+    return (getattr(report, "scope", None) or {}).get(task) or NOT_PREDICTED
+
+
 def claim_rows(reports: list[Any]) -> list[tuple[str, list[Bar]]]:
     """``(row label, one bar per report)`` of the claims panel; one "claims: not predicted" row when no report
     has claims."""
     if all(r.claims is None for r in reports):
-        return [("claims", [Bar(None, note=f"claims: {NOT_PREDICTED}") for _ in reports])]
+        return [("claims", [Bar(None, note=f"claims: {_unscored(r, 'claims')}") for r in reports])]
     rows = []
     for name, label, attribute in CLAIM_ROWS:
         bars = []
@@ -159,7 +164,8 @@ def figure(obj: Any) -> Any:
         scheme = reports[0].options.scheme
         panels.append((f"entities, view {view}: F1 ({scheme})", entity_rows(reports, view), 2))
     if not reports[0].views:
-        panels.append(("entities", [("entities", [Bar(None, note=f"entities: {NOT_PREDICTED}") for _ in reports])], 0))
+        panels.append(("entities", [("entities", [Bar(None, note=f"entities: {_unscored(r, 'entities')}")
+                                                  for r in reports])], 0))
     panels.append(("claims (token Jaccard match)", claim_rows(reports), 0))
     sizes = [len(rows) * (0.28 + 0.14 * len(reports)) + 0.7 for _, rows, _ in panels]
     fig, axes = plt.subplots(len(panels), 1, figsize=(9, sum(sizes) + 0.8), height_ratios=sizes,
