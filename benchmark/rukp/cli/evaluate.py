@@ -39,12 +39,16 @@ def evaluate_cmd(
     markdown_out: Path = typer.Option(None, "--markdown", help="Write Markdown tables here."),
     plot_out: Path = typer.Option(None, "--plot", help="Write a PNG of per-type F1 with intervals here."),
     diff_out: Path = typer.Option(None, "--diff", help="Write a readable per-document diff here."),
+    per_document_out: Path = typer.Option(None, "--per-document",
+                                          help="Write per-document figures here (JSONL, or Parquet for .parquet)."),
+    outcomes_out: Path = typer.Option(None, "--outcomes",
+                                      help="Write every span and claim outcome here (JSONL, or Parquet for .parquet)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No terminal tables."),
 ) -> None:
     """Score predictions or an extractor against the gold: entities (per view and scheme) and claims."""
     from rukp.evaluation import compare as compare_fn
     from rukp.evaluation import evaluate as evaluate_fn
-    from rukp.reports import diff, json_report, markdown, plot, terminal
+    from rukp.reports import detail, diff, json_report, markdown, plot, terminal
 
     given = [x for x in (extractor, predictions, compare) if x is not None]
     if len(given) != 1:
@@ -57,9 +61,18 @@ def evaluate_cmd(
         result = compare_fn(compare[0], compare[1], shuffles=shuffles, **options)
     else:
         result = evaluate_fn(extractor if extractor is not None else predictions, **options)
+    side_files = {k: p for k, p in (("per_document", per_document_out), ("outcomes", outcomes_out)) if p is not None}
+    if side_files and compare is not None:
+        raise RukpError("--per-document and --outcomes write one system's detail; use them without --compare")
     if not quiet:
         terminal.render(result)
-    for path, renderer in ((json_out, json_report), (markdown_out, markdown), (plot_out, plot), (diff_out, diff)):
+    for key, path in side_files.items():
+        (detail.write_per_document if key == "per_document" else detail.write_outcomes)(result, path)
+        typer.echo(f"wrote {path}", err=True)
+    if json_out is not None:
+        json_report.write(result, json_out, side_files={k: str(p) for k, p in side_files.items()})
+        typer.echo(f"wrote {json_out}", err=True)
+    for path, renderer in ((markdown_out, markdown), (plot_out, plot), (diff_out, diff)):
         if path is not None:
             renderer.write(result, path)
             typer.echo(f"wrote {path}", err=True)

@@ -6,7 +6,7 @@ The line-by-line loaders check every value with Python code, which dominates an 
 Here a file is first scanned once as bytes (:func:`scan_lines`) to make sure it is laid out exactly as the
 line-by-line reader splits it, one JSON object per line, so that row ``i`` of pyarrow's table is line ``i + 1``;
 then every rule of the line-by-line loader is checked on whole columns. Whatever this path cannot vouch for (a
-small file, claims to read, a parse error, a null, an unknown or repeated document, an empty, out-of-range or
+small file, a claim to read, a parse error, a null, an unknown or repeated document, an empty, out-of-range or
 overlapping span...) gives None, and the caller runs the line-by-line loader, which reports the problem with its
 file, line and document as before, or reads the file itself. Both paths accept the same files and build the
 same gold and predictions.
@@ -182,27 +182,43 @@ def _sentences(column: arrow.pa.ChunkedArray, texts: list[str | None], n_chars: 
             (split_sentences(text) if text is not None else None) for i, text in enumerate(texts)]
 
 
+def _claims_field(claims: bool) -> list:
+    """The ``claims`` column to read when claims are scored: lists that must all be empty (``[]``); a claim
+    object fails the parse, and the line-by-line loader reads the file."""
+    return [("claims", arrow.pa.list_(arrow.pa.null()))] if claims else []
+
+
+def _no_claims(table: arrow.pa.Table, claims: bool) -> bool:
+    """True unless claims are scored and some line lacks ``claims`` or lists something in it."""
+    if not claims:
+        return True
+    column = table.column("claims")
+    return not column.null_count and not any(len(chunk.values) for chunk in column.chunks)
+
+
 def load_gold(path: Path, *, entities: bool, claims: bool) -> Gold | None:
     """The gold file read column-wise, or None when the line-by-line loader must read it (see the module)."""
     pa = arrow.pa
-    if claims or not entities or pa is None:
+    if not entities or pa is None:
         return None
     with ThreadPoolExecutor(max_workers=1) as pool:
         sha256 = pool.submit(file_sha256, path)  # meanwhile, the file is scanned and parsed
-        documents, spans = _gold_columns(path)
+        documents, spans = _gold_columns(path, claims)
         if documents is None:
             sha256.cancel()
             return None
         return Gold(str(path), sha256.result(), documents, spans, entities, claims)
 
 
-def _gold_columns(path: Path) -> tuple[list[GoldDocument], SpanArrays] | tuple[None, None]:
+def _gold_columns(path: Path, claims: bool) -> tuple[list[GoldDocument], SpanArrays] | tuple[None, None]:
     """The gold documents and their entity spans, or ``(None, None)`` (see :func:`load_gold`)."""
     pa = arrow.pa
     sentence = pa.struct([("start", pa.int64()), ("end", pa.int64())])
     table = _read(path, [("id", pa.string()), ("text", pa.string()), ("sentences", pa.list_(sentence)),
-                         ("entities", pa.list_(arrow.entity_type()))])
+                         ("entities", pa.list_(arrow.entity_type())), *_claims_field(claims)])
     if table is None:
+        return None, None
+    if not _no_claims(table, claims):
         return None, None
     try:
         ids = table.column("id")
@@ -228,10 +244,11 @@ def _gold_columns(path: Path) -> tuple[list[GoldDocument], SpanArrays] | tuple[N
 def load_predictions(path: Path, gold: Gold, *, entities: bool, claims: bool) -> Predictions | None:
     """A predictions JSONL file read column-wise, or None when the line-by-line loader must read it."""
     pa = arrow.pa
-    if claims or not entities or pa is None:
+    if not entities or pa is None:
         return None
-    table = _read(path, [("doc_id", pa.string()), ("entities", pa.list_(arrow.entity_type()))])
-    if table is None:
+    table = _read(path, [("doc_id", pa.string()), ("entities", pa.list_(arrow.entity_type())),
+                         *_claims_field(claims)])
+    if table is None or not _no_claims(table, claims):
         return None
     try:
         ids = table.column("doc_id")
