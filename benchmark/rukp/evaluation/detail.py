@@ -125,8 +125,8 @@ def entity_document_columns(scores: EntityScores, prefix: str) -> dict[str, list
         out[f"{prefix}.{scheme}.possible"] = (c[:, CORRECT] + c[:, INCORRECT] + c[:, PARTIAL] + c[:, MISSED]).tolist()
         out[f"{prefix}.{scheme}.actual"] = (c[:, CORRECT] + c[:, INCORRECT] + c[:, PARTIAL] + c[:, SPURIOUS]).tolist()
         p, r, f = prf(counts, s)
-        out.update({f"{prefix}.{scheme}.precision": _none_if_nan(p[:, -1]),
-                    f"{prefix}.{scheme}.recall": _none_if_nan(r[:, -1]), f"{prefix}.{scheme}.f1": _none_if_nan(f[:, -1])})
+        for metric, values in (("precision", p), ("recall", r), ("f1", f)):
+            out[f"{prefix}.{scheme}.{metric}"] = _none_if_nan(values[:, -1])
     out[f"{prefix}.linking.matched"] = scores.doc_linking[:, 0].tolist()
     out[f"{prefix}.linking.correct"] = scores.doc_linking[:, 1].tolist()
     return out

@@ -171,7 +171,7 @@ class Report:
             out.update(claim_document_columns(self.claims.doc_counts))
         return out
 
-    def _entities_dict(self, vr: ViewResult, inline: bool) -> dict[str, Any]:
+    def _entities_dict(self, vr: ViewResult, inline: Mapping[str, bool]) -> dict[str, Any]:
         name = vr.view.name
         schemes = vr.counts.to_dict()
         prf_names = ("precision", "recall", "f1")
@@ -187,13 +187,13 @@ class Report:
                 {"predicted": vr.linking_predicted, "matched": linking.matched, "correct": linking.correct,
                  "accuracy": linking.accuracy if vr.linking_predicted else None},
                 f"entities.{name}.linking", ("accuracy",)),
-            "per_document": entity_document_dicts(vr.scores) if inline else None,
-            "outcomes": list(self.outcomes_table(name).rows()) if inline else None,
+            "per_document": entity_document_dicts(vr.scores) if inline["per_document"] else None,
+            "outcomes": list(self.outcomes_table(name).rows()) if inline["outcomes"] else None,
             "fallback_components": vr.scores.fallback_components,
             "dropped_by_view": vr.dropped,
         }
 
-    def _claims_dict(self, cr: ClaimsResult, inline: bool) -> dict[str, Any]:
+    def _claims_dict(self, cr: ClaimsResult, inline: Mapping[str, bool]) -> dict[str, Any]:
         c = dict(zip(("gold", "predicted", "matched", "claimer_given", "claimer_correct", "overlap_tokens",
                       "predicted_tokens", "gold_tokens"), (int(x) for x in cr.counts[:8]), strict=True))
         fig = self.figures
@@ -212,7 +212,7 @@ class Report:
             for kind in ("b3", "pairwise"):
                 clusters[kind] = block(f"clusters.{kind}", {}, prf_names)
         per_doc = None
-        if inline:
+        if inline["per_document"]:
             columns = claim_document_columns(cr.doc_counts)
             names = ("gold", "predicted", "matched", *prf_names)
             values = zip(*(columns[f"claims.detection.{k}"] for k in names), strict=True)
@@ -228,7 +228,7 @@ class Report:
             "attributes": attributes,
             "clusters": clusters,
             "per_document": per_doc,
-            "outcomes": [self.claim_outcome_row(o) for o in cr.outcomes] if inline else None,
+            "outcomes": [self.claim_outcome_row(o) for o in cr.outcomes] if inline["outcomes"] else None,
         }
 
     @cached_property
@@ -281,8 +281,9 @@ class Report:
         side_files = dict(side_files or {})
         fits, why = self.detail_inline()
         inline = fits if detail is None else detail
-        where = {}
+        where, included = {}, {}
         for key, option in (("per_document", "--per-document"), ("outcomes", "--outcomes")):
+            included[key] = inline and key not in side_files
             if key in side_files:
                 where[key] = f"written to {side_files[key]}"
             elif inline:
@@ -290,12 +291,12 @@ class Report:
             else:
                 where[key] = f"omitted: {why}; use {option} FILE" if why else f"omitted; use {option} FILE"
         return {"schema": REPORT_SCHEMA, "metadata": self.metadata, "detail": where,
-                "entities": {name: self._entities_dict(v, inline) for name, v in self.views.items()},
-                "claims": self._claims_dict(self.claims, inline) if self.claims is not None else None}
+                "entities": {name: self._entities_dict(v, included) for name, v in self.views.items()},
+                "claims": self._claims_dict(self.claims, included) if self.claims is not None else None}
 
     def to_json(self, **kwargs: Any) -> str:
         """:meth:`to_dict` as JSON: indented when the detail is inline, compact (one line) otherwise."""
         report = self.to_dict(**kwargs)
-        small = report["detail"]["outcomes"] == "included" or self.n_outcomes <= INLINE_MAX_OUTCOMES
+        small = report["detail"]["outcomes"] == "included"
         return json.dumps(report, ensure_ascii=False, indent=2 if small else None, allow_nan=False,
                           separators=None if small else (",", ":")) + "\n"
