@@ -40,7 +40,10 @@ UNITS: tuple[str, ...] = ("documents", "sentences")
 #: Largest evaluation whose report keeps per-document rows and span outcomes inline (``docs/report-schema.md``);
 #: above either, they go to side files (``--per-document``, ``--outcomes``) or are left out.
 INLINE_MAX_DOCUMENTS = 1_000
-INLINE_MAX_OUTCOMES = 50_000
+INLINE_MAX_OUTCOMES = 25_000
+#: Largest number of inline outcome rows written as indented JSON; above, compact JSON (Python's C encoder
+#: does not indent, and the indenting one takes seconds on 25,000 outcomes).
+INDENT_MAX_OUTCOMES = 10_000
 
 @dataclass
 class Report:
@@ -295,8 +298,9 @@ class Report:
                 "claims": self._claims_dict(self.claims, included) if self.claims is not None else None}
 
     def to_json(self, **kwargs: Any) -> str:
-        """:meth:`to_dict` as JSON: indented when the detail is inline, compact (one line) otherwise."""
+        """:meth:`to_dict` as JSON: indented when the outcomes are inline and at most
+        :data:`INDENT_MAX_OUTCOMES`, compact (one line) otherwise."""
         report = self.to_dict(**kwargs)
-        small = report["detail"]["outcomes"] == "included"
+        small = report["detail"]["outcomes"] == "included" and self.n_outcomes <= INDENT_MAX_OUTCOMES
         return json.dumps(report, ensure_ascii=False, indent=2 if small else None, allow_nan=False,
                           separators=None if small else (",", ":")) + "\n"
