@@ -53,6 +53,7 @@ def _old_span(span: object, text: str | None) -> dict | None:
     return d
 
 
+@pytest.mark.slow
 def test_1k_documents_same_report_as_the_per_document_path(synthetic: tuple[Path, list[dict]]) -> None:
     gold_path, pred = synthetic
     report = evaluate(pred, gold=gold_path, bootstrap=300, seed=7, progress=False)
@@ -170,6 +171,33 @@ def test_resample_weights_above_the_multinomial_size_draw_n_units() -> None:
     n = bs.MULTINOMIAL_MAX_UNITS + 1
     w = bs.resample_weights(n, 50, rng)
     assert w.shape == (50, n) and (w.sum(axis=1) == n).all() and w.min() >= 0
+    w = w.astype(np.float64)
     assert abs(w.mean() - 1) < 1e-12 and 0.9 < w.var() < 1.1  # multinomial(n, 1/n): variance 1 - 1/n
     again = bs.resample_weights(n, 50, np.random.default_rng(0))
     assert np.array_equal(w, again)
+
+
+def test_the_columnar_reader_serves_the_default_run_when_no_line_lists_a_claim(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from rukp.io import columnar
+    from rukp.io.gold import load_gold
+
+    gold_rows, pred_rows = generate(30, 5, seed=1)
+    gold = tmp_path / "gold.jsonl"
+    preds = tmp_path / "preds.jsonl"
+    gold.write_text("".join(json.dumps(r) + "\n" for r in gold_rows), encoding="utf-8")
+    preds.write_text("".join(json.dumps(r) + "\n" for r in pred_rows), encoding="utf-8")
+    monkeypatch.setattr(columnar, "MIN_BYTES", 0)
+    fast_gold = columnar.load_gold(gold, entities=True, claims=True)
+    assert fast_gold is not None and columnar.load_predictions(preds, fast_gold, entities=True, claims=True)
+    fast = evaluate(preds, gold=gold, bootstrap=30, progress=False).to_dict()
+    monkeypatch.setattr(columnar, "MIN_BYTES", 1 << 60)
+    assert evaluate(preds, gold=gold, bootstrap=30, progress=False).to_dict() == fast
+
+    monkeypatch.setattr(columnar, "MIN_BYTES", 0)
+    with_claim = [{**pred_rows[0], "claims": [{"start": 0, "end": 4}]}, *pred_rows[1:]]
+    preds.write_text("".join(json.dumps(r) + "\n" for r in with_claim), encoding="utf-8")
+    assert columnar.load_predictions(preds, load_gold(gold), entities=True, claims=True) is None
+    without = [{"id": gold_rows[0]["id"], "entities": []}, *gold_rows[1:]]
+    gold.write_text("".join(json.dumps(r) + "\n" for r in without), encoding="utf-8")
+    assert columnar.load_gold(gold, entities=True, claims=True) is None  # the line-by-line reader names it
