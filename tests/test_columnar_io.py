@@ -216,7 +216,7 @@ BAD = {  # name: (gold lines, prediction lines, expected message, whether the fa
                                      "preds.jsonl:2, doc a: duplicate predictions for document 'a' (first on "
                                      "line 1)", False),
     "predicted missing entities": (GOOD_GOLD, [GOOD_PREDS[0], {"doc_id": "b"}],
-                                   "preds.jsonl:2, doc b: missing field 'entities' (or use --no-entities)", False),
+                                   "preds.jsonl:2, doc b: has no 'entities' field, but line 1 has one", False),
     "predicted missing doc_id": (GOOD_GOLD, [GOOD_PREDS[0], {"entities": []}],
                                  "preds.jsonl:2: missing field 'doc_id'", False),
     "predicted overlap": (GOOD_GOLD, _preds_with({"start": 0, "end": 3, "label": "PER"},
@@ -313,3 +313,27 @@ def test_blocks_grow_to_hold_the_longest_line(tmp_path: Path, monkeypatch: pytes
     fast, used = _run(gold, preds, fast=True)
     assert used == {"gold": [True], "predictions": [True]}
     assert fast == _run(gold, preds, fast=False)[0]
+
+
+def test_text_anchored_items_leave_the_fast_path_and_score_the_same(tmp_path: Path) -> None:
+    gold = _write(tmp_path / "gold.jsonl", GOOD_GOLD)
+    anchored = [{"doc_id": "a", "entities": [{"text": TEXT[0:5], "label": "GPE"}]}, GOOD_PREDS[1]]
+    preds = _write(tmp_path / "preds.jsonl", anchored)
+    fast, used = _run(gold, preds, fast=True)
+    slow, _ = _run(gold, preds, fast=False)
+    assert used["predictions"] == [False]  # null offsets: the line-by-line reader aligns the strings
+    assert fast == slow and fast["alignment"]["entities"]["exact"] == 1
+    offsets, _ = _run(gold, _write(tmp_path / "offsets.jsonl", GOOD_PREDS), fast=True)
+    assert fast["entities"] == offsets["entities"]
+
+
+def test_claims_key_anywhere_leaves_the_fast_path_to_infer_the_scope(tmp_path: Path) -> None:
+    gold = _write(tmp_path / "gold.jsonl", [{**g, "claims": []} for g in GOOD_GOLD])
+    preds = _write(tmp_path / "preds.jsonl", [{**GOOD_PREDS[0], "claims": []}, GOOD_PREDS[1]])
+    fast, used = _run(gold, preds, fast=True, claims=None)
+    assert used["predictions"] == [False] and "has no 'claims' field, but line 1 has one" in fast
+    plain, used = _run(gold, _write(tmp_path / "p.jsonl", GOOD_PREDS), fast=True, claims=None)
+    assert used["predictions"] == [True] and plain["scope"] == {"entities": "scored", "claims": "not predicted"}
+    # a gold without claims: the predictions' claims are not read at all, so the fast path serves them
+    no_claims, used = _run(_write(tmp_path / "g2.jsonl", GOOD_GOLD), preds, fast=True, claims=None)
+    assert used["predictions"] == [True] and no_claims["scope"]["claims"] == "no gold"

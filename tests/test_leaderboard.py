@@ -76,7 +76,8 @@ def test_rows_per_system_and_view_with_intervals(gold, tmp_path):
     lo, hi = cap["entity_f1_strict_ci"]
     assert lo <= cap["entity_f1_strict"] <= hi
     assert cap["claim_f1"] is None and cap["claims_scored"] is False  # predicts no claims: not applicable
-    assert all(r["docs_per_s"] > 0 for r in board["rows"])
+    assert all(run.docs_per_second > 0 for run in runs)
+    assert "docs_per_s" not in json.dumps(board)  # timings vary run to run: never in the committed leaderboard
     assert board["gold"]["documents"] == 2 and board["gold"]["entities"] == 6 and board["gold"]["claims"] == 2
     assert [n for n in board["notes"] if "annotator A" in n]  # no human pass in this root
 
@@ -90,7 +91,7 @@ def test_human_rows_when_annotator_passes_exist(gold, tmp_path):
     (folder / "predictions.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     board, _ = run_leaderboard([System("empty")], gold=gold, bootstrap=0, root=tmp_path)
     human = by(board, "annotator A (AI, guidelines)", "fine")
-    assert human["kind"] == "human" and human["docs_per_s"] is None
+    assert human["kind"] == "human"
     assert human["entity_f1_strict"] == pytest.approx(2 * 4 / (6 + 4))
     assert human["claim_f1"] == 1.0 and human["claimer_accuracy"] == 1.0
     assert [n for n in board["notes"] if "annotator B" in n] and not [n for n in board["notes"]
@@ -113,6 +114,47 @@ def test_outputs_written_together_and_rescorable(gold, tmp_path):
     assert readme_block(text) == render_readme_block(json.loads((out / "leaderboard.json").read_text()))
     report = evaluate(str(out / "predictions" / "capitalised.jsonl"), gold=gold, bootstrap=0)
     assert report.f1("fine") == by(board, "capitalised", "fine")["entity_f1_strict"]
+
+
+def test_a_second_run_with_other_timings_changes_no_file(gold, tmp_path):
+    """Only scores reach the committed files: new timings rewrite throughput.json alone, README bytes stay."""
+    from dataclasses import replace
+
+    from rukp.leaderboard import THROUGHPUT_FILE
+
+    board, runs = run_leaderboard([System("capitalised"), System("test-oracle")], gold=gold, bootstrap=50,
+                                  root=tmp_path)
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Title\n{README_START}\nold table\n{README_END}\n")
+    out = tmp_path / "results"
+    first = write_outputs(board, runs, out, readme=readme)
+    assert readme in first and out / "leaderboard.png" in first
+    snapshot = {p: p.read_bytes() for p in [readme, *out.rglob("*")] if p.is_file()}
+    again, slower = run_leaderboard([System("capitalised"), System("test-oracle")], gold=gold, bootstrap=50,
+                                    root=tmp_path)
+    slower = [replace(r, load_seconds=r.load_seconds + 7.0, extract_seconds=r.extract_seconds * 1000 + 3.0)
+              for r in slower]
+    assert write_outputs(again, slower, out, readme=readme) == [out / THROUGHPUT_FILE]
+    for path, data in snapshot.items():
+        if path.name != THROUGHPUT_FILE:
+            assert path.read_bytes() == data, path
+    timings = json.loads((out / THROUGHPUT_FILE).read_text())["systems"]
+    assert [t["system"] for t in timings] == ["capitalised", "test-oracle"]
+    assert all(t["extract_s"] >= 3.0 for t in timings)
+    assert write_outputs(again, slower, out, readme=readme) == []  # nothing at all changed
+
+
+def test_throughput_is_not_committed():
+    import subprocess
+
+    from rukp.leaderboard import THROUGHPUT_FILE
+
+    path = f"benchmark/results/{THROUGHPUT_FILE}"
+    ignored = subprocess.run(["git", "check-ignore", "-q", path], cwd=paths.repo_root(), check=False)
+    if ignored.returncode == 128:
+        pytest.skip("not a git checkout")
+    assert ignored.returncode == 0, f"{path} must be in .gitignore: it varies run to run"
+    assert "docs/s" not in readme_block((paths.repo_root() / "README.md").read_text(encoding="utf-8"))
 
 
 def test_missing_markers_fail_before_anything_is_written(gold, tmp_path):
@@ -165,3 +207,23 @@ def test_committed_predictions_match_the_code(spec):
     extractor = resolve(spec)
     fresh = [{"doc_id": d["id"], **extractor.extract(d["text"])} for d in docs]
     assert fresh == committed, f"benchmark/results is stale for {spec}: run `rukp benchmark`"
+
+
+@pytest.mark.slow
+def test_benchmark_twice_leaves_the_readme_and_results_byte_identical(tmp_path, monkeypatch, rukp):
+    """`rukp benchmark` on a copy of the checkout: the second run changes no byte of README.md or the results."""
+    import gold_checks
+
+    root = gold_checks.copy_checkout(tmp_path / "repo")
+    monkeypatch.setenv("RUKP_ROOT", str(root))
+    out = root / "benchmark" / "results"
+    args = ("benchmark", "--systems", "capitalised", "--bootstrap", "50", "--readme", "--out", out, "--quiet")
+    code, said, _ = rukp(*args)
+    assert code == 0 and "(including the README table)" in said
+    first = {p: p.read_bytes() for p in [root / "README.md", *out.rglob("*")] if p.is_file()}
+    code, said, err = rukp(*args)
+    assert code == 0 and said.strip().endswith(f"throughput in {out / 'throughput.json'}.")
+    assert "are unchanged and so is the README table" in said and err == ""  # no bar: stderr is not a terminal
+    for path, data in first.items():
+        if path.name != "throughput.json":
+            assert path.read_bytes() == data, path

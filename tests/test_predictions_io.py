@@ -60,6 +60,7 @@ def test_lenient_mode_records_each_item_with_its_reason(gold, tmp_path: Path) ->
     assert [s.line for s in preds.skipped] == [1, 1, 1, 2]
     assert preds.entities.start == [0] and preds.claims[0] == []
     assert preds.covered == {0}  # the d2 line lacks 'claims': skipped, so d2 counts as without predictions
+    assert "has no 'claims' field, but line 1 has one" in preds.skipped[-1].message
 
 
 def test_claim_fields_are_checked_and_normalised(gold) -> None:
@@ -110,11 +111,28 @@ def test_labelstudio_reader_missing_gives_a_clear_message(gold, tmp_path: Path,
         load_predictions(path, gold)
 
 
-def test_conll_needs_no_claims_and_known_documents(gold, tmp_path: Path) -> None:
+def test_conll_is_entity_only_without_a_flag(gold, tmp_path: Path) -> None:
     path = tmp_path / "p.conll"
     path.write_text("-DOCSTART- d1\nVladimir\tB-PER\n", encoding="utf-8")
-    with pytest.raises(RukpError, match="CoNLL BIO files hold entities only: add --no-claims"):
-        load_predictions(path, gold)
+    preds = load_predictions(path, gold)
+    assert preds.has_entities and not preds.has_claims and preds.entities.start == [0]
+    with pytest.raises(RukpError, match="CoNLL BIO files hold entities only, and claims=True asks for claims"):
+        load_predictions(path, gold, claims=True)
+
+
+def test_iob2_files_are_strict_unless_told(gold, tmp_path: Path) -> None:
+    content = "# doc_id = d1\nVladimir I-PER\nPoutine I-PER\n"  # a stray I-: lenient starts an entity
+    strict, lenient = tmp_path / "p.iob2", tmp_path / "p.conll"
+    for path in (strict, lenient):
+        path.write_text(content, encoding="utf-8")
+    assert load_predictions(strict, gold).entities.start == []
+    assert load_predictions(strict, gold, bio="conlleval").entities.start == [0]
+    assert load_predictions(lenient, gold).entities.start == [0]
+    assert load_predictions(lenient, gold, bio="iob2").entities.start == []
+    # --format overrides the extension: a .txt file read as CoNLL
+    other = tmp_path / "p.txt"
+    other.write_text(content, encoding="utf-8")
+    assert load_predictions(other, gold, fmt="conll").entities.start == [0]
 
 
 @pytest.mark.parametrize(("content", "line", "message"), [

@@ -176,28 +176,3 @@ def test_resample_weights_above_the_multinomial_size_draw_n_units() -> None:
     again = bs.resample_weights(n, 50, np.random.default_rng(0))
     assert np.array_equal(w, again)
 
-
-def test_the_columnar_reader_serves_the_default_run_when_no_line_lists_a_claim(tmp_path: Path,
-                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from rukp.io import columnar
-    from rukp.io.gold import load_gold
-
-    gold_rows, pred_rows = generate(30, 5, seed=1)
-    gold = tmp_path / "gold.jsonl"
-    preds = tmp_path / "preds.jsonl"
-    gold.write_text("".join(json.dumps(r) + "\n" for r in gold_rows), encoding="utf-8")
-    preds.write_text("".join(json.dumps(r) + "\n" for r in pred_rows), encoding="utf-8")
-    monkeypatch.setattr(columnar, "MIN_BYTES", 0)
-    fast_gold = columnar.load_gold(gold, entities=True, claims=True)
-    assert fast_gold is not None and columnar.load_predictions(preds, fast_gold, entities=True, claims=True)
-    fast = evaluate(preds, gold=gold, bootstrap=30, progress=False).to_dict()
-    monkeypatch.setattr(columnar, "MIN_BYTES", 1 << 60)
-    assert evaluate(preds, gold=gold, bootstrap=30, progress=False).to_dict() == fast
-
-    monkeypatch.setattr(columnar, "MIN_BYTES", 0)
-    with_claim = [{**pred_rows[0], "claims": [{"start": 0, "end": 4}]}, *pred_rows[1:]]
-    preds.write_text("".join(json.dumps(r) + "\n" for r in with_claim), encoding="utf-8")
-    assert columnar.load_predictions(preds, load_gold(gold), entities=True, claims=True) is None
-    without = [{"id": gold_rows[0]["id"], "entities": []}, *gold_rows[1:]]
-    gold.write_text("".join(json.dumps(r) + "\n" for r in without), encoding="utf-8")
-    assert columnar.load_gold(gold, entities=True, claims=True) is None  # the line-by-line reader names it

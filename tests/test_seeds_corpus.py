@@ -9,15 +9,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cli_runner import run_rukp
 
 from rukp.corpus.furniture import match_furniture
 from rukp.corpus.seeds import manifest_entries
@@ -39,10 +38,7 @@ def _seed_text(doc: dict) -> str:
 
 
 def _rukp(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO / "benchmark")}
-    env.pop("RUKP_ROOT", None)
-    return subprocess.run([sys.executable, "-m", "rukp", *args], capture_output=True, text=True, env=env,
-                          cwd=REPO, check=False)
+    return run_rukp(*args)  # in-process: no interpreter start-up per call
 
 
 # --- seeds ------------------------------------------------------------------------------------------------

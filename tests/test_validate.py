@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import run_rukp
 
 from rukp import schema
 from rukp.annotations.store import AnnotationSet
@@ -423,10 +422,7 @@ def test_empty_annotations_with_empty_manifest_are_valid() -> None:
 # --- the command -------------------------------------------------------------------------------------------
 
 def _rukp(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO / "benchmark")}
-    env.pop("RUKP_ROOT", None)
-    return subprocess.run([sys.executable, "-m", "rukp", *args], capture_output=True, text=True, env=env,
-                          cwd=REPO, check=False)
+    return run_rukp(*args)  # in-process: no interpreter start-up per call
 
 
 def test_gold_repository_is_valid() -> None:
@@ -451,4 +447,4 @@ def test_command_prints_every_problem_and_exits_1(tmp_path: Path) -> None:
 def test_command_rejects_a_missing_root(tmp_path: Path) -> None:
     done = _rukp("validate", "--root", str(tmp_path / "nowhere"))
     assert done.returncode == 2
-    assert done.stderr.startswith(f"error: {tmp_path / 'nowhere'}: --root is not a directory")
+    assert done.stderr.startswith(f"error: root folder {tmp_path / 'nowhere'} does not exist (--root)")

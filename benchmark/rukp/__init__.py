@@ -17,11 +17,15 @@ def load(config: str = "documents") -> Any:
     return _load(config)
 
 
-def evaluate(extractor_or_predictions: Any, **kwargs: Any) -> Any:
-    """Score an extractor (object, function, spec string) or predictions against the gold; returns a report."""
-    from rukp.evaluation import evaluate as _evaluate
+def __getattr__(name: str) -> Any:
+    """``rukp.evaluate`` is :func:`rukp.evaluation.run.evaluate` itself (signature and docstring for ``help``),
+    imported on first use so that ``import rukp`` stays light."""
+    if name == "evaluate":
+        from rukp.evaluation import evaluate
 
-    return _evaluate(extractor_or_predictions, **kwargs)
+        globals()["evaluate"] = evaluate
+        return evaluate
+    raise AttributeError(f"module 'rukp' has no attribute {name!r}")
 
 
 __all__ = ["__version__", "evaluate", "load"]

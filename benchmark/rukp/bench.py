@@ -1,14 +1,14 @@
 """``python -m rukp.bench``: the commands users run, timed as they run them, side by side with nervaluate.
 
-For each case it generates synthetic gold and predictions deterministically (about 20 spans per document,
-8 labels, ``"claims": []``; predictions = gold with 10 % dropped, 10 % boundary shifts, 10 % label changes, plus
-10 % spurious), writes them as JSONL in a temporary folder, and runs each measurement as a fresh process
+For each case it generates synthetic gold and predictions deterministically (an entity corpus: about 20 spans
+per document, 8 labels, no claims; predictions = gold with 10 % dropped, 10 % boundary shifts, 10 % label
+changes, plus 10 % spurious), writes them as JSONL in a temporary folder, and runs each measurement as a fresh process
 (time = wall clock of the whole process, interpreter start and imports included; peak = that process's
 maximum resident set size, from GNU time):
 
 - ``json``: ``json.loads`` of every line of both files, the floor for any evaluation from files;
 - ``rukp``: ``rukp evaluate -p PRED --gold GOLD --json OUT`` with the defaults (1,000 bootstrap resamples,
-  all four schemes, per type, claims scored, terminal tables), then the report read back here;
+  all four schemes, per type, the scope inferred: entities, terminal tables), then the report read back here;
 - ``nervaluate``: loading the same files into span dicts and ``nervaluate.Evaluator(...).evaluate()``, stopped
   after ``--nervaluate-timeout`` seconds;
 - ``rukp --help`` and ``rukp evaluate --help``.
@@ -108,10 +108,8 @@ def generate(n_docs: int, spans_per_doc: int, seed: int = 0, *, jitter: bool = T
 
     g_bounds = np.concatenate([[0], np.cumsum(k)]).tolist()
     p_bounds = np.searchsorted(pred_doc, np.arange(n_docs + 1)).tolist()
-    gold = [{"id": ids[d], "entities": spans(gold_cols, g_bounds[d], g_bounds[d + 1]), "claims": []}
-            for d in range(n_docs)]
-    pred = [{"doc_id": ids[d], "entities": spans(cols, p_bounds[d], p_bounds[d + 1]), "claims": []}
-            for d in range(n_docs)]
+    gold = [{"id": ids[d], "entities": spans(gold_cols, g_bounds[d], g_bounds[d + 1])} for d in range(n_docs)]
+    pred = [{"doc_id": ids[d], "entities": spans(cols, p_bounds[d], p_bounds[d + 1])} for d in range(n_docs)]
     return gold, pred
 
 
@@ -287,7 +285,7 @@ def run(sizes: list[int], long_cases: list[tuple[int, int]], timeout: float, fol
         f"{platform.python_version()}, numpy {np.__version__}")
     say("\nCommands, each a fresh process (wall clock, interpreter start and imports included; peak = max RSS):")
     say("json = json.loads of every line of both files; rukp = `rukp evaluate -p PRED --gold GOLD --json OUT`\n"
-        "with the defaults (1,000 resamples, four schemes, per type, claims); x json = rukp / json;\n"
+        "with the defaults (1,000 resamples, four schemes, per type); x json = rukp / json;\n"
         "speed-up = nervaluate / rukp; report = size of OUT and the time to json.loads it back.\n")
     header = (f"{'case':>15} {'gold':>9} {'pred':>9} | {'json':>7} {'peak':>7} | {'rukp':>7} {'peak':>7} "
               f"{'x json':>6} | {'report':>8} {'read':>6} | {'nervaluate':>10} {'peak':>7} {'speed-up':>8}")

@@ -1,27 +1,32 @@
 """The leaderboard: run every baseline over the gold, score it with :func:`rukp.evaluate`, write the results.
 
 :func:`run_leaderboard` runs the systems (each model loaded once; throughput measured on extraction alone),
-scores them on the fine and coarse views with 95% bootstrap intervals over documents, adds the human
-ceiling (annotator passes A and B, when their files exist) and returns the leaderboard as a plain dict.
-The renderers below take that dict and never re-run anything, so the README table can be checked against
-``leaderboard.json`` alone. :func:`write_outputs` writes every file at once (all or none).
+scores them on the fine and coarse views with 95% bootstrap intervals over documents, adds the annotation
+passes A–D scored against the adjudicated gold (when their files exist) and returns the leaderboard as a
+plain dict. The renderers below take that dict and never re-run anything, so the README table can be checked
+against ``leaderboard.json`` alone. :func:`write_outputs` writes every file at once (all or none).
+
+The leaderboard holds only what the code and the data decide (scores, intervals, predictions), so a second
+run writes the same bytes and leaves ``git status`` clean. Throughput depends on the machine and the moment:
+it is printed in the terminal table and written to ``throughput.json`` beside the leaderboard (not committed).
 """
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rukp import paths
 from rukp.errors import RukpError
 from rukp.io.atomic import dumps_json, dumps_jsonl, write_many_atomic
+
+if TYPE_CHECKING:
+    from rukp.progress import Bars
 
 SCHEMA = "rukp.leaderboard.v1"
 VIEWS: tuple[str, ...] = ("fine", "coarse")
@@ -104,15 +109,18 @@ def predictions_filename(spec: str) -> str:
 
 @dataclass
 class Run:
-    """What running one system produced: prediction rows and timings."""
+    """What running one system produced: prediction rows and timings (timings never enter the leaderboard)."""
 
     system: System
     rows: list[dict[str, Any]]
     load_seconds: float
     extract_seconds: float
+    #: view → the report scoring ``rows`` (filled by :func:`run_leaderboard`; the HTML pages are built from it).
+    reports: dict[str, Any] = field(default_factory=dict)
 
     @property
     def docs_per_second(self) -> float | None:
+        """Extraction throughput in documents per second (None when too fast to time)."""
         return len(self.rows) / self.extract_seconds if self.extract_seconds > 0 else None
 
 
@@ -153,9 +161,10 @@ def _ci(report: Any, name: str) -> list[float | None] | None:
 
 
 def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps: Mapping[str, Any],
-               bootstrap: int, seed: int, docs_per_second: float | None, predictions_path: str | None,
-               map_files: Mapping[str, str], tmp: Path) -> list[dict[str, Any]]:
-    """Leaderboard rows (one per view) of one system's predictions, scored with :func:`rukp.evaluate`."""
+               bootstrap: int, seed: int, predictions_path: str | None,
+               map_files: Mapping[str, str], tmp: Path, keep: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Leaderboard rows (one per view) of one system's predictions, scored with :func:`rukp.evaluate`
+    (each view's report goes into ``keep`` when given)."""
     from rukp import evaluate
 
     rows = predictions if isinstance(predictions, list) else None
@@ -170,6 +179,8 @@ def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps:
             lm_arg.write_text(json.dumps(dict(lm)), encoding="utf-8")
         report = evaluate(predictions, gold=gold, view=view, label_map=lm_arg, bootstrap=bootstrap, seed=seed,
                           claims=has_claims, progress=False)
+        if keep is not None:
+            keep[view] = report
         vname = report.options.views[0]
         fig = report.figures
         claims_scored = report.claims is not None
@@ -179,9 +190,9 @@ def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps:
             "entity_f1_strict_ci": _ci(report, f"entities.{vname}.strict.f1"),
             "ent_type_f1": fig.get(f"entities.{vname}.ent_type.f1"),
             "claim_f1": fig.get("claims.detection.f1") if claims_scored else None,
+            "claim_f1_ci": _ci(report, "claims.detection.f1") if claims_scored else None,
             "claimer_accuracy": fig.get("claims.attribution.accuracy") if claims_scored else None,
             "claims_scored": bool(has_claims),
-            "docs_per_s": docs_per_second,
             "predictions": predictions_path,
         })
     return out
@@ -199,11 +210,11 @@ def gold_summary(gold: Any, path: Path) -> dict[str, Any]:
 
 def run_leaderboard(systems: Sequence[System] | None = None, *, gold: str | Path | None = None,
                     bootstrap: int = 1000, seed: int = 0, humans: bool = True,
-                    root: Path | None = None, progress: Any = None) -> tuple[dict[str, Any], list[Run]]:
-    """Run and score every system; returns the leaderboard dict and the runs (with their predictions).
+                    root: Path | None = None, progress: Bars | None = None) -> tuple[dict[str, Any], list[Run]]:
+    """Run and score every system; returns the leaderboard dict and the runs (with predictions and timings).
 
-    ``progress`` is an optional, not yet started ``rich.progress.Progress``: it is started once every spec
-    has resolved (so a bad spec prints only its error) and each system gets a task advanced per document.
+    ``progress`` is an optional, not yet started :func:`rukp.progress.bars` display: it is started once every
+    spec has resolved (so a bad spec prints only its error) and each system gets a bar advanced per document.
     """
     from rukp.extractors.registry import resolve
     from rukp.io.predictions import load_gold
@@ -228,10 +239,7 @@ def run_leaderboard(systems: Sequence[System] | None = None, *, gold: str | Path
         progress.start()
     try:
         for system, (extractor, load_s) in zip(systems, extractors, strict=True):
-            advance = None
-            if progress is not None:
-                task = progress.add_task(system.spec, total=len(gold_set.documents))
-                advance = lambda task=task: progress.advance(task)  # noqa: E731
+            advance = progress.task(system.spec, len(gold_set.documents)) if progress is not None else None
             runs.append(run_system(system, extractor, gold_set.documents, load_seconds=load_s,
                                    advance=advance))
     finally:
@@ -244,9 +252,8 @@ def run_leaderboard(systems: Sequence[System] | None = None, *, gold: str | Path
         for run in runs:
             rows += score_rows(run.system.spec, run.system.kind, run.rows, gold_set,
                                label_maps=run.system.label_maps or {}, bootstrap=bootstrap, seed=seed,
-                               docs_per_second=run.docs_per_second,
                                predictions_path=f"predictions/{predictions_filename(run.system.spec)}",
-                               map_files=map_files, tmp=Path(tmp))
+                               map_files=map_files, tmp=Path(tmp), keep=run.reports)
         if humans:
             for name in HUMAN_PASSES:
                 path = paths.annotations_dir(root) / "raw" / name / "predictions.jsonl"
@@ -256,7 +263,7 @@ def run_leaderboard(systems: Sequence[System] | None = None, *, gold: str | Path
                                  "for this annotator (it appears once the annotation pass is resolved).")
                     continue
                 rows += score_rows(annotator_label(name), "human", path, gold_set, label_maps={},
-                                   bootstrap=bootstrap, seed=seed, docs_per_second=None,
+                                   bootstrap=bootstrap, seed=seed,
                                    predictions_path=shown, map_files=map_files, tmp=Path(tmp))
     order = {v: i for i, v in enumerate(VIEWS)}
     rows.sort(key=lambda r: order[r["view"]])  # stable: systems keep their order within a view
@@ -265,8 +272,6 @@ def run_leaderboard(systems: Sequence[System] | None = None, *, gold: str | Path
         "gold": gold_summary(gold_set, gold_path),
         "bootstrap": {"resamples": bootstrap, "seed": seed, "unit": "documents", "alpha": 0.05},
         "systems": [{"system": r.system.spec, "kind": r.system.kind, "documents": len(r.rows),
-                     "load_s": round(r.load_seconds, 3), "extract_s": round(r.extract_seconds, 3),
-                     "docs_per_s": r.docs_per_second,
                      "predictions": f"predictions/{predictions_filename(r.system.spec)}"} for r in runs],
         "label_maps": {map_files[v]: dict(m) for s in systems for v, m in (s.label_maps or {}).items()
                        if isinstance(m, Mapping)},
@@ -295,13 +300,26 @@ def _rate(x: float | None) -> str:
 
 
 COLUMNS: tuple[str, ...] = ("system", "view", "entity F1 strict [95% CI]", "ent_type F1",
-                            "claim detection F1", "claimer accuracy", "docs/s")
+                            "claim detection F1", "claimer accuracy")
+#: The same columns with headers short enough for an 80-column terminal.
+TERMINAL_COLUMNS: tuple[str, ...] = ("system", "view", "strict F1 [95% CI]", "type F1", "claim F1", "claimer acc")
+#: Where the throughput of a run goes (beside leaderboard.json; machine-dependent, so never committed).
+THROUGHPUT_FILE = "throughput.json"
 
 
 def table_cells(board: Mapping[str, Any]) -> list[list[str]]:
     """One list of cell strings per row, in :data:`COLUMNS` order (shared by every renderer)."""
     return [[row["system"], row["view"], _f1_ci(row), _pct(row.get("ent_type_f1")), _pct(row.get("claim_f1")),
-             _pct(row.get("claimer_accuracy")), _rate(row.get("docs_per_s"))] for row in board["rows"]]
+             _pct(row.get("claimer_accuracy"))] for row in board["rows"]]
+
+
+def throughput(runs: Sequence[Run]) -> dict[str, Any]:
+    """``throughput.json``: load and extraction time and documents/s of each system in this run."""
+    return {"schema": "rukp.throughput.v1", "note": "Measured on this machine by the last `rukp benchmark`; "
+            "extraction only, model already loaded (after one warm-up sentence). Not committed: it varies run to run.",
+            "systems": [{"system": r.system.spec, "documents": len(r.rows), "load_s": round(r.load_seconds, 3),
+                         "extract_s": round(r.extract_seconds, 3), "docs_per_s": r.docs_per_second}
+                        for r in runs]}
 
 
 def summary_line(board: Mapping[str, Any]) -> str:
@@ -309,9 +327,10 @@ def summary_line(board: Mapping[str, Any]) -> str:
     g, b = board["gold"], board["bootstrap"]
     return (f"Scored against `{g['path']}` ({g['documents']} documents, {g['entities']} entity mentions, "
             f"{g['claims']} claims; sha256 `{g['sha256'][:12]}`). Figures are percentages; 95% intervals are "
-            f"percentile bootstraps over documents ({b['resamples']} resamples, seed {b['seed']}); "
-            "docs/s is extraction throughput with the model already loaded; — means not applicable or "
-            "undefined (no claims predicted, or no gold to score).")
+            f"percentile bootstraps over documents ({b['resamples']} resamples, seed {b['seed']}); — means not "
+            "applicable or undefined (no claims predicted, or no gold to score). Throughput (documents/s) depends "
+            f"on the machine, so `rukp benchmark` prints it and writes it to `{THROUGHPUT_FILE}` beside "
+            "`leaderboard.json` (not committed), never to this table.")
 
 
 def render_readme_block(board: Mapping[str, Any]) -> str:
@@ -322,6 +341,8 @@ def render_readme_block(board: Mapping[str, Any]) -> str:
     maps = board.get("label_maps") or {}
     notes = [*(f"Label map `{name}` (spaCy's WikiNER labels on the fine view): "
                + ", ".join(f"{k} → {v if v is not None else 'dropped'}" for k, v in m.items())
+               + "; so on the fine view the spaCy rows can only be right on "
+               + ", ".join(dict.fromkeys(v for v in m.values() if v is not None))
                for name, m in maps.items()), *board.get("notes", [])]
     if notes:
         lines += ["", *[f"- {n}" for n in notes]]
@@ -335,61 +356,44 @@ def render_markdown(board: Mapping[str, Any]) -> str:
             + "\nRe-score any system: `rukp evaluate --predictions "
               "benchmark/results/predictions/<system>.jsonl --view fine` (spaCy systems: add "
               "`--label-map benchmark/results/label_maps/wikiner-fine.json`, or `--view coarse --label-map "
-              "spacy`).\n")
+              "spacy`).\n"
+            + _pages_line(board))
 
 
-def render_rich(board: Mapping[str, Any]) -> Any:
-    """The terminal table (rich)."""
+def _pages_line(board: Mapping[str, Any]) -> str:
+    """Links to each system's HTML error-analysis page (``html/<system>.html``, fine view)."""
+    from rukp.reports.html import page_filename
+
+    links = [f"[{s['system']}](html/{page_filename(s['system'])})" for s in board.get("systems", [])]
+    return ("\nError analysis (fine view; every gold and predicted span in the text, coloured by outcome): "
+            + " · ".join(links) + "\n") if links else ""
+
+
+def render_rich(board: Mapping[str, Any], runs: Sequence[Run] = ()) -> Any:
+    """The terminal table (rich), with this run's throughput (docs/s) when ``runs`` are given.
+
+    Short headers and no vertical rules so that it fits 80 columns: system names may fold, numbers never wrap.
+    """
+    from rich import box
     from rich.table import Table
 
-    table = Table(title="rukp-fr leaderboard", caption=f"{board['gold']['documents']} documents; "
-                  f"95% CI over documents ({board['bootstrap']['resamples']} resamples)")
-    for i, col in enumerate(COLUMNS):
-        table.add_column(col, justify="left" if i < 2 else "right")
-    for cells in table_cells(board):
-        table.add_row(*cells)
+    rates = {r.system.spec: r.docs_per_second for r in runs}
+    table = Table(title="rukp-fr leaderboard", box=box.SIMPLE_HEAD, pad_edge=False,
+                  caption=f"{board['gold']['documents']} documents; F1 in %, 95% CI over documents "
+                          f"({board['bootstrap']['resamples']} resamples)")
+    for i, col in enumerate((*TERMINAL_COLUMNS, "docs/s") if rates else TERMINAL_COLUMNS):
+        table.add_column(col, justify="left" if i < 2 else "right", no_wrap=i >= 1,
+                         overflow="fold" if i == 0 else "ignore", min_width=12 if i == 0 else None)
+    for row, cells in zip(board["rows"], table_cells(board), strict=True):
+        table.add_row(*cells, *([_rate(rates.get(row["system"]))] if rates else []))
     return table
 
 
 def render_png(board: Mapping[str, Any]) -> bytes:
-    """A bar chart of entity F1 (strict, with 95% CI) per system and view, and claim detection F1."""
-    import matplotlib
+    """``leaderboard.png`` (see :mod:`rukp.reports.leaderboard_plot`)."""
+    from rukp.reports.leaderboard_plot import render_png as render
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    rows = board["rows"]
-    labels = [f"{r['system']} ({r['view']})" for r in rows]
-    f1 = [100 * (r["entity_f1_strict"] or 0.0) for r in rows]
-    err = [[max(0.0, f - 100 * (r["entity_f1_strict_ci"] or [None])[0]) if r["entity_f1_strict_ci"] else 0.0
-            for f, r in zip(f1, rows, strict=True)],
-           [max(0.0, 100 * r["entity_f1_strict_ci"][1] - f) if r["entity_f1_strict_ci"] else 0.0
-            for f, r in zip(f1, rows, strict=True)]]
-    claim_rows = [r for r in rows if r["view"] == VIEWS[0] and r.get("claims_scored")]
-    fig, axes = plt.subplots(1, 2, figsize=(12, 0.45 * len(rows) + 1.8),
-                             gridspec_kw={"width_ratios": [3, 2]})
-    ax = axes[0]
-    y = range(len(rows))
-    ax.barh(list(y), f1, xerr=err, color=["#4c72b0" if r["view"] == "fine" else "#8fb0d9" for r in rows],
-            capsize=3)
-    ax.set_yticks(list(y), labels, fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("entity F1, strict (%), 95% CI over documents")
-    ax2 = axes[1]
-    ax2.barh(range(len(claim_rows)), [100 * (r["claim_f1"] or 0.0) for r in claim_rows], color="#dd8452")
-    ax2.set_yticks(range(len(claim_rows)), [r["system"] for r in claim_rows], fontsize=8)
-    ax2.invert_yaxis()
-    ax2.set_xlim(0, 100)
-    ax2.set_xlabel("claim detection F1 (%)")
-    g = board["gold"]
-    fig.suptitle(f"rukp-fr leaderboard — {g['documents']} documents, {g['entities']} entities, "
-                 f"{g['claims']} claims", fontsize=10)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-    plt.close(fig)
-    return buf.getvalue()
+    return render(board)
 
 
 def replace_readme_block(readme: str, block: str, *, path: str | Path = "README.md") -> str:
@@ -410,31 +414,37 @@ def readme_block(readme: str, *, path: str | Path = "README.md") -> str:
     return readme[start: readme.find(README_END)].removeprefix("\n")
 
 
+def _unchanged(path: Path, data: str | bytes) -> bool:
+    if not path.is_file():
+        return False
+    return path.read_bytes() == (data.encode("utf-8") if isinstance(data, str) else data)
+
+
 def write_outputs(board: Mapping[str, Any], runs: Sequence[Run], out: Path, *,
                   readme: Path | None = None) -> list[Path]:
-    """Write leaderboard.json/.md/.png, the predictions and label maps, and the README table: all or none."""
+    """Write leaderboard.json/.md/.png, the predictions and label maps, throughput.json and the README table
+    (all or none); returns the files whose content changed (files already up to date are not touched)."""
     from rukp.io.jsonl import read_text
 
     out = Path(out)
     files: dict[Path, str] = {
         out / "leaderboard.json": dumps_json(board),
         out / "leaderboard.md": render_markdown(board),
+        out / THROUGHPUT_FILE: dumps_json(throughput(runs)),
     }
     for run in runs:
         files[out / "predictions" / predictions_filename(run.system.spec)] = dumps_jsonl(run.rows)
     for name, mapping in (board.get("label_maps") or {}).items():
         files[out / name] = dumps_json(mapping)
+    from rukp.reports.html import benchmark_pages
+
+    files.update(benchmark_pages({r.system.spec: r.reports["fine"] for r in runs if "fine" in r.reports},
+                                 out / "html"))
     if readme is not None:
         files[readme] = replace_readme_block(read_text(readme), render_readme_block(board), path=readme)
-    png = render_png(board)
+    files[out / "leaderboard.png"] = render_png(board)
+    files = {path: data for path, data in files.items() if not _unchanged(path, data)}
     out.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".leaderboard.png.", suffix=".tmp", dir=out)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(png)
-        write_many_atomic(files)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    os.replace(tmp, out / "leaderboard.png")
-    return [*files, out / "leaderboard.png"]
+    if files:
+        write_many_atomic(files)  # all or none, with the umask's permissions
+    return list(files)

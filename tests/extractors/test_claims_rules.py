@@ -6,6 +6,9 @@ import pytest
 
 from rukp.extractors.claims_rules import topic_of
 
+#: The rules run on the spaCy md model (a load of several seconds): run in CI with `pytest -m slow`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def rc():

@@ -19,6 +19,9 @@ if _MISSING and os.environ.get("CI") != "true":
 sys.path.insert(0, str(Path(__file__).parent))
 import hf_tiny  # noqa: E402
 
+#: Imports transformers and builds a model: slow, run in CI with `pytest -m slow`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory):

@@ -36,10 +36,12 @@ def found(extractor, text: str) -> set[tuple[str, str]]:
     ("Les députés ont voté la semaine passée.", "semaine passée", "DATE"),
     ("Les deux pays ont signé un accord.", "deux", "CARDINAL"),
 ])
+@pytest.mark.slow  # loads the spaCy md model
 def test_rules_find_the_expression_with_its_type(rules, text, span, label):
     assert (span, label) in found(rules, text)
 
 
+@pytest.mark.slow  # loads the spaCy md model
 def test_numbers_inside_identifiers_and_articles_are_left_out(rules):
     text = "Le traité prévoit en son article 4 une aide, selon le Pentagone."
     assert not any(label == "CARDINAL" for _, label in found(rules, text))
@@ -51,6 +53,7 @@ def test_numbers_inside_identifiers_and_articles_are_left_out(rules):
     assert ("Pentagone", "ORG") not in ents
 
 
+@pytest.mark.slow  # loads the spaCy md model
 def test_spans_never_overlap_and_fall_on_token_boundaries(rules):
     from rukp.dataset.tokenize import sentences
 

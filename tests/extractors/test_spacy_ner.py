@@ -22,11 +22,13 @@ def test_builtin_baselines_are_registered_as_entry_points():
     assert names <= set(available())
 
 
+@pytest.mark.slow  # loads fr_core_news_sm
 def test_spacy_spec_resolves_to_the_named_model(sm):
     assert sm.name == "spacy:fr_core_news_sm"
     assert sm.nlp.meta["name"] == "core_news_sm"
 
 
+@pytest.mark.slow  # loads fr_core_news_sm
 def test_entities_use_wikiner_labels_and_document_offsets(sm):
     text = "Vladimir Poutine est arrivé à Moscou.\n\nLe président Emmanuel Macron a parlé à Paris."
     ents = sm.extract(text)["entities"]
@@ -36,6 +38,7 @@ def test_entities_use_wikiner_labels_and_document_offsets(sm):
     assert all("\n" not in text[e["start"]:e["end"]] for e in ents)
 
 
+@pytest.mark.slow  # loads fr_core_news_sm
 def test_lines_are_parsed_separately(sm):
     nlp = load_model("fr_core_news_sm")
     from rukp.extractors.spacy_ner import parse_lines

@@ -14,7 +14,7 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,21 +56,36 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.fixture
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    return _free_port()
+
+
+@pytest.fixture
+def sealed_env() -> Callable[[Path], dict[str, str]]:
+    """:func:`server_env`, for tests that start Label Studio their own way."""
+    return server_env
+
+
 @dataclass(frozen=True)
 class Template:
-    """A migrated data folder with an admin user whose legacy token is ``token``."""
+    """A migrated data folder with an admin user (``ADMIN``, ``password``) whose legacy token is ``token``."""
 
     executable: Path
     data_dir: Path
     token: str
+    password: str
 
 
 @dataclass(frozen=True)
 class Server:
-    """A running server: its URL, the admin's API token, the process id and its log file."""
+    """A running server: its URL, the admin's API token, e-mail and password, the process id and its log file."""
 
     url: str
     token: str
+    user: str
+    password: str
     pid: int
     log: Path
     started_in_s: float
@@ -87,15 +102,16 @@ def ls_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
         pytest.skip(reason)
     data_dir = tmp_path_factory.mktemp("ls-template")
     token = secrets.token_hex(20)
+    password = secrets.token_hex(12)
     log = data_dir.parent / "ls-init.log"
     with log.open("wb") as out:
         done = subprocess.run(
             [str(executable), "init", "--quiet", "--data-dir", str(data_dir), "--username", ADMIN,
-             "--password", secrets.token_hex(12), "--user-token", token, "--enable-legacy-api-token"],
+             "--password", password, "--user-token", token, "--enable-legacy-api-token"],
             env=server_env(data_dir), stdout=out, stderr=subprocess.STDOUT, timeout=INIT_TIMEOUT_S, check=False)
     if done.returncode != 0:
         pytest.fail(f"label-studio init failed (exit {done.returncode}):\n{log.read_text()[-3000:]}")
-    return Template(executable, data_dir, token)
+    return Template(executable, data_dir, token, password)
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> float:
@@ -129,7 +145,7 @@ def ls_server(ls_template: Template, tmp_path: Path) -> Iterator[Server]:
             env=server_env(data_dir), stdout=out, stderr=subprocess.STDOUT)
     try:
         started_in = _wait_healthy(url, proc, log)
-        yield Server(url, ls_template.token, proc.pid, log, started_in)
+        yield Server(url, ls_template.token, ADMIN, ls_template.password, proc.pid, log, started_in)
     finally:
         os.kill(proc.pid, 15)
         try:

@@ -204,6 +204,7 @@ def _closed_port() -> int:
 
 def test_a_server_that_is_down_is_one_clear_error(tmp_path, annotations, rukp, monkeypatch):
     monkeypatch.setenv(API_KEY_ENV, "some-key")
+    monkeypatch.setattr("label_studio_sdk.core.http_client.INITIAL_RETRY_DELAY_SECONDS", 0.0)  # the client's retries
     url = f"http://127.0.0.1:{_closed_port()}"
     before = _snapshot(annotations)
     for command in ("push", "pull"):

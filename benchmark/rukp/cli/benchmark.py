@@ -27,31 +27,57 @@ def benchmark_cmd(
         "--readme/--no-readme", help="Rewrite the README table between the leaderboard markers (default: "
         "only for the bundled gold and the default --out).")] = None,
     humans: Annotated[bool, typer.Option(
-        "--humans/--no-humans", help="Add annotator passes A and B (human ceiling) when they exist.")] = True,
+        "--humans/--no-humans", help="Add the rows of the annotation passes A–D (AI annotators, scored against "
+        "the adjudicated gold; A and B had the guidelines, C and D the scheme only) when their predictions "
+        "exist.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars (there are none either "
+                                        "when stderr is not a terminal).")] = False,
+    llm_base_url: Annotated[str | None, typer.Option(
+        "--llm-base-url", help="llm: systems: the OpenAI-compatible server (default: $OPENAI_BASE_URL).")] = None,
+    llm_concurrency: Annotated[int | None, typer.Option("--llm-concurrency", min=1,
+                                                        help="llm: parallel requests (4).")] = None,
+    llm_template: Annotated[list[str] | None, typer.Option(
+        "--llm-template", metavar="[entities=|claims=]FILE", help="llm: your prompt template.")] = None,
+    llm_raw: Annotated[Path | None, typer.Option("--llm-raw", help="llm: write the raw responses here.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="llm: do not use the response cache.")] = False,
+    refresh: Annotated[bool, typer.Option("--refresh", help="llm: resend every request.")] = False,
 ) -> None:
-    """Run every baseline over the corpus, score it with 95% CIs, and write the leaderboard."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    """Run every baseline over the corpus, score it with 95% CIs, and write the leaderboard.
 
-    from rukp.leaderboard import render_rich, run_leaderboard, systems_from_specs, write_outputs
+    Files are rewritten only when their content changes; throughput (docs/s) is printed and written to
+    throughput.json beside the leaderboard (not committed), so a second run leaves `git status` clean.
+    """
+    from rich.console import Console
+
+    from rukp.leaderboard import THROUGHPUT_FILE, render_rich, run_leaderboard, systems_from_specs, write_outputs
+    from rukp.progress import bars
 
     chosen = None
     if systems is not None:
         chosen = systems_from_specs([s.strip() for s in systems.split(",") if s.strip()])
-    columns = (TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    progress = Progress(*columns, console=Console(stderr=True))
-    board, runs = run_leaderboard(chosen, gold=gold, bootstrap=bootstrap, seed=seed, humans=humans,
-                                  progress=progress)
+    from rukp.extractors.llm.options import llm_environment
+
+    with llm_environment(base_url=llm_base_url, concurrency=llm_concurrency, no_cache=no_cache, refresh=refresh,
+                         template=llm_template, raw=llm_raw):
+        board, runs = run_leaderboard(chosen, gold=gold, bootstrap=bootstrap, seed=seed, humans=humans,
+                                      progress=bars(enabled=False if quiet else None))
     if readme is None:
         readme = gold is None and out is None
     out = out if out is not None else paths.repo_root() / "benchmark" / "results"
     readme_path = paths.repo_root() / "README.md" if readme else None
-    written = write_outputs(board, runs, out, readme=readme_path)
-    Console(width=max(Console().width, 140)).print(render_rich(board))
+    changed = write_outputs(board, runs, out, readme=readme_path)
+    Console().print(render_rich(board, runs))
     for note in board["notes"]:
         typer.echo(f"note: {note}")
-    where = f" and the table in {readme_path}" if readme_path else ""
-    typer.echo(f"wrote {len(written)} files under {out}{where}")
+    scores = [p for p in changed if p.name != THROUGHPUT_FILE]
+    systems_run = f"Scored {len(runs)} system(s) on {board['gold']['documents']} documents"
+    if scores:
+        readme_said = " (including the README table)" if readme_path in scores else ""
+        typer.echo(f"{systems_run}; {len(scores)} result file(s) changed under {out}{readme_said}; "
+                   f"throughput in {out / THROUGHPUT_FILE}.")
+    else:
+        typer.echo(f"{systems_run}; the results under {out} are unchanged"
+                   f"{' and so is the README table' if readme_path else ''}; throughput in {out / THROUGHPUT_FILE}.")
 
 
 def register(app: typer.Typer) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -33,17 +34,41 @@ def evaluate_cmd(
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap and the shuffles."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid",
                                       help="Leave out invalid items, count and report them, instead of stopping."),
-    no_claims: bool = typer.Option(False, "--no-claims", help="Do not score claims."),
-    no_entities: bool = typer.Option(False, "--no-entities", help="Do not score entities."),
+    no_claims: bool = typer.Option(False, "--no-claims", help="Do not score claims (default: scored when the gold "
+                                                              "and the predictions have them)."),
+    no_entities: bool = typer.Option(False, "--no-entities", help="Do not score entities (default: scored when "
+                                                                  "the gold and the predictions have them)."),
+    fmt: str = typer.Option("auto", "--format", help="Predictions format: jsonl, conll or labelstudio (default: "
+                                                     "by extension)."),
+    bio: str = typer.Option("auto", "--bio", help="CoNLL chunking: iob2 (strict) or conlleval (lenient; default, "
+                                                  "except .iob2 files)."),
+    doc: list[str] = typer.Option(None, "--doc", help="Score only this document id (repeatable)."),
+    inclusive_ends: bool = typer.Option(False, "--inclusive-ends",
+                                        help="Entity ends are inclusive (nervaluate's data: one token has start == "
+                                             "end); for the gold and JSONL predictions."),
     json_out: Path = typer.Option(None, "--json", help="Write the JSON report here."),
     markdown_out: Path = typer.Option(None, "--markdown", help="Write Markdown tables here."),
     plot_out: Path = typer.Option(None, "--plot", help="Write a PNG of per-type F1 with intervals here."),
     diff_out: Path = typer.Option(None, "--diff", help="Write a readable per-document diff here."),
+    html_out: Path = typer.Option(None, "--html", help="Write the HTML error-analysis page here (self-contained)."),
+    html_docs: int = typer.Option(50, "--html-docs", min=1,
+                                  help="Documents on the HTML page at most (the worst by F1 first)."),
     per_document_out: Path = typer.Option(None, "--per-document",
                                           help="Write per-document figures here (JSONL, or Parquet for .parquet)."),
     outcomes_out: Path = typer.Option(None, "--outcomes",
                                       help="Write every span and claim outcome here (JSONL, or Parquet for .parquet)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No terminal tables."),
+    verbose: bool = typer.Option(False, "--verbose", "-v",
+                                 help="Per-type tables of every scheme with all outcome counts (shown anyway "
+                                      "from 120 columns)."),
+    llm_base_url: str = typer.Option(None, "--llm-base-url", help="llm: extractors: the OpenAI-compatible server "
+                                     "(default: $OPENAI_BASE_URL), e.g. http://127.0.0.1:8000/v1."),
+    llm_concurrency: int = typer.Option(None, "--llm-concurrency", min=1, help="llm: parallel requests (4)."),
+    llm_template: list[str] = typer.Option(None, "--llm-template", metavar="[entities=|claims=]FILE",
+                                           help="llm: your prompt template (FILE: one prompt for both tasks)."),
+    llm_raw: Path = typer.Option(None, "--llm-raw", help="llm: write the raw responses here (JSONL)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="llm: neither read nor write the response cache."),
+    refresh: bool = typer.Option(False, "--refresh", help="llm: send every request again, update the cache."),
 ) -> None:
     """Score predictions or an extractor against the gold: entities (per view and scheme) and claims."""
     from rukp.evaluation import compare as compare_fn
@@ -53,19 +78,27 @@ def evaluate_cmd(
     given = [x for x in (extractor, predictions, compare) if x is not None]
     if len(given) != 1:
         raise RukpError("give exactly one of --extractor, --predictions or --compare A B")
-    options = dict(gold=gold, view=view, label_map=label_map, scheme=scheme, min_overlap=min_overlap,
-                   claim_threshold=claim_threshold, nervaluate_compatible=nervaluate_compatible,
-                   bootstrap=bootstrap, seed=seed, skip_invalid=skip_invalid, entities=not no_entities,
-                   claims=not no_claims, progress=not quiet)
-    if compare is not None:
-        result = compare_fn(compare[0], compare[1], shuffles=shuffles, **options)
-    else:
-        result = evaluate_fn(extractor if extractor is not None else predictions, **options)
     side_files = {k: p for k, p in (("per_document", per_document_out), ("outcomes", outcomes_out)) if p is not None}
     if side_files and compare is not None:
         raise RukpError("--per-document and --outcomes write one system's detail; use them without --compare")
+    options = dict(gold=gold, view=view, label_map=label_map, scheme=scheme, min_overlap=min_overlap,
+                   claim_threshold=claim_threshold, nervaluate_compatible=nervaluate_compatible,
+                   bootstrap=bootstrap, seed=seed, skip_invalid=skip_invalid,
+                   entities=False if no_entities else None, claims=False if no_claims else None, format=fmt,
+                   bio=bio, docs=doc or None, inclusive_ends=inclusive_ends)
+    from rukp.extractors.llm.options import llm_environment
+
+    with llm_environment(base_url=llm_base_url, concurrency=llm_concurrency, no_cache=no_cache, refresh=refresh,
+                         template=llm_template, raw=llm_raw):
+        if compare is not None:
+            result = compare_fn(compare[0], compare[1], shuffles=shuffles, progress=not quiet, **options)
+        else:
+            result = evaluate_fn(extractor if extractor is not None else predictions, progress=not quiet, **options)
     if not quiet:
-        terminal.render(result)
+        terminal.render(result, verbose=verbose)
+    else:  # -q hides the tables, never that items were left out
+        for line in _skip_summary(result):
+            typer.echo(line, err=True)
     for key, path in side_files.items():
         (detail.write_per_document if key == "per_document" else detail.write_outcomes)(result, path)
         typer.echo(f"wrote {path}", err=True)
@@ -76,6 +109,23 @@ def evaluate_cmd(
         if path is not None:
             renderer.write(result, path)
             typer.echo(f"wrote {path}", err=True)
+    if html_out is not None:
+        from rukp.reports import html
+
+        html.write(result, html_out, max_docs=html_docs)
+        typer.echo(f"wrote {html_out}", err=True)
+
+
+def _skip_summary(result: Any) -> list[str]:
+    """One line per report that skipped invalid items (``--skip-invalid``): how many and why."""
+    reports = [("A: ", result.a), ("B: ", result.b)] if hasattr(result, "tests") else [("", result)]
+    lines = []
+    for tag, report in reports:
+        skipped = report.metadata["skipped"]
+        if skipped["total"]:
+            reasons = ", ".join(f"{k}: {v}" for k, v in skipped["by_reason"].items())
+            lines.append(f"{tag}skipped invalid items: {skipped['total']} ({reasons}); --json lists each")
+    return lines
 
 
 def register(app: typer.Typer) -> None:

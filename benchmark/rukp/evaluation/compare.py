@@ -13,7 +13,9 @@ from rukp.evaluation.inputs import load_input
 from rukp.evaluation.options import make_options
 from rukp.evaluation.report import REPORT_SCHEMA, UNITS, Report
 from rukp.evaluation.run import gold_of, label_maps_of, score
+from rukp.evaluation.scope import infer_scope
 from rukp.io.model import Gold
+from rukp.io.select import check_ids, select_documents
 from rukp.scoring import bootstrap as bs
 
 
@@ -47,8 +49,13 @@ def compare(a: Any, b: Any, *, shuffles: int = DEFAULT_SHUFFLES, gold: str | Pat
         raise RukpError(f"shuffles={shuffles!r} must be a positive integer")
     label_maps = label_maps_of(opts)
     gold_set = gold_of(gold, opts)
-    ra = score(gold_set, load_input(a, gold_set, opts, progress=progress), opts, label_maps)
-    rb = score(gold_set, load_input(b, gold_set, opts, progress=progress), opts, label_maps)
+    check_ids(gold_set, opts.docs)
+    pa = load_input(a, gold_set, opts, progress=progress)
+    pb = load_input(b, gold_set, opts, progress=progress)
+    sub, pa = select_documents(gold_set, pa, opts.docs)
+    pb = select_documents(gold_set, pb, opts.docs)[1]
+    scope = infer_scope(opts, sub, [pa, pb])  # a task is compared only when both systems predict it
+    ra, rb = score(sub, pa, opts, label_maps, scope), score(sub, pb, opts, label_maps, scope)
     tests = {}
     both_cluster = all(r.claims is not None and r.claims.predicted_attributes["cluster"] for r in (ra, rb))
     for offset, unit in enumerate(UNITS):

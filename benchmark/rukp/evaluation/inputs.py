@@ -8,6 +8,7 @@ from typing import Any
 
 from rukp.errors import RukpError
 from rukp.evaluation.options import Options
+from rukp.evaluation.scope import reader_scope
 from rukp.io.model import Gold, Predictions, Skipped
 from rukp.io.readers import CONLL_SUFFIXES, load_predictions, predictions_from_rows
 
@@ -42,8 +43,8 @@ def _run_extractor(extractor: Any, name: str, gold: Gold, opts: Options, progres
                 raise error from None
             failed.append(doc.id)
             problems.append(Skipped(problem[0], str(error), doc.id))
-    preds = predictions_from_rows(rows, gold, source=name, kind="extractor", entities=opts.entities,
-                                  claims=opts.claims, skip_invalid=opts.skip_invalid, failed=failed)
+    preds = predictions_from_rows(rows, gold, source=name, kind="extractor", skip_invalid=opts.skip_invalid,
+                                  failed=failed, **reader_scope(opts, gold))
     preds.skipped[:0] = problems
     return preds
 
@@ -52,11 +53,11 @@ def load_input(obj: Any, gold: Gold, opts: Options, *, progress: bool | None = N
     """Predictions from whatever :func:`evaluate` accepts (see there)."""
     from rukp.extractors.registry import as_extractor, resolve
 
-    kw = {"entities": opts.entities, "claims": opts.claims, "skip_invalid": opts.skip_invalid}
+    kw = {**reader_scope(opts, gold), "skip_invalid": opts.skip_invalid, "inclusive_ends": opts.inclusive_ends}
     if isinstance(obj, Predictions):
         return obj
     if isinstance(obj, Path) or (isinstance(obj, str) and (Path(obj).is_file() or _looks_like_path(obj))):
-        return load_predictions(obj, gold, fmt=opts.format, **kw)
+        return load_predictions(obj, gold, fmt=opts.format, bio=opts.bio, **kw)
     if isinstance(obj, str):
         extractor = resolve(obj)
         return _run_extractor(extractor, getattr(extractor, "name", obj), gold, opts, progress)

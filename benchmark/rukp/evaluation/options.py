@@ -12,10 +12,16 @@ from rukp.errors import RukpError
 from rukp.scoring.counts import SCHEMES
 from rukp.views import get_view
 
+#: Prediction file formats (``auto``: by the file's extension).
+FORMATS: tuple[str, ...] = ("auto", "jsonl", "conll", "labelstudio")
+#: How CoNLL tags are chunked (``auto``: strict IOB2 for ``.iob2`` files, conlleval's lenient rule otherwise).
+BIO_RULES: tuple[str, ...] = ("auto", "iob2", "conlleval")
+
 
 @dataclass(frozen=True)
 class Options:
-    """Every option of an evaluation (recorded in the report's metadata)."""
+    """Every option of an evaluation (recorded in the report's metadata). ``entities``/``claims`` None: scored
+    when both the gold and the predictions have them (the scope is inferred, see :mod:`rukp.evaluation.scope`)."""
 
     views: tuple[str, ...] = ("fine.v1",)
     label_map: str | None = None
@@ -26,9 +32,12 @@ class Options:
     bootstrap: int = DEFAULT_RESAMPLES
     seed: int = 0
     skip_invalid: bool = False
-    entities: bool = True
-    claims: bool = True
+    entities: bool | None = None
+    claims: bool | None = None
     format: str = "auto"
+    bio: str = "auto"
+    docs: tuple[str, ...] | None = None
+    inclusive_ends: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
@@ -40,24 +49,49 @@ def _number(name: str, value: Any, low: float, high: float) -> float:
     return float(value)
 
 
+def _choice(name: str, value: Any, allowed: Sequence[str]) -> str:
+    if value not in allowed:
+        raise RukpError(f"{name}={str(value)[:60]!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def _scope(name: str, value: Any) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise RukpError(f"{name}={str(value)[:60]!r} must be True, False or None (None: scored when the gold and "
+                        "the predictions have them)")
+    return value
+
+
+def _docs(docs: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    if docs is None:
+        return None
+    names = [docs] if isinstance(docs, str) else list(docs)
+    if not names or not all(isinstance(d, str) and d for d in names):
+        raise RukpError(f"docs={str(docs)[:60]!r} must be one or more document ids (strings)")
+    return tuple(dict.fromkeys(names))
+
+
 def make_options(*, view: str | Sequence[str] = "fine", label_map: str | Path | None = None,
                  scheme: str = "strict", min_overlap: float = 0.0, claim_threshold: float = DEFAULT_THRESHOLD,
                  nervaluate_compatible: bool = False, bootstrap: int = DEFAULT_RESAMPLES, seed: int = 0,
-                 skip_invalid: bool = False, entities: bool = True, claims: bool = True,
-                 format: str = "auto") -> Options:
+                 skip_invalid: bool = False, entities: bool | None = None, claims: bool | None = None,
+                 format: str = "auto", bio: str = "auto", docs: str | Sequence[str] | None = None,
+                 inclusive_ends: bool = False) -> Options:
     """Check every option once, at the boundary; a bad value names the option and what it accepts."""
     names = [view] if isinstance(view, str) else list(view)
     if not names:
         raise RukpError("view: give at least one view (fine, coarse)")
     views = tuple(dict.fromkeys(get_view(v).name for v in names))
-    if scheme not in SCHEMES:
-        raise RukpError(f"scheme={scheme!r} is not one of {', '.join(SCHEMES)}")
+    _choice("scheme", scheme, SCHEMES)
     for name, v in (("bootstrap", bootstrap), ("seed", seed)):
         if isinstance(v, bool) or not isinstance(v, int) or v < 0:
             raise RukpError(f"{name}={v!r} must be a non-negative integer")
-    if not entities and not claims:
-        raise RukpError("nothing to score: --no-entities and --no-claims together leave nothing")
+    entities, claims = _scope("entities", entities), _scope("claims", claims)
+    if entities is False and claims is False:
+        raise RukpError("nothing to score: entities=False and claims=False (--no-entities --no-claims) together "
+                        "leave nothing")
     return Options(views, str(label_map) if label_map is not None else None, scheme,
                    _number("min_overlap", min_overlap, 0.0, 1.0),
                    _number("claim_threshold", claim_threshold, 0.0, 1.0), bool(nervaluate_compatible),
-                   bootstrap, seed, bool(skip_invalid), bool(entities), bool(claims), format)
+                   bootstrap, seed, bool(skip_invalid), entities, claims, _choice("format", format, FORMATS),
+                   _choice("bio", bio, BIO_RULES), _docs(docs), bool(inclusive_ends))

@@ -57,6 +57,8 @@ class Report:
     claims: ClaimsResult | None
     sentences: SentenceIndex | None
     intervals: dict[str, dict[str, bs.Interval]] = field(default_factory=dict)
+    #: State of each task: ``{"entities": "scored", "claims": "not predicted"}`` (:mod:`rukp.evaluation.scope`).
+    scope: dict[str, str] = field(default_factory=dict)
     _outcome_tables: dict[str, OutcomeTable] = field(default_factory=dict, repr=False)
 
     # -- figures -------------------------------------------------------------------------------------------
@@ -244,9 +246,19 @@ class Report:
         for s in skipped:
             by_reason[s.reason] = by_reason.get(s.reason, 0) + 1
         n_docs = len(gold.documents)
-        notes = [f"Intervals over documents resample the {n_docs} gold documents, the independent units"
-                 + (f"; with only {n_docs} documents they are wide and rest on few distinct resamples."
-                    if n_docs < 30 else ".")]
+        selection = self.selection
+        notes = [selection] if selection else []
+        notes.append(f"Intervals over documents resample the {n_docs} {'selected' if selection else 'gold'} "
+                     "documents, the independent units"
+                     + (f"; with only {n_docs} documents they are wide and rest on few distinct resamples."
+                        if n_docs < 30 else "."))
+        for task, state in self.scope.items():
+            if state != "scored":
+                notes.append(f"{task}: {state}" + {"not predicted": " (the predictions have none; not scored)",
+                                                   "no gold": " (the gold has none; not scored)",
+                                                   "not requested": " (turned off; not scored)",
+                                                   "not compared": " (only one of the two systems predicts "
+                                                                   "them; not scored)"}.get(state, ""))
         if self.sentences is not None:
             notes.append(f"Intervals over sentences resample {self.sentences.n} sentences: narrower and "
                          "optimistic, since sentences of one article are not independent.")
@@ -256,6 +268,8 @@ class Report:
         return {
             "rukp_version": __version__, "scheme_version": schema.SCHEME_VERSION,
             "gold": {"path": gold.path, "sha256": gold.sha256, "documents": n_docs,
+                     "documents_in_file": gold.selected_from or n_docs,
+                     "selected_documents": list(gold.doc_ids) if gold.selected_from is not None else None,
                      "sentences": self.sentences.n if self.sentences is not None else None,
                      "has_text": gold.has_text},
             "predictions": {"source": preds.source, "kind": preds.kind,
@@ -272,9 +286,34 @@ class Report:
             "notes": notes,
         }
 
+    @cached_property
+    def alignment(self) -> dict[str, Any] | None:
+        """Text-anchored items by alignment status per kind, and the unaligned ones (counted as spurious):
+        ``{"entities": {"offsets": n, "exact": n, ...}, "claims": {...}, "unaligned": [{doc, kind, text,
+        label}]}``; None when every item came with offsets."""
+        preds = self.predictions
+        if not preds.alignment:
+            return None
+        kinds = {"entities": self.scope.get("entities") == "scored", "claims": self.scope.get("claims") == "scored"}
+        out: dict[str, Any] = {k: dict(v) for k, v in preds.alignment.items() if kinds.get(k)}
+        out["unaligned"] = [{"doc": self.gold.documents[u.doc].id, "kind": u.kind,
+                             "text": u.text if len(u.text) <= 80 else u.text[:79] + "…",
+                             ("label" if u.kind == "entity" else "claimer"): u.label}
+                            for u in preds.unaligned if kinds.get("entities" if u.kind == "entity" else "claims")]
+        return out
+
+    @property
+    def selection(self) -> str | None:
+        """``scored on 1 of 5 documents: 003`` when only some documents were scored (``--doc``), else None."""
+        gold = self.gold
+        if gold.selected_from is None:
+            return None
+        ids = ", ".join(gold.doc_ids[:20]) + (" …" if len(gold.doc_ids) > 20 else "")
+        return f"scored on {len(gold.documents)} of {gold.selected_from} documents: {ids}"
+
     def to_dict(self, *, detail: bool | None = None, side_files: Mapping[str, str] | None = None
                 ) -> dict[str, Any]:
-        """The JSON report (``docs/report-schema.md``): metadata, entities per view and scheme, claims.
+        """The JSON report (``docs/report-schema.md``): metadata, scope, entities per view and scheme, claims.
 
         Per-document rows and span outcomes are included when ``detail`` is True, left out when False, and
         by default included only up to :data:`INLINE_MAX_DOCUMENTS` documents and
@@ -293,7 +332,8 @@ class Report:
                 where[key] = "included"
             else:
                 where[key] = f"omitted: {why}; use {option} FILE" if why else f"omitted; use {option} FILE"
-        return {"schema": REPORT_SCHEMA, "metadata": self.metadata, "detail": where,
+        return {"schema": REPORT_SCHEMA, "metadata": self.metadata, "scope": dict(self.scope),
+                "alignment": self.alignment, "detail": where,
                 "entities": {name: self._entities_dict(v, included) for name, v in self.views.items()},
                 "claims": self._claims_dict(self.claims, included) if self.claims is not None else None}
 

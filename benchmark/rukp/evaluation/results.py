@@ -13,6 +13,7 @@ from rukp.io.model import Gold, Predictions, Skipped
 from rukp.scoring import bootstrap as bs
 from rukp.scoring.claims import (
     ATTRIBUTES,
+    FIELD_INDEX,
     VECTOR_SIZE,
     ClaimOutcome,
     DocumentClaimResult,
@@ -164,8 +165,10 @@ class ClaimsResult:
 
 
 def score_claims(gold: Gold, preds: Predictions, opts: Options, use_sentences: bool) -> ClaimsResult:
-    """Score every document's claims; a document with no gold and no predicted claim is all zeros (the
-    scorer's result, without calling it: entity-only corpora of 100,000 documents stay fast)."""
+    """Claims of every document scored; a document with no gold and no predicted claim is all zeros (the
+    scorer's result, without calling it: entity-only corpora of 100,000 documents stay fast). A text-anchored
+    claim that matched nowhere in the text is an unmatched prediction (``predicted`` + 1, in its document's
+    first sentence for sentence units)."""
     matrix = np.zeros((len(gold.documents), VECTOR_SIZE), dtype=np.int64)
     docs = []
     no_sentences = np.zeros((0, VECTOR_SIZE), dtype=np.int64)
@@ -178,10 +181,17 @@ def score_claims(gold: Gold, preds: Predictions, opts: Options, use_sentences: b
             docs.append(DocumentClaimResult(d.id, matrix[i], sents, []))
         else:
             result = score_document(d.id, d.claims, pred, text=d.text,
-                                    sentences=d.sentences if use_sentences else None, threshold=opts.claim_threshold)
+                                    sentences=d.sentences if use_sentences else None, threshold=opts.claim_threshold,
+                                    tokens=d.tokens)
             matrix[i] = result.counts
             result.counts = matrix[i]
             docs.append(result)
+    for u in preds.unaligned:
+        if u.kind == "claim":
+            result = docs[u.doc]
+            result.counts[FIELD_INDEX["predicted"]] += 1  # a row of ``matrix``
+            if result.sentence_counts is not None and len(result.sentence_counts):
+                result.sentence_counts[0, FIELD_INDEX["predicted"]] += 1
     all_pred = [c for cs in preds.claims.values() for c in cs]
     predicted = {name: any(getattr(c, name) is not None for c in all_pred) for name in ATTRIBUTES}
     predicted["claimer"] = any(c.has_claimer for c in all_pred)

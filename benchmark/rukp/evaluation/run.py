@@ -15,10 +15,13 @@ from rukp.evaluation.inputs import load_input
 from rukp.evaluation.options import Options, make_options
 from rukp.evaluation.report import UNITS, Report
 from rukp.evaluation.results import ViewResult, score_claims
+from rukp.evaluation.scope import infer_scope
 from rukp.evaluation.sentences import SentenceIndex, sentence_entity_counts
-from rukp.io.gold import load_gold
+from rukp.io.claimers import load_kb
+from rukp.io.gold import attach_tokens, load_gold
 from rukp.io.model import Gold, Predictions
-from rukp.io.views import view_tables
+from rukp.io.select import check_ids, select_documents
+from rukp.io.views import unaligned_spurious, view_tables
 from rukp.scoring import bootstrap as bs
 from rukp.scoring.entities import score_data
 from rukp.views import LabelMap, get_view, load_label_map
@@ -30,23 +33,30 @@ def label_maps_of(opts: Options) -> dict[str, LabelMap | None]:
             for name in opts.views}
 
 
-def score(gold: Gold, preds: Predictions, opts: Options, label_maps: dict[str, LabelMap | None]) -> Report:
+def score(gold: Gold, preds: Predictions, opts: Options, label_maps: dict[str, LabelMap | None],
+          scope: dict[str, str] | None = None) -> Report:
+    """Score once (the tasks of ``scope``, default inferred), then add the bootstrap intervals."""
+    scope = scope if scope is not None else infer_scope(opts, gold, [preds])
     # Sentence units need every document's sentences, and at least one where there is text to hold a span.
     use_sentences = all(d.sentences is not None and (d.sentences or d.text == "") for d in gold.documents)
     sents = SentenceIndex(gold) if use_sentences else None
     views: dict[str, ViewResult] = {}
-    if opts.entities:
+    if scope["entities"] == "scored":
         for name in opts.views:
             view = get_view(name)
             data, skipped, dropped = view_tables(gold, preds, view, label_maps[name],
                                                  skip_invalid=opts.skip_invalid)
-            scores = score_data(data, min_overlap=opts.min_overlap, nervaluate_compatible=opts.nervaluate_compatible)
+            scores = score_data(data, min_overlap=opts.min_overlap, nervaluate_compatible=opts.nervaluate_compatible,
+                                inclusive_input=opts.inclusive_ends)
+            extra, bad = unaligned_spurious(gold, preds, view, label_maps[name], skip_invalid=opts.skip_invalid)
+            scores.add_spurious(extra)
+            skipped = [*skipped, *bad]
             s_counts = s_link = None
             if sents is not None:
-                s_counts, s_link = sentence_entity_counts(scores, sents, opts)
+                s_counts, s_link = sentence_entity_counts(scores, sents, opts, extra)
             views[view.name] = ViewResult(view, scores, s_counts, s_link, dropped, skipped)
-    claims = score_claims(gold, preds, opts, use_sentences) if opts.claims else None
-    report = Report(opts, gold, preds, views, claims, sents)
+    claims = score_claims(gold, preds, opts, use_sentences) if scope["claims"] == "scored" else None
+    report = Report(opts, gold, preds, views, claims, sents, scope=scope)
     if opts.bootstrap:
         for offset, unit in enumerate(UNITS):
             stat = report.statistic(unit)
@@ -56,45 +66,95 @@ def score(gold: Gold, preds: Predictions, opts: Options, label_maps: dict[str, L
 
 
 def gold_of(gold: str | Path | Gold | None, opts: Options) -> Gold:
+    """The gold (default: the bundled one), with the kb that resolves claimer names: ``kb.jsonl`` beside the
+    gold file (the bundled gold has one), else none (claimers then only as kb ids, AUTHOR or UNSPECIFIED)."""
     if isinstance(gold, Gold):
         return gold
     from rukp.paths import BUNDLED_DATA
 
-    return load_gold(gold if gold is not None else BUNDLED_DATA / "documents.jsonl",
-                     entities=opts.entities, claims=opts.claims)
+    path = Path(gold) if gold is not None else BUNDLED_DATA / "documents.jsonl"
+    loaded = load_gold(path, entities=opts.entities, claims=opts.claims, inclusive_ends=opts.inclusive_ends)
+    if loaded.has_claims:
+        loaded.kb = load_kb(path.parent / "kb.jsonl")
+        if path.resolve() == (BUNDLED_DATA / "documents.jsonl").resolve():
+            attach_tokens(loaded, BUNDLED_DATA / "ner.jsonl")  # claims in tokens without loading spaCy
+    return loaded
 
 
 def evaluate(extractor_or_predictions: Any, *, gold: str | Path | Gold | None = None,
              view: str | Sequence[str] = "fine", label_map: str | Path | None = None, scheme: str = "strict",
              min_overlap: float = 0.0, claim_threshold: float = DEFAULT_THRESHOLD,
              nervaluate_compatible: bool = False, bootstrap: int = DEFAULT_RESAMPLES, seed: int = 0,
-             skip_invalid: bool = False, entities: bool = True, claims: bool = True, format: str = "auto",
-             progress: bool | None = None) -> Report:
-    """Score an extractor or predictions against the gold and return a :class:`Report`.
+             skip_invalid: bool = False, entities: bool | None = None, claims: bool | None = None,
+             format: str = "auto", bio: str = "auto", docs: str | Sequence[str] | None = None,
+             inclusive_ends: bool = False, progress: bool | None = None) -> Report:
+    """Score an extractor or predictions against the gold and return a :class:`~rukp.evaluation.report.Report`.
+
+    What is scored is inferred: entities and claims are each scored when both the gold and the predictions
+    have them (``report.scope`` says ``scored``, ``not predicted``, ``no gold`` or ``not requested``).
 
     Parameters
     ----------
-    extractor_or_predictions
-        An object with ``extract(text) -> {"entities": [...], "claims": [...]}``, a plain function of the text,
-        an extractor spec (``spacy:fr_core_news_md``, ``package.module:attr``, a name registered under the
-        ``rukp.extractors`` entry points), a path to a predictions file (JSONL, CoNLL BIO, Label Studio JSON
-        export), or a list of prediction dicts ``{"doc_id", "entities", "claims"}``.
-    gold : path, default the bundled ``benchmark/rukp/data/documents.jsonl``
-        Any JSONL in the ``documents`` format.
-    view : ``fine``, ``coarse`` (or versioned names), or several
-    label_map : ``spacy`` or a JSON/YAML file mapping the system's labels to the view's (null drops).
-    scheme : headline scheme of the renderers; every scheme is always computed.
-    min_overlap, claim_threshold : character Jaccard for entity matches, token Jaccard for claim matches.
-    bootstrap : resamples for the 95% intervals (0: none); ``seed`` makes them reproducible.
-    skip_invalid : leave out invalid items and report them, instead of stopping at the first.
-    entities, claims : what to score.
-    progress : progress bar while an extractor runs (None: only on a terminal).
+    extractor_or_predictions : object, callable, str, path or list of dict
+        An object with ``extract(text) -> {"entities": [...], "claims": [...]}`` (either key may be left out on
+        every document), a plain function of the text, an extractor spec (``spacy:fr_core_news_md``,
+        ``package.module:attr``, a name registered under the ``rukp.extractors`` entry points), a path to a
+        predictions file (JSONL, CoNLL BIO, Label Studio JSON export), or a list of prediction dicts
+        ``{"doc_id", "entities"?, "claims"?}``. Items may carry offsets (``start``, ``end``) or only their
+        ``text`` (aligned to the document, see ``docs/scoring.md``).
+    gold : str, Path or Gold, optional
+        A JSONL in the ``documents`` format (``text``, ``sentences``, ``entities``, ``claims`` all optional);
+        default the bundled gold ``benchmark/rukp/data/documents.jsonl``.
+    view : str or sequence of str, default "fine"
+        Entity view(s): ``fine``, ``coarse`` (or versioned names such as ``coarse.v1``).
+    label_map : str or Path, optional
+        ``"spacy"`` or a JSON/YAML file mapping the system's labels to the view's (null drops a label).
+    scheme : {"strict", "exact", "partial", "ent_type"}, default "strict"
+        Headline scheme of the renderers; every scheme is always computed.
+    min_overlap : float, default 0.0
+        Minimum character Jaccard of an entity match (0 to 1).
+    claim_threshold : float, default 0.5
+        Minimum token Jaccard of a claim match (0 to 1).
+    nervaluate_compatible : bool, default False
+        Entity counts exactly as nervaluate 1.2.1 computes them (greedy, inclusive ends).
+    bootstrap : int, default 1000
+        Resamples of the 95% percentile intervals (0: no intervals).
+    seed : int, default 0
+        Seed of the bootstrap, so intervals are reproducible.
+    skip_invalid : bool, default False
+        Leave out invalid items and list them in the report, instead of stopping at the first.
+    entities : bool or None, default None
+        None: score entities when the gold and the predictions have them; False: never (CLI ``--no-entities``);
+        True: demand them (an error names the first line without them).
+    claims : bool or None, default None
+        Like ``entities``, for claims (CLI ``--no-claims``).
+    format : {"auto", "jsonl", "conll", "labelstudio"}, default "auto"
+        Format of a predictions file; ``auto`` decides by the extension.
+    bio : {"auto", "iob2", "conlleval"}, default "auto"
+        How CoNLL tags are chunked: strict IOB2, or conlleval's lenient rule (a stray ``I-X`` starts an
+        entity); ``auto`` is strict for ``.iob2`` files and lenient otherwise.
+    docs : str or sequence of str, optional
+        Score only these document ids (the report and its intervals say so); an unknown id is an error.
+    inclusive_ends : bool, default False
+        Read entity ends in the gold and JSONL predictions as inclusive (nervaluate's convention: a one-token
+        entity has ``start == end``); with ``nervaluate_compatible`` the counts then equal nervaluate's on the
+        same data.
+    progress : bool or None, default None
+        Progress bar while an extractor runs (None: only on a terminal).
+
+    Returns
+    -------
+    Report
+        Counts, figures (``report.figures``), intervals, ``report.scope`` and ``report.alignment``;
+        ``to_dict()`` is the JSON report (``docs/report-schema.md``).
     """
     opts = make_options(view=view, label_map=label_map, scheme=scheme, min_overlap=min_overlap,
                         claim_threshold=claim_threshold, nervaluate_compatible=nervaluate_compatible,
                         bootstrap=bootstrap, seed=seed, skip_invalid=skip_invalid, entities=entities,
-                        claims=claims, format=format)
+                        claims=claims, format=format, bio=bio, docs=docs, inclusive_ends=inclusive_ends)
     label_maps = label_maps_of(opts)
     gold_set = gold_of(gold, opts)
+    check_ids(gold_set, opts.docs)
     preds = load_input(extractor_or_predictions, gold_set, opts, progress=progress)
+    gold_set, preds = select_documents(gold_set, preds, opts.docs)
     return score(gold_set, preds, opts, label_maps)

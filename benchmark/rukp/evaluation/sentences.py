@@ -6,6 +6,7 @@ import numpy as np
 
 from rukp.evaluation.options import Options
 from rukp.io.model import Gold
+from rukp.scoring.counts import SPURIOUS
 from rukp.scoring.entities import EntityScores, score_data
 from rukp.scoring.schemes import O_SPURIOUS, OUTCOME_FIELDS, OUTCOMES
 from rukp.scoring.tables import EntityData, SpanTable
@@ -41,10 +42,11 @@ def _outcome_counts(unit: np.ndarray, outcome: np.ndarray, label: np.ndarray, n_
     return np.concatenate([per_label, per_label.sum(axis=-2, keepdims=True)], axis=-2)
 
 
-def sentence_entity_counts(scores: EntityScores, sents: SentenceIndex, opts: Options
-                            ) -> tuple[np.ndarray, np.ndarray]:
+def sentence_entity_counts(scores: EntityScores, sents: SentenceIndex, opts: Options,
+                           unaligned: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per-sentence entity counts and linking counts: each outcome goes to the sentence of its gold start,
-    a spurious prediction to the sentence of its own start. In nervaluate-compatible mode the sentences are
+    a spurious prediction to the sentence of its own start, and a prediction with no span (``unaligned``,
+    per document and label) to its document's first sentence. In nervaluate-compatible mode the sentences are
     scored as documents of their own (counts there are not a function of outcomes)."""
     gold, pred = scores.gold, scores.pred
     g_unit = sents.locate(gold.doc, gold.start)
@@ -55,12 +57,19 @@ def sentence_entity_counts(scores: EntityScores, sents: SentenceIndex, opts: Opt
         data = EntityData(tuple(map(str, range(sents.n))), scores.labels, scores.data.entity_ids,
                           SpanTable(g_unit, gold.start, gold.end, gold.label, gold.entity, gold.seq),
                           SpanTable(p_unit, pred.start, pred.end, pred.label, pred.entity, pred.seq))
-        counts = score_data(data, min_overlap=opts.min_overlap, nervaluate_compatible=True).doc_counts
+        counts = score_data(data, min_overlap=opts.min_overlap, nervaluate_compatible=True,
+                            inclusive_input=opts.inclusive_ends).doc_counts
     else:
         unit = np.concatenate([g_unit, p_unit[spurious]])
         outcome = np.concatenate([scores.gold_outcome, scores.pred_outcome[spurious]]).astype(np.int64)
         label = np.concatenate([gold.label, pred.label[spurious]]).astype(np.int64)
         counts = _outcome_counts(unit, outcome, label, sents.n, n_labels)
+    if unaligned is not None and unaligned.any():
+        counts = counts.copy()
+        first = sents.offsets[:-1]
+        has = sents.offsets[1:] > first  # documents with at least one sentence
+        counts[first[has], :, :-1, SPURIOUS] += unaligned[has][:, None, :]
+        counts[first[has], :, -1, SPURIOUS] += unaligned[has].sum(axis=1)[:, None]
     matched = np.flatnonzero(scores.gold_match >= 0)
     linked = matched[gold.entity[matched] >= 0]
     right = linked[pred.entity[scores.gold_match[linked]] == gold.entity[linked]]

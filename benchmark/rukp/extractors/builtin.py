@@ -53,3 +53,10 @@ def capitalised(arg: str | None = None) -> Any:
     from rukp.extractors.trivial import Capitalised
 
     return Capitalised()
+
+
+def llm(arg: str | None = None) -> Any:
+    """``llm:MODEL[?name=value&...]``: a chat model on an OpenAI-compatible server (``OPENAI_BASE_URL``)."""
+    from rukp.extractors.llm.extractor import LLMExtractor
+
+    return LLMExtractor.from_spec(arg)

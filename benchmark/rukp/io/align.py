@@ -182,9 +182,10 @@ def _text_item(i: int, item: Mapping[str, Any]) -> tuple[str, str | None, int | 
 class _Aligner:
     """The state of one call: occurrence indexes per string, the spans each key has taken."""
 
-    def __init__(self, text: str, threshold: float) -> None:
+    def __init__(self, text: str, threshold: float, exclusive: bool = False) -> None:
         self.text = text
         self.threshold = threshold
+        self.exclusive = exclusive
         self._folded: Folded | None = None
         self._exact: dict[str, list[tuple[int, int]]] = {}
         self._norm: dict[str, list[tuple[int, int]]] = {}
@@ -194,6 +195,7 @@ class _Aligner:
         self.fuzzy_next: dict[tuple, int] = {}
         self.used: dict[tuple, set[tuple[int, int]]] = {}
         self.placed: list[tuple[int, int]] = []  # spans placed by rules 1-2, for "inside a longer item"
+        self.taken: set[tuple[int, int]] = set()  # every span placed so far (a fuzzy window avoids them)
 
     @property
     def folded(self) -> Folded:
@@ -282,10 +284,12 @@ def _within(spans: list[tuple[int, int]], regions: list[tuple[int, int]] | None)
 
 
 def align_items(text: str, items: Sequence[Mapping[str, Any]], *, kind: Literal["entity", "claim"] = "entity",
-                threshold: float = FUZZY_THRESHOLD) -> list[Alignment]:
+                threshold: float = FUZZY_THRESHOLD, exclusive: bool = False) -> list[Alignment]:
     """Align each item (``{"text", "context"?, "occurrence"?}`` or ``{"start", "end"}``) to ``text`` by the rules.
 
     ``kind="claim"`` adds the item's ``claimer`` to the cursor key, so claims by different claimers may share a span.
+    ``exclusive``: a fuzzy window never takes a span that any other item already holds (the harness's flat
+    entities: a misspelled name goes to a free occurrence rather than onto one an exact item took).
     """
     if kind not in ("entity", "claim"):
         raise RukpError(f"kind must be 'entity' or 'claim', got {kind!r}")
@@ -301,7 +305,7 @@ def align_items(text: str, items: Sequence[Mapping[str, Any]], *, kind: Literal[
         text_ = text_.strip()
         claimer = str(item.get("claimer")) if kind == "claim" else None
         todo.append(_Todo(i, text_, context, occurrence, (text_, context, claimer)))
-    al = _Aligner(text, threshold)
+    al = _Aligner(text, threshold, exclusive)
     notes: dict[int, str] = {}
     retry = _run(al, todo, out, notes, use_context=True)
     if retry:
@@ -332,8 +336,10 @@ def _run(al: _Aligner, todo: list[_Todo], out: list[Alignment | None], notes: di
             score, s, end = ranked[al.fuzzy_next[e.key]]
             al.fuzzy_next[e.key] += 1
             span = al.folded.to_original(s, end)
-            if not _overlaps(used, span):
+            # never a span overlapping one its key took (with ``exclusive``: nor one any other item holds)
+            if not _overlaps(used, span) and not (al.exclusive and _overlaps(al.taken, span)):
                 used.add(span)
+                al.taken.add(span)
                 out[e.i] = Alignment(*span, "fuzzy", round(score, 4), notes.get(e.i))
                 break
         else:
@@ -358,6 +364,7 @@ def _place(al: _Aligner, todo: list[_Todo], out: list[Alignment | None], notes: 
             span = spans[e.occurrence - 1]
             al.used.setdefault(e.key, set()).add(span)
             al.placed.append(span)
+            al.taken.add(span)
             out[e.i] = Alignment(*span, rule, 1.0, notes.get(e.i))
         else:
             left.append(e)
@@ -380,6 +387,7 @@ def _place(al: _Aligner, todo: list[_Todo], out: list[Alignment | None], notes: 
                 span = q.popleft()
                 used.add(span)
                 level.append(span)
+                al.taken.add(span)
                 out[e.i] = Alignment(*span, rule, 1.0, notes.get(e.i))
             else:
                 left.append(e)

@@ -165,8 +165,11 @@ def checked_claims(claims: list[Any], n_chars: int | None, report: Any, *, line:
 
 
 def list_field(obj: Mapping[str, Any], key: str, report: Any, *, line: int | None, doc: str | None,
-                hint: str) -> list[Any] | None:
+               hint: str = "") -> list[Any] | None:
+    """``obj[key]`` when it is a list; else the problem is reported and None returned."""
     if key not in obj:
+        hint = hint or (f" ({key}=True was asked for; to leave them out: {key}=False in Python, --no-{key} on "
+                        "the command line)")
         report("missing_field", f"missing field '{key}'{hint}", line=line, doc=doc)
         return None
     value = obj[key]
@@ -195,3 +198,44 @@ def json_lines(path: Path, report: Any, text: str | None = None) -> Iterator[tup
         yield number, obj
     if not seen:
         raise RukpError("file is empty (no JSON lines)", path=path)
+
+
+class Presence:
+    """Scope inference for one field (``entities`` or ``claims``): with ``wanted`` None, the field is read when
+    the first line has it, and a later line that differs is a problem naming it and the first line (under
+    ``skip_invalid`` the line is left out); ``wanted`` True demands the field on every line, False never reads it."""
+
+    def __init__(self, key: str, wanted: bool | None, report: Any) -> None:
+        self.key, self.wanted, self.report = key, wanted, report
+        self.first: tuple[bool, int | None, str | None] | None = None
+
+    def __call__(self, obj: Mapping[str, Any], *, line: int | None, doc: str | None) -> bool | None:
+        """Whether to read the field on this line; None when the line is inconsistent (and left out)."""
+        if self.wanted is not None:
+            return self.wanted
+        has = self.key in obj
+        if self.first is None:
+            self.first = (has, line, doc)
+        elif has != self.first[0]:
+            _, first_line, first_doc = self.first
+            where = f"line {first_line}" if first_line is not None else f"document {first_doc!r}"
+            self.report("unexpected_field" if has else "missing_field",
+                        f"{'has' if has else 'has no'} '{self.key}' field, but {where} "
+                        f"{'has none' if has else 'has one'}: give '{self.key}' on every line or on none (to leave "
+                        f"them out: {self.key}=False in Python, --no-{self.key} on the command line)",
+                        line=line, doc=doc)
+            return None
+        return has
+
+    @property
+    def present(self) -> bool:
+        """Whether the field was read (False when no line was seen)."""
+        if self.wanted is not None:
+            return self.wanted
+        return bool(self.first and self.first[0])
+
+
+def exclusive_ends(entities: list[Any]) -> list[Any]:
+    """Entities given with inclusive ends (nervaluate's convention, a one-token entity has ``start == end``) with
+    exclusive ends, the harness's convention: ``end + 1`` on every integer end."""
+    return [{**e, "end": e["end"] + 1} if isinstance(e, dict) and _is_int(e.get("end")) else e for e in entities]

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from rukp.errors import RukpError
 from rukp.io.align import normalise
 from rukp.schema import SPECIAL_CLAIMERS
 
@@ -63,3 +65,20 @@ class KbIndex:
 def resolve_claimer(name: str, index: KbIndex) -> str:
     """The kb id (or AUTHOR/UNSPECIFIED) for a claimer given as an id or a name; unresolved names come back as is."""
     return index.match(name) or name
+
+
+def load_kb(path: str | Path) -> KbIndex | None:
+    """The kb index of a kb JSONL (``entity_id``, ``name``, ``aliases`` per line), or None when there is no such
+    file."""
+    from rukp.io.checks import json_lines
+    from rukp.io.model import Problems
+
+    path = Path(path)
+    if not path.is_file():
+        return None
+    rows = []
+    for line, obj in json_lines(path, Problems(False, path)):
+        if not isinstance(obj.get("entity_id"), str) or not obj["entity_id"]:
+            raise RukpError("kb row: 'entity_id' must be a non-empty string", path=path, line=line)
+        rows.append(obj)
+    return KbIndex.from_rows(rows)

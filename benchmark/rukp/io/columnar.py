@@ -6,7 +6,7 @@ The line-by-line loaders check every value with Python code, which dominates an 
 Here a file is first scanned once as bytes (:func:`scan_lines`) to make sure it is laid out exactly as the
 line-by-line reader splits it, one JSON object per line, so that row ``i`` of pyarrow's table is line ``i + 1``;
 then every rule of the line-by-line loader is checked on whole columns. Whatever this path cannot vouch for (a
-small file, a claim to read, a parse error, a null, an unknown or repeated document, an empty, out-of-range or
+small file, claims to read, a parse error, a null, an unknown or repeated document, an empty, out-of-range or
 overlapping span...) gives None, and the caller runs the line-by-line loader, which reports the problem with its
 file, line and document as before, or reads the file itself. Both paths accept the same files and build the
 same gold and predictions.
@@ -182,43 +182,50 @@ def _sentences(column: arrow.pa.ChunkedArray, texts: list[str | None], n_chars: 
             (split_sentences(text) if text is not None else None) for i, text in enumerate(texts)]
 
 
-def _claims_field(claims: bool) -> list:
-    """The ``claims`` column to read when claims are scored: lists that must all be empty (``[]``); a claim
-    object fails the parse, and the line-by-line loader reads the file."""
-    return [("claims", arrow.pa.list_(arrow.pa.null()))] if claims else []
+def _mentions(path: Path, key: bytes) -> bool:
+    """Whether the file holds the bytes ``"key"`` anywhere (a field of that name; None-scope inference: a file
+    that may have the field is left to the line-by-line reader)."""
+    import mmap
 
-
-def _no_claims(table: arrow.pa.Table, claims: bool) -> bool:
-    """True unless claims are scored and some line lacks ``claims`` or lists something in it."""
-    if not claims:
+    try:
+        with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            return mm.find(b'"' + key + b'"') >= 0
+    except (OSError, ValueError):
         return True
-    column = table.column("claims")
-    return not column.null_count and not any(len(chunk.values) for chunk in column.chunks)
 
 
-def load_gold(path: Path, *, entities: bool, claims: bool) -> Gold | None:
+def _entities_only(path: Path, entities: bool | None, claims: bool | None) -> bool:
+    """Whether the fast path applies to this scope: entities read, claims not (False, or None and absent)."""
+    if claims or entities is False or arrow.pa is None:
+        return False
+    try:
+        if path.stat().st_size < MIN_BYTES:
+            return False
+    except OSError:
+        return False
+    return claims is False or not _mentions(path, b"claims")
+
+
+def load_gold(path: Path, *, entities: bool | None, claims: bool | None) -> Gold | None:
     """The gold file read column-wise, or None when the line-by-line loader must read it (see the module)."""
-    pa = arrow.pa
-    if not entities or pa is None:
+    if not _entities_only(path, entities, claims):
         return None
     with ThreadPoolExecutor(max_workers=1) as pool:
         sha256 = pool.submit(file_sha256, path)  # meanwhile, the file is scanned and parsed
-        documents, spans = _gold_columns(path, claims)
+        documents, spans = _gold_columns(path)
         if documents is None:
             sha256.cancel()
             return None
-        return Gold(str(path), sha256.result(), documents, spans, entities, claims)
+        return Gold(str(path), sha256.result(), documents, spans, True, False)
 
 
-def _gold_columns(path: Path, claims: bool) -> tuple[list[GoldDocument], SpanArrays] | tuple[None, None]:
+def _gold_columns(path: Path) -> tuple[list[GoldDocument], SpanArrays] | tuple[None, None]:
     """The gold documents and their entity spans, or ``(None, None)`` (see :func:`load_gold`)."""
     pa = arrow.pa
     sentence = pa.struct([("start", pa.int64()), ("end", pa.int64())])
     table = _read(path, [("id", pa.string()), ("text", pa.string()), ("sentences", pa.list_(sentence)),
-                         ("entities", pa.list_(arrow.entity_type())), *_claims_field(claims)])
+                         ("entities", pa.list_(arrow.entity_type()))])
     if table is None:
-        return None, None
-    if not _no_claims(table, claims):
         return None, None
     try:
         ids = table.column("id")
@@ -241,14 +248,13 @@ def _gold_columns(path: Path, claims: bool) -> tuple[list[GoldDocument], SpanArr
     return documents, spans
 
 
-def load_predictions(path: Path, gold: Gold, *, entities: bool, claims: bool) -> Predictions | None:
+def load_predictions(path: Path, gold: Gold, *, entities: bool | None, claims: bool | None) -> Predictions | None:
     """A predictions JSONL file read column-wise, or None when the line-by-line loader must read it."""
     pa = arrow.pa
-    if not entities or pa is None:
+    if not _entities_only(path, entities, claims):
         return None
-    table = _read(path, [("doc_id", pa.string()), ("entities", pa.list_(arrow.entity_type())),
-                         *_claims_field(claims)])
-    if table is None or not _no_claims(table, claims):
+    table = _read(path, [("doc_id", pa.string()), ("entities", pa.list_(arrow.entity_type()))])
+    if table is None:
         return None
     try:
         ids = table.column("doc_id")
@@ -266,4 +272,4 @@ def load_predictions(path: Path, gold: Gold, *, entities: bool, claims: bool) ->
         arrow.release_memory()
     if spans is None:
         return None
-    return Predictions(str(path), "jsonl", spans, {}, set(docs.tolist()), [], [], entities, claims)
+    return Predictions(str(path), "jsonl", spans, {}, set(docs.tolist()), [], [], True, False)

@@ -5,15 +5,20 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from rukp.io.checks import checked_claims, entity_rows, json_lines, list_field
+from rukp.io.checks import Presence, checked_claims, entity_rows, exclusive_ends, json_lines, list_field
 from rukp.io.jsonl import read_text
 from rukp.io.model import Gold, GoldDocument, Problems, SpanColumns
 from rukp.io.sentences import sentence_offsets
 from rukp.scoring.claims.model import Claim
 
 
-def load_gold(path: str | Path, *, entities: bool = True, claims: bool = True) -> Gold:
+def load_gold(path: str | Path, *, entities: bool | None = None, claims: bool | None = None,
+              inclusive_ends: bool = False) -> Gold:
     """Read and validate a gold file in the ``documents`` format (``text`` optional).
+
+    ``entities``/``claims`` None: read when the file has them (every line or none, else an error naming the
+    first line that differs; :class:`~rukp.io.checks.Presence`); True demands them, False skips them.
+    Documents without ``sentences`` are split by the rule splitter (:mod:`rukp.io.sentences`).
 
     Checked: JSON, ``id`` present, unique and a string; ``entities`` (when scored) with integer offsets,
     ``0 <= start < end`` (``<= len(text)`` when there is text), a string label, no overlap; ``claims`` (when
@@ -23,10 +28,11 @@ def load_gold(path: str | Path, *, entities: bool = True, claims: bool = True) -
     from rukp.io import columnar
 
     path = Path(path)
-    fast = columnar.load_gold(path, entities=entities, claims=claims)
+    fast = None if inclusive_ends else columnar.load_gold(path, entities=entities, claims=claims)
     if fast is not None:
         return fast
     report = Problems(False, path)
+    has_entities, has_claims = Presence("entities", entities, report), Presence("claims", claims, report)
     documents: list[GoldDocument] = []
     columns = SpanColumns()
     seen: dict[str, int] = {}
@@ -46,14 +52,40 @@ def load_gold(path: str | Path, *, entities: bool = True, claims: bool = True) -
             report("wrong_type", f"'text' must be a string, got {type(text).__name__}", line=line, doc=doc_id)
         n_chars = len(text) if text is not None else None
         pos = len(documents)
-        if entities:
-            ents = list_field(obj, "entities", report, line=line, doc=doc_id, hint=" (or score with --no-entities)")
+        if has_entities(obj, line=line, doc=doc_id):
+            ents = list_field(obj, "entities", report, line=line, doc=doc_id)
+            if inclusive_ends:
+                ents = exclusive_ends(ents)
             columns.extend(pos, entity_rows(ents, n_chars, report, line=line, doc=doc_id, side="gold"), line)
         doc_claims: list[Claim] = []
-        if claims:
-            raw = list_field(obj, "claims", report, line=line, doc=doc_id, hint=" (or score with --no-claims)")
+        if has_claims(obj, line=line, doc=doc_id):
+            raw = list_field(obj, "claims", report, line=line, doc=doc_id)
             doc_claims = checked_claims(raw, n_chars, report, line=line, doc=doc_id, side="gold")
         sents = sentence_offsets(obj, text, report, line=line, doc=doc_id)
         documents.append(GoldDocument(doc_id, line, text, sents, doc_claims))
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()  # the file's bytes (a byte-order mark included)
-    return Gold(str(path), sha256, documents, columns, entities, claims)
+    return Gold(str(path), sha256, documents, columns, has_entities.present, has_claims.present)
+
+
+def attach_tokens(gold: Gold, ner_path: str | Path) -> None:
+    """Give each gold document the token offsets of a ``ner.jsonl`` written with it (the bundled gold's), so
+    that claims are scored in tokens without loading the tokenizer. Only documents whose tokens all lie in
+    their text get them."""
+    import numpy as np
+
+    ner_path = Path(ner_path)
+    if not ner_path.is_file():
+        return
+    by_doc: dict[str, tuple[list[int], list[int]]] = {}
+    for _, row in json_lines(ner_path, Problems(False, ner_path)):
+        starts, ends = by_doc.setdefault(str(row.get("doc_id")), ([], []))
+        starts.extend(row.get("token_starts") or [])
+        ends.extend(row.get("token_ends") or [])
+    for doc in gold.documents:
+        found = by_doc.get(doc.id)
+        if found is None or doc.text is None or not found[0] or len(found[0]) != len(found[1]):
+            continue
+        starts, ends = np.asarray(found[0], dtype=np.int64), np.asarray(found[1], dtype=np.int64)
+        if (starts >= 0).all() and (ends <= len(doc.text)).all() and (starts < ends).all() \
+                and (np.diff(starts) > 0).all():
+            doc.tokens = (starts, ends)

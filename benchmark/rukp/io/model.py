@@ -132,6 +132,17 @@ class SpanArrays:
         return row - int(np.searchsorted(self.line, self.line[row]))
 
 
+@dataclass(frozen=True)
+class Unaligned:
+    """A text-anchored prediction that matched nowhere in its document (counted as spurious, and listed)."""
+
+    doc: int
+    kind: str  # "entity" or "claim"
+    text: str
+    label: str | None = None
+    line: int | None = None
+
+
 @dataclass
 class GoldDocument:
     """A gold document: text (None when the file has none), sentences and claims (entities are columnar)."""
@@ -141,6 +152,8 @@ class GoldDocument:
     text: str | None
     sentences: list[tuple[int, int]] | None
     claims: list[Claim]
+    #: Token starts and ends of the text when the gold ships them (the bundled ``ner.jsonl``), else None.
+    tokens: tuple[np.ndarray, np.ndarray] | None = None
 
 
 @dataclass
@@ -153,6 +166,10 @@ class Gold:
     entities: SpanColumns | SpanArrays
     has_entities: bool
     has_claims: bool
+    #: Documents of the whole gold file when this gold is a selection of them (``--doc``), else None.
+    selected_from: int | None = None
+    #: The knowledge base that resolves claimers given as names (:class:`rukp.io.claimers.KbIndex`), or None.
+    kb: Any = None
 
     def __post_init__(self) -> None:
         self.index = {d.id: i for i, d in enumerate(self.documents)}
@@ -185,6 +202,11 @@ class Predictions:
     failed: list[str] = field(default_factory=list)
     has_entities: bool = True
     has_claims: bool = True
+    #: Items per alignment status (:data:`rukp.io.align.STATUSES`) by kind (``entities``, ``claims``); empty
+    #: when every item came with offsets.
+    alignment: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: Text-anchored items that matched nowhere (spurious), in input order.
+    unaligned: list[Unaligned] = field(default_factory=list)
 
     def skipped_summary(self) -> dict[str, int]:
         """How many items were skipped, by reason."""

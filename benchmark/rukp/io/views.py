@@ -83,3 +83,23 @@ def view_tables(gold: Gold, preds: Predictions, view: View, label_map: LabelMap 
     data = EntityData(gold.doc_ids, view.labels, tuple(vocab), _table(g, g_codes, _entity_codes(g, rank)),
                       _table(p, p_codes, _entity_codes(p, rank)))
     return data, report.items, dropped
+
+
+def unaligned_spurious(gold: Gold, preds: Predictions, view: View, label_map: LabelMap | None, *,
+                       skip_invalid: bool = False) -> tuple[np.ndarray, list[Skipped]]:
+    """Text-anchored predicted entities that matched nowhere, counted per document and view label
+    ``(n_docs, len(view.labels))`` (the scorer adds them as spurious); a label outside the view and its map is
+    reported as for any predicted entity. Types the view drops on purpose are left out."""
+    index = {label: i for i, label in enumerate(view.labels)}
+    extra = np.zeros((len(gold.documents), len(view.labels)), dtype=np.int64)
+    report = Problems(skip_invalid, preds.source if preds.kind not in {"rows", "extractor"} else None)
+    for u in preds.unaligned:
+        if u.kind != "entity" or u.label is None:
+            continue
+        known, target = predicted_label(u.label, view, label_map)
+        if not known:
+            report("unknown_label", f"predicted entity {u.text[:40]!r} (unaligned): label {u.label!r} is not in "
+                   f"view {view.name} ({', '.join(view.labels)})", line=u.line, doc=gold.documents[u.doc].id)
+        elif target is not None:
+            extra[u.doc, index[target]] += 1
+    return extra, report.items

@@ -6,7 +6,15 @@ from pathlib import Path
 from typing import Any
 
 from rukp.io.atomic import write_text_atomic
-from rukp.reports.tables import claim_table, comparison_notes, comparison_table, entity_table, summary_lines
+from rukp.reports.tables import (
+    alignment_lines,
+    claim_table,
+    comparison_notes,
+    comparison_table,
+    entity_table,
+    schemes_table,
+    summary_lines,
+)
 
 
 def _escape(cell: str) -> str:
@@ -24,14 +32,33 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 def report_markdown(report: Any, *, level: int = 2) -> str:
     """One report as Markdown: summary bullets, entity tables per view, claim figures."""
     h = "#" * level
-    parts = [f"{h} Evaluation\n", "".join(f"- {line}\n" for line in summary_lines(report))]
+    lines = summary_lines(report) + alignment_lines(report)
+    parts = [f"{h} Evaluation\n", "".join(f"- {line}\n" for line in lines)]
     for name in report.views:
         header, rows = entity_table(report, name)
         parts.append(f"\n{h}# Entities: view `{name}`, scheme `{report.options.scheme}`\n\n" + table(header, rows))
+        header, rows = schemes_table(report, name)
+        parts.append(f"\n{h}# Entities: view `{name}`, the four schemes\n\n" + table(header, rows))
     if report.claims is not None:
         header, rows = claim_table(report)
         parts.append(f"\n{h}# Claims (token Jaccard ≥ {report.claims.threshold})\n\n" + table(header, rows))
+    alignment = getattr(report, "alignment", None)
+    if alignment:
+        parts.append(f"\n{h}# Alignment of text-anchored predictions\n\n" + alignment_markdown(alignment))
     return "".join(parts)
+
+
+def alignment_markdown(alignment: dict[str, Any]) -> str:
+    """Items per alignment status and kind, then the unaligned items (counted as spurious)."""
+    kinds = [k for k in ("entities", "claims") if k in alignment]
+    statuses = list(next(iter(alignment[k] for k in kinds)).keys()) if kinds else []
+    out = table(["status", *kinds], [[s, *[str(alignment[k][s]) for k in kinds]] for s in statuses])
+    unaligned = alignment.get("unaligned") or []
+    if unaligned:
+        out += "\nUnaligned (counted as spurious):\n\n" + table(
+            ["doc", "kind", "text", "label / claimer"],
+            [[u["doc"], u["kind"], u["text"], str(u.get("label", u.get("claimer")) or "")] for u in unaligned])
+    return out
 
 
 def comparison_markdown(comparison: Any) -> str:

@@ -1,72 +1,196 @@
-"""PNG plot of per-type F1 (headline scheme) with 95% bootstrap intervals over documents, one panel per view."""
+"""PNG of a report (or a comparison): entity F1 per view and claim figures, with 95% intervals over documents.
+
+Horizontal bars, one row per figure: the overall (micro) and macro F1 first, then each type with its support;
+then a claims panel (detection F1, claim+claimer F1, claimer accuracy, attribute macro F1). A type the system
+never predicted, or a claim attribute it never gave, has no bar and says "not predicted", so it cannot be
+mistaken for a score of 0 (which is written as 0.000 next to an empty bar).
+"""
 
 from __future__ import annotations
 
 import io
 import os
-import tempfile
+import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+NOT_PREDICTED = "not predicted"
+UNDEFINED = "undefined"
+COLORS = ("#4c72b0", "#dd8452")
+#: Claim figures of the claims panel: (figure name, label, attribute that must be predicted or None).
+CLAIM_ROWS: tuple[tuple[str, str, str | None], ...] = (
+    ("claims.detection.f1", "detection F1", None),
+    ("claims.joint.f1", "claim+claimer F1", "claimer"),
+    ("claims.attribution.accuracy", "claimer accuracy (matched)", "claimer"),
+    ("claims.polarity.macro_f1", "polarity macro F1", "polarity"),
+    ("claims.certainty.macro_f1", "certainty macro F1", "certainty"),
+    ("claims.topic.macro_f1", "topic macro F1", "topic"),
+)
 
 
-def _series(report: Any, view: str, labels: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """F1 per label (NaN where undefined) and the asymmetric error bars of the document interval."""
-    scheme = report.options.scheme
-    f1 = np.array([np.nan if (v := report.f1(view, scheme, lab)) is None else v for lab in labels])
-    err = np.zeros((2, len(labels)))
-    for i, lab in enumerate(labels):
-        iv = report.interval(f"entities.{view}.{scheme}.{lab}.f1", "documents")
-        if iv is not None and iv.low is not None and not np.isnan(f1[i]):
-            err[:, i] = [max(f1[i] - iv.low, 0.0), max(iv.high - f1[i], 0.0)]
-    return f1, err
+@dataclass(frozen=True)
+class Bar:
+    """One bar: its value and interval, or why there is none (``note``: not predicted / undefined)."""
+
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+    note: str | None = None
 
 
-def render(obj: Any) -> bytes:
-    """The PNG bytes: grouped bars when ``obj`` is a comparison (A and B)."""
+def _bar(report: Any, name: str, value: float | None, note: str | None = None) -> Bar:
+    if note is not None:
+        return Bar(None, note=note)
+    if value is None:
+        return Bar(None, note=UNDEFINED)
+    iv = report.interval(name, "documents")
+    if iv is None or iv.low is None:
+        return Bar(value)
+    return Bar(value, iv.low, iv.high)
+
+
+def predicted_labels(report: Any, view: str) -> set[str]:
+    """Labels the system gave at least once in ``view`` (a type's counts alone cannot say: a prediction of
+    another type on its gold span counts as ``incorrect`` under the gold type)."""
+    scores = report.views[view].scores
+    return {scores.labels[int(i)] for i in set(scores.pred.label.tolist())}
+
+
+def entity_rows(reports: list[Any], view: str) -> list[tuple[str, list[Bar]]]:
+    """``(row label, one bar per report)``: overall, macro, then every type in the gold or the predictions."""
+    first = reports[0]
+    scheme = first.options.scheme
+    key = f"entities.{view}.{scheme}"
+    counts = [r.views[view].counts for r in reports]
+    given = [predicted_labels(r, view) for r in reports]
+    rows = [(f"overall (micro), n={counts[0].possible(scheme)}",
+             [_bar(r, f"{key}.f1", r.figures.get(f"{key}.f1")) for r in reports]),
+            ("macro", [_bar(r, f"{key}.macro.f1", r.figures.get(f"{key}.macro.f1")) for r in reports])]
+    for label in first.views[view].view.labels:
+        if not any(c.possible(scheme, label) + c.actual(scheme, label) for c in counts):
+            continue
+        bars = []
+        for r, labels in zip(reports, given, strict=True):
+            note = None if label in labels else NOT_PREDICTED
+            bars.append(_bar(r, f"{key}.{label}.f1", r.figures.get(f"{key}.{label}.f1"), note))
+        rows.append((f"{label}, n={counts[0].possible(scheme, label)}", bars))
+    return rows
+
+
+def claim_rows(reports: list[Any]) -> list[tuple[str, list[Bar]]]:
+    """``(row label, one bar per report)`` of the claims panel; one "claims: not predicted" row when no report
+    has claims."""
+    if all(r.claims is None for r in reports):
+        return [("claims", [Bar(None, note=f"claims: {NOT_PREDICTED}") for _ in reports])]
+    rows = []
+    for name, label, attribute in CLAIM_ROWS:
+        bars = []
+        for r in reports:
+            if r.claims is None:
+                bars.append(Bar(None, note=NOT_PREDICTED))
+                continue
+            predicted = attribute is None or r.claims.predicted_attributes.get(attribute, False)
+            bars.append(_bar(r, name, r.figures.get(name), None if predicted else NOT_PREDICTED))
+        rows.append((label, bars))
+    return rows
+
+
+def _panel(ax: Any, title: str, rows: list[tuple[str, list[Bar]]], names: list[str], *, split: int = 0) -> None:
+    """Draw one panel of horizontal bars (with value and interval) and notes where there is no bar."""
+    k = len(names)
+    height = 0.8 / k
+    for j, (_, bars) in enumerate(rows):
+        for i, bar in enumerate(bars):
+            y = j + (i - (k - 1) / 2) * height
+            if bar.value is None:
+                ax.text(0.01, y, bar.note or UNDEFINED, va="center", ha="left", fontsize=8, style="italic",
+                        color="#555555")
+                continue
+            err = None
+            if bar.low is not None:
+                err = [[max(bar.value - bar.low, 0.0)], [max(bar.high - bar.value, 0.0)]]
+            ax.barh(y, bar.value, height * 0.9, xerr=err, capsize=2, color=COLORS[i % len(COLORS)],
+                    error_kw={"elinewidth": 1})
+            end = max(bar.value, bar.high if bar.high is not None else bar.value)
+            ax.text(end + 0.01, y, f"{bar.value:.3f}", va="center", ha="left", fontsize=8)
+    ax.set_yticks(range(len(rows)), [label for label, _ in rows], fontsize=9)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlim(0, 1.12)
+    ax.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if split:
+        ax.axhline(split - 0.5, color="#888888", linewidth=0.8, linestyle="--")
+    ax.set_title(title, fontsize=10, loc="left")
+
+
+def _name(source: Any) -> str:
+    text = str(source)
+    return Path(text).name if ("/" in text or "\\" in text) else text
+
+
+def title(obj: Any) -> str:
+    """The figure's title: the system(s), the gold, the scheme and what the intervals are."""
+    reports = [obj.a, obj.b] if hasattr(obj, "tests") else [obj]
+    first = reports[0]
+    systems = " vs ".join(f"{tag}{_name(r.predictions.source)}" for tag, r in
+                          zip(("A: ", "B: ") if len(reports) > 1 else ("",), reports, strict=True))
+    gold = first.metadata["gold"]
+    return (f"{systems} — gold {_name(gold['path'])} ({gold['documents']} documents); "
+            f"scheme {first.options.scheme}; 95% bootstrap intervals over documents")
+
+
+def figure(obj: Any) -> Any:
+    """The matplotlib figure of a report or a comparison (grouped bars A and B)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
-    reports = [("A", obj.a), ("B", obj.b)] if hasattr(obj, "tests") else [("", obj)]
-    first = reports[0][1]
-    views = list(first.views)
-    fig, axes = plt.subplots(len(views), 1, figsize=(10, 3.6 * max(len(views), 1)), squeeze=False)
-    for ax, view in zip(axes[:, 0], views, strict=True):
-        labels = [lab for lab in first.views[view].view.labels
-                  if any(r.views[view].counts.possible(r.options.scheme, lab) for _, r in reports)]
-        x = np.arange(len(labels))
-        width = 0.8 / len(reports)
-        for k, (tag, report) in enumerate(reports):
-            f1, err = _series(report, view, labels)
-            name = tag or report.predictions.source
-            ax.bar(x + (k - (len(reports) - 1) / 2) * width, np.nan_to_num(f1), width, yerr=err, capsize=3,
-                   label=name if tag else None)
-        support = [first.views[view].counts.possible(first.options.scheme, lab) for lab in labels]
-        ax.set_xticks(x, [f"{lab}\n(n={n})" for lab, n in zip(labels, support, strict=True)])
-        ax.set_ylim(0, 1.05)
-        ax.set_ylabel(f"F1 ({first.options.scheme})")
-        ax.set_title(f"view {view}: per-type F1, 95% bootstrap interval over documents")
-        if len(reports) > 1:
-            ax.legend()
-    fig.tight_layout()
+    reports = [obj.a, obj.b] if hasattr(obj, "tests") else [obj]
+    names = [f"{tag}: {_name(r.predictions.source)}" for tag, r in zip("AB", reports, strict=False)]
+    panels: list[tuple[str, list[tuple[str, list[Bar]]], int]] = []
+    for view in reports[0].views:
+        scheme = reports[0].options.scheme
+        panels.append((f"entities, view {view}: F1 ({scheme})", entity_rows(reports, view), 2))
+    if not reports[0].views:
+        panels.append(("entities", [("entities", [Bar(None, note=f"entities: {NOT_PREDICTED}") for _ in reports])], 0))
+    panels.append(("claims (token Jaccard match)", claim_rows(reports), 0))
+    sizes = [len(rows) * (0.28 + 0.14 * len(reports)) + 0.7 for _, rows, _ in panels]
+    fig, axes = plt.subplots(len(panels), 1, figsize=(9, sum(sizes) + 0.8), height_ratios=sizes,
+                             layout="constrained", squeeze=False)
+    for ax, (panel_title, rows, split) in zip(axes[:, 0], panels, strict=True):
+        _panel(ax, panel_title, rows, names, split=split)
+    axes[-1, 0].set_xlabel("score (bar: point value, whisker: 95% interval over documents)", fontsize=9)
+    if len(reports) > 1:
+        fig.legend(handles=[Patch(color=COLORS[i], label=n) for i, n in enumerate(names)], loc="outside lower center",
+                   ncols=len(names), fontsize=9, frameon=False)
+    fig.suptitle("\n".join(textwrap.wrap(title(obj), 100)), fontsize=10)
+    return fig
+
+
+def render(obj: Any) -> bytes:
+    """The PNG bytes of :func:`figure`."""
+    import matplotlib.pyplot as plt
+
+    fig = figure(obj)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
+    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
     plt.close(fig)
     return buf.getvalue()
 
 
 def write(obj: Any, path: str | Path) -> None:
     """Write the PNG atomically (temporary file, then rename)."""
-    from rukp.io.atomic import check_writable
+    from rukp.io.atomic import check_writable, make_temp
 
     path = Path(path)
     check_writable(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = render(obj)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = make_temp(path)  # the umask's permissions, not mkstemp's 0600
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

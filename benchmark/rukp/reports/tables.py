@@ -1,54 +1,81 @@
-"""The headline tables shared by the terminal and Markdown renderers: header and rows of formatted cells."""
+"""The tables shared by the terminal and Markdown renderers: header and rows of formatted cells.
+
+Every number is formatted by :mod:`rukp.reports.formatting`; nothing here re-runs scoring.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from rukp.scoring.bootstrap import Interval
+from rukp.reports.formatting import fmt, fmt_interval, format_p
 from rukp.scoring.claims import ATTRIBUTES
+from rukp.scoring.counts import SCHEMES
 
 Table = tuple[list[str], list[list[str]]]
 
 COUNT_FIELDS = ("correct", "incorrect", "partial", "missed", "spurious")
+UNIT_SHORT = {"documents": "docs", "sentences": "sents"}
 
-
-def fmt(x: float | None) -> str:
-    """A score with three decimals; ``—`` when undefined."""
-    return "—" if x is None else f"{x:.3f}"
-
-
-def fmt_interval(iv: Interval | None) -> str:
-    """``[low, high]`` of an interval; empty when not computed, ``—`` when undefined."""
-    if iv is None:
-        return ""
-    if iv.low is None:
-        return "—"
-    return f"[{iv.low:.3f}, {iv.high:.3f}]"
+__all__ = ["COUNT_FIELDS", "Table", "alignment_lines", "claim_figures", "claim_table", "comparison_notes",
+           "comparison_table", "counts_table", "entity_table", "fmt", "fmt_interval", "format_p",
+           "headline_figures", "overall_table", "schemes_table", "summary_lines"]
 
 
 def _units(report: Any) -> list[str]:
     return [u for u in ("documents", "sentences") if u in report.intervals]
 
 
-def entity_table(report: Any, view: str, scheme: str | None = None) -> Table:
-    """One row per label that occurs in the gold or the predictions, then macro and overall (micro)."""
-    scheme = scheme or report.options.scheme
+def _rows(report: Any, view: str, scheme: str) -> list[tuple[str, dict[str, Any], str, bool]]:
+    """``(name, counts row, figure key, counted)`` for each label that occurs, then macro and overall."""
     counts = report.views[view].counts.to_dict()[scheme]
-    units = _units(report)
-    header = ["type", "P", "R", "F1", *[f"F1 95% CI {u}" for u in units], *COUNT_FIELDS]
-    rows = []
+    key = f"entities.{view}.{scheme}"
+    out = [(label, row, f"{key}.{label}", True) for label, row in counts["per_type"].items()
+           if row["possible"] + row["actual"] > 0]
+    return [*out, ("macro", counts["macro"], f"{key}.macro", False), ("overall", counts["overall"], key, True)]
 
-    def add(name: str, row: dict[str, Any], key: str, counted: bool = True) -> None:
+
+def overall_table(report: Any, view: str, scheme: str | None = None, *, counts: bool = False,
+                  short: bool = False) -> Table:
+    """Per type, macro and overall (micro): P, R, F1, its 95% intervals and the support (gold mentions);
+    ``counts`` adds correct/incorrect/partial/missed/spurious; ``short`` gives narrow interval headers."""
+    scheme = scheme or report.options.scheme
+    units = _units(report)
+    ci = [f"95% CI {UNIT_SHORT[u]}" if short else f"F1 95% CI {u}" for u in units]
+    header = ["type", "P", "R", "F1", *ci, "support", *(COUNT_FIELDS if counts else ())]
+    rows = []
+    for name, row, key, counted in _rows(report, view, scheme):
         cells = [name, fmt(row["precision"]), fmt(row["recall"]), fmt(row["f1"])]
         cells += [fmt_interval(report.interval(f"{key}.f1", u)) for u in units]
-        cells += [str(row[f]) if counted else "" for f in COUNT_FIELDS]
+        cells.append(str(row["possible"]) if counted else "")
+        if counts:
+            cells += [str(row[f]) if counted else "" for f in COUNT_FIELDS]
         rows.append(cells)
+    return header, rows
 
-    for label, row in counts["per_type"].items():
-        if row["possible"] + row["actual"] > 0:
-            add(label, row, f"entities.{view}.{scheme}.{label}")
-    add("macro", counts["macro"], f"entities.{view}.{scheme}.macro", counted=False)
-    add("overall", counts["overall"], f"entities.{view}.{scheme}")
+
+def entity_table(report: Any, view: str, scheme: str | None = None) -> Table:
+    """The full per-type table (scores, intervals, support and every count), as Markdown shows it."""
+    return overall_table(report, view, scheme, counts=True)
+
+
+def counts_table(report: Any, view: str, scheme: str | None = None) -> Table:
+    """Per type, macro and overall: the outcome counts only (the narrow half of :func:`entity_table`)."""
+    scheme = scheme or report.options.scheme
+    header = ["type", *COUNT_FIELDS, "support"]
+    rows = [[name, *[str(row[f]) if counted else "" for f in COUNT_FIELDS], str(row["possible"]) if counted else ""]
+            for name, row, _, counted in _rows(report, view, scheme)]
+    return header, rows
+
+
+def schemes_table(report: Any, view: str) -> Table:
+    """The four schemes side by side: overall (micro) P, R, F1 and the outcome counts of each."""
+    blocks = report.views[view].counts.to_dict()
+    overall = [blocks[s]["overall"] for s in SCHEMES]
+    header = ["overall", *SCHEMES]
+    rows = [[label, *[fmt(o[m]) for o in overall]]
+            for label, m in (("P", "precision"), ("R", "recall"), ("F1", "f1"))]
+    rows += [[f, *[str(o[f]) for o in overall]] for f in COUNT_FIELDS]
     return header, rows
 
 
@@ -66,10 +93,10 @@ def claim_figures(report: Any) -> list[tuple[str, str]]:
     return [(f"claims.{k}", label) for k, label in out]
 
 
-def claim_table(report: Any) -> Table:
-    """Claim figures with their intervals."""
+def claim_table(report: Any, *, short: bool = False) -> Table:
+    """Claim figures with their intervals (``short``: narrow interval headers)."""
     units = _units(report)
-    header = ["figure", "value", *[f"95% CI {u}" for u in units]]
+    header = ["figure", "value", *[f"95% CI {UNIT_SHORT[u] if short else u}" for u in units]]
     rows = [[label, fmt(report.figures.get(name)), *[fmt_interval(report.interval(name, u)) for u in units]]
             for name, label in claim_figures(report)]
     return header, rows
@@ -79,7 +106,7 @@ def summary_lines(report: Any) -> list[str]:
     """What was scored against what, documents without predictions, skipped items, notes."""
     meta = report.metadata
     gold, preds, skipped = meta["gold"], meta["predictions"], meta["skipped"]
-    lines = [f"gold: {gold['path']} ({gold['documents']} documents, sha256 {gold['sha256'][:12]}…)",
+    lines = [f"gold: {gold['path']} ({gold['documents']} documents, sha256 {gold['sha256'][:12]})",
              f"predictions: {preds['source']} ({preds['kind']}); documents without predictions "
              f"(scored as predicting nothing): {preds['documents_without_predictions']}"]
     if preds["failed_documents"]:
@@ -93,34 +120,72 @@ def summary_lines(report: Any) -> list[str]:
         if view.scores.fallback_components:
             lines.append(f"{view.view.name}: {view.scores.fallback_components} overlap component(s) too large "
                          "for an exact assignment (greedy fallback)")
+    if not report.views:
+        lines.append("entities: not predicted")
+    if report.claims is None:
+        lines.append("claims: not predicted")
     return lines + meta["notes"]
 
 
-def headline_figures(report: Any) -> list[tuple[str, str]]:
-    """``(figure name, label)`` compared between two systems."""
+def _plain(obj: Any) -> Any:
+    return obj.to_dict() if hasattr(obj, "to_dict") else obj
+
+
+def alignment_lines(report: Any) -> list[str]:
+    """Counts per alignment status of text-anchored predictions (exact, normalised, fuzzy, unaligned), when the
+    report carries them (``report.alignment`` or ``metadata["alignment"]``); empty otherwise."""
+    data = _plain(getattr(report, "alignment", None))
+    if data is None:
+        meta = getattr(report, "metadata", None)
+        data = _plain(meta.get("alignment")) if isinstance(meta, Mapping) else None
+    if not isinstance(data, Mapping) or not data:
+        return []
+
+    def counts(block: Mapping[str, Any]) -> str:
+        parts = []
+        for status, n in block.items():
+            if isinstance(n, bool):
+                continue
+            if isinstance(n, int):
+                parts.append(f"{status} {n}")
+            elif isinstance(n, list | tuple):
+                parts.append(f"{status} {len(n)}")
+        return ", ".join(parts)
+
+    nested = {k: _plain(v) for k, v in data.items() if isinstance(_plain(v), Mapping)}
+    if nested:
+        return [f"alignment of {kind}: {text}" for kind, block in nested.items() if (text := counts(block))]
+    text = counts(data)
+    return [f"alignment: {text}"] if text else []
+
+
+def headline_figures(report: Any, *, short: bool = False) -> list[tuple[str, str]]:
+    """``(figure name, label)`` compared between two systems (``short``: labels for narrow tables)."""
     out = []
     for view in report.views:
         scheme = report.options.scheme
-        for m in ("precision", "recall", "f1"):
-            out.append((f"entities.{view}.{scheme}.{m}", f"{view} {scheme} {m}"))
-        out.append((f"entities.{view}.{scheme}.macro.f1", f"{view} {scheme} macro F1"))
+        shown = view.split(".")[0] if short else view
+        for m, s in (("precision", "P"), ("recall", "R"), ("f1", "F1")):
+            out.append((f"entities.{view}.{scheme}.{m}", f"{shown} {scheme} {s if short else m}"))
+        out.append((f"entities.{view}.{scheme}.macro.f1", f"{shown} {scheme} macro F1"))
     if report.claims is not None:
-        out += claim_figures(report)
+        out += [(name, label.removesuffix(" (matched)") if short else label) for name, label in claim_figures(report)]
     return out
 
 
-def comparison_table(comparison: Any, unit: str) -> Table:
+def comparison_table(comparison: Any, unit: str, *, short: bool = False) -> Table:
     """A, B, the difference, its paired-bootstrap interval and both p-values, per headline figure."""
-    header = ["figure", "A", "B", "A − B", "95% CI", "p (bootstrap)", "p (randomisation)"]
+    header = ["figure", "A", "B", "A − B", "95% CI",
+              *(("p boot", "p rand") if short else ("p (bootstrap)", "p (randomisation)"))]
     tests = comparison.tests.get(unit, {})
     rows = []
-    for name, label in headline_figures(comparison.a):
+    for name, label in headline_figures(comparison.a, short=short):
         t = tests.get(name)
         if t is None:
             continue
         ci = "—" if t.low is None else f"[{t.low:+.3f}, {t.high:+.3f}]"
         rows.append([label, fmt(t.a), fmt(t.b), "—" if t.diff is None else f"{t.diff:+.3f}", ci,
-                     fmt(t.p_bootstrap), fmt(t.p_randomisation)])
+                     format_p(t.p_bootstrap), format_p(t.p_randomisation)])
     return header, rows
 
 

@@ -1,62 +1,139 @@
-"""Rich terminal tables: entity scores per view (headline scheme) and claim figures, with 95% intervals."""
+"""Rich terminal tables that fit the terminal: complete at 80 columns, more detail when wide or verbose.
+
+Narrow (< :data:`WIDE` columns): per view the headline-scheme table (type, P, R, F1, 95% intervals, support)
+and the four schemes side by side; then the claim figures. Wide or ``verbose``: per view and scheme the
+per-type table with every outcome count. Number columns never wrap or shrink: only names may fold, and a
+table that cannot fit is split (scores, then counts) or, as a last resort, printed wider than the terminal.
+"""
 
 from __future__ import annotations
 
+import shutil
 from typing import Any
 
 from rich import box
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
-from rukp.reports.tables import claim_table, comparison_notes, comparison_table, entity_table, summary_lines
+from rukp.reports.tables import (
+    alignment_lines,
+    claim_table,
+    comparison_notes,
+    comparison_table,
+    counts_table,
+    overall_table,
+    schemes_table,
+    summary_lines,
+)
+from rukp.scoring.counts import SCHEMES
+
+#: Terminal width from which the detailed tables are shown without ``--verbose``.
+WIDE = 120
+BOLD_ROWS = frozenset({"overall", "macro"})
 
 
-def _table(title: str, header: list[str], rows: list[list[str]]) -> Table:
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+def terminal_width() -> int:
+    """Columns of the terminal (``COLUMNS`` first, then the terminal itself; 80 when piped)."""
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def _table(title: str, header: list[str], rows: list[list[str]], *, compact: bool = False) -> Table:
+    """A table whose first column (names) may fold and whose number columns never wrap or shrink;
+    ``compact``: one space between columns instead of two."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  collapse_padding=compact)
     for i, name in enumerate(header):
-        table.add_column(name, justify="left" if i == 0 else "right", no_wrap=i > 0)
+        width = max([len(name), *(len(row[i]) for row in rows)])
+        if i == 0:
+            table.add_column(name, justify="left", overflow="fold", min_width=min(width, 10))
+        else:
+            table.add_column(name, justify="right", no_wrap=True, min_width=width)
     for row in rows:
-        table.add_row(*row, style="bold" if row[0] in {"overall", "macro"} else None)
+        table.add_row(*row, style="bold" if row[0] in BOLD_ROWS else None)
     return table
 
 
-def render_report(report: Any, console: Console) -> None:
-    """Print one report."""
-    for line in summary_lines(report):
-        console.print(line, highlight=False, markup=False)
+def _measure(table: Table, console: Console) -> Measurement:
+    """Narrowest (names folded) and natural width of a table, whatever the console's width."""
+    return Measurement.get(console, console.options.update_width(10_000), table)
+
+
+def _print(table: Table, console: Console) -> None:
+    """Print a table; one too wide even with folded names is printed at its full width (never cut)."""
+    m = _measure(table, console)
+    console.print(table, width=m.maximum if m.minimum > console.width else None)
+
+
+def _print_first_fitting(tables: list[list[Table]], console: Console) -> None:
+    """Print the first group of tables whose natural width fits the console (else the last group)."""
+    for group in tables:
+        if all(_measure(t, console).maximum <= console.width for t in group):
+            break
+    for table in group:
+        _print(table, console)
+
+
+def _say(console: Console, line: str) -> None:
+    console.print(line, highlight=False, markup=False)
+
+
+def _entities(report: Any, name: str, console: Console, detail: bool) -> None:
+    """The tables of one view: headline scheme (all schemes with counts when ``detail``), schemes side by side."""
+    headline = report.options.scheme
+    if detail:
+        for scheme in (headline, *(s for s in SCHEMES if s != headline)):
+            title = f"entities, view {name}, scheme {scheme}"
+            _print_first_fitting([
+                [_table(title, *overall_table(report, name, scheme, counts=True))],
+                [_table(title, *overall_table(report, name, scheme, counts=True, short=True))],
+                [_table(title, *overall_table(report, name, scheme, counts=True, short=True), compact=True)],
+                [_table(title, *overall_table(report, name, scheme, short=True)),
+                 _table(f"{title}: outcome counts", *counts_table(report, name, scheme))]], console)
+    else:
+        title = f"entities, view {name}, scheme {headline}"
+        _print_first_fitting([[_table(title, *overall_table(report, name))],
+                              [_table(title, *overall_table(report, name, short=True))]], console)
+    _print(_table(f"entities, view {name}: the four schemes", *schemes_table(report, name)), console)
+    link = report.views[name].scores.linking
+    if link.matched and report.views[name].linking_predicted:
+        _say(console, f"entity linking on matched mentions: {link.correct}/{link.matched} = {link.accuracy:.3f}")
+
+
+def render_report(report: Any, console: Console, *, verbose: bool = False) -> None:
+    """Print one report: summary, alignment counts, entity tables per view, claim figures."""
+    detail = verbose or console.width >= WIDE
+    for line in summary_lines(report) + alignment_lines(report):
+        _say(console, line)
     for name in report.views:
-        header, rows = entity_table(report, name)
-        console.print(_table(f"entities, view {name}, scheme {report.options.scheme}", header, rows))
-        link = report.views[name].scores.linking
-        if link.matched and report.views[name].linking_predicted:
-            console.print(f"entity linking on matched mentions: {link.correct}/{link.matched} "
-                          f"= {link.accuracy:.3f}", highlight=False)
+        _entities(report, name, console, detail)
     if report.claims is not None:
-        header, rows = claim_table(report)
-        console.print(_table(f"claims (token Jaccard ≥ {report.claims.threshold}, unit: {report.claims.unit})",
-                             header, rows))
+        title = f"claims (token Jaccard ≥ {report.claims.threshold}, unit: {report.claims.unit})"
+        _print_first_fitting([[_table(title, *claim_table(report))],
+                              [_table(title, *claim_table(report, short=True))]], console)
 
 
-def render_comparison(comparison: Any, console: Console) -> None:
+def render_comparison(comparison: Any, console: Console, *, verbose: bool = False) -> None:
     """Print both systems' summaries and the paired tests on their differences."""
     for tag, report in (("A", comparison.a), ("B", comparison.b)):
         console.rule(f"{tag}: {report.predictions.source}")
-        render_report(report, console)
+        render_report(report, console, verbose=verbose)
     console.rule("A − B")
     for line in comparison_notes(comparison):
-        console.print(line, highlight=False, markup=False)
+        _say(console, line)
     for unit in comparison.tests:
-        header, rows = comparison_table(comparison, unit)
-        console.print(_table(f"paired tests over {unit} ({comparison.shuffles} shuffles)", header, rows))
+        title = f"paired tests over {unit} ({comparison.shuffles} shuffles)"
+        _print_first_fitting([[_table(title, *comparison_table(comparison, unit))],
+                              [_table(title, *comparison_table(comparison, unit, short=True))],
+                              [_table(title, *comparison_table(comparison, unit, short=True), compact=True)]],
+                             console)
 
 
-def render(obj: Any, console: Console | None = None) -> None:
-    """Print a report or a comparison to ``console`` (default: standard output)."""
+def render(obj: Any, console: Console | None = None, *, verbose: bool = False) -> None:
+    """Print a report or a comparison to ``console`` (default: standard output at the terminal's width)."""
     if console is None:
-        console = Console()
-        if not console.is_terminal:  # piped or captured: do not squeeze the tables into 80 columns
-            console = Console(width=max(console.width, 140))
+        console = Console(width=terminal_width(), highlight=False)
     if hasattr(obj, "tests"):
-        render_comparison(obj, console)
+        render_comparison(obj, console, verbose=verbose)
     else:
-        render_report(obj, console)
+        render_report(obj, console, verbose=verbose)

@@ -13,14 +13,14 @@ of spans or documents. See ``docs/scoring.md`` for the full rules and the nerval
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
 
 from rukp.schema import ENTITY_LABELS
 from rukp.scoring.compat import DEFAULT_MIN_OVERLAP_PERCENTAGE, nervaluate_doc_counts
-from rukp.scoring.counts import EntityCounts, LinkingCounts
+from rukp.scoring.counts import SPURIOUS, EntityCounts, LinkingCounts
 from rukp.scoring.matching import EXACT_LIMIT, Assignment, assign
 from rukp.scoring.schemes import O_MISSED, O_SPURIOUS, OUTCOME_FIELDS, OUTCOMES, pair_outcome
 from rukp.scoring.spans import Span, overlap_pairs
@@ -120,6 +120,22 @@ class EntityScores:
         """Components resolved by the greedy fallback, over all documents."""
         return int(self.doc_fallback.sum())
 
+    def add_spurious(self, extra: np.ndarray) -> None:
+        """Add predictions that have no span (text-anchored items that matched nowhere) as ``spurious``
+        counts, ``extra`` per document and label ``(n_docs, L)``; before any count is read."""
+        extra = np.asarray(extra, dtype=np.int64)
+        if not extra.any():
+            return
+        if "counts" in self.__dict__ or "doc_counts" in self.__dict__:
+            raise RuntimeError("add_spurious must be called before the counts are read")
+        if self._doc_counts is not None:
+            self._doc_counts = self._doc_counts.copy()
+            self._doc_counts[:, :, :-1, SPURIOUS] += extra[:, None, :]
+            self._doc_counts[:, :, -1, SPURIOUS] += extra.sum(axis=1)[:, None]
+        else:
+            self.doc_outcomes = self.doc_outcomes.copy()
+            self.doc_outcomes[:, O_SPURIOUS, :] += extra
+
     def document(self, i: int) -> DocumentEntityResult:
         """The result of document ``i`` (position in ``doc_ids``), with its span outcomes."""
         doc_id = self.doc_ids[i]
@@ -184,8 +200,12 @@ def _match(gold: SpanTable, pred: SpanTable, g0: int, g1: int, p0: int, p1: int,
 
 
 def score_data(data: EntityData, *, min_overlap: float = 0.0, nervaluate_compatible: bool = False,
-               exact_limit: int = EXACT_LIMIT) -> EntityScores:
-    """Score span tables (the fast path: no per-span Python objects); see :func:`score_documents`."""
+               exact_limit: int = EXACT_LIMIT, inclusive_input: bool = False) -> EntityScores:
+    """Score span tables (the fast path: no per-span Python objects); see :func:`score_documents`.
+
+    ``inclusive_input``: the spans were given with inclusive ends and stored with ``end + 1``; nervaluate-
+    compatible counts then see the ends as given (nervaluate reads ends as inclusive), so they equal
+    nervaluate's on the original data."""
     min_overlap = _check_min_overlap(min_overlap)
     n_docs, n_labels = len(data.doc_ids), len(data.labels)
     gold, pred = data.gold.canonical(), data.pred.canonical()
@@ -220,8 +240,11 @@ def score_data(data: EntityData, *, min_overlap: float = 0.0, nervaluate_compati
                           doc_fallback, min_overlap, nervaluate_compatible)
     if nervaluate_compatible:
         percentage = max(DEFAULT_MIN_OVERLAP_PERCENTAGE, round(100.0 * min_overlap, 9))
-        scores._doc_counts = nervaluate_doc_counts(gold.input_order(), pred.input_order(), n_docs=n_docs,
-                                                   n_labels=n_labels, min_overlap_percentage=percentage)
+        g_in, p_in = gold.input_order(), pred.input_order()
+        if inclusive_input:
+            g_in, p_in = (replace(t, end=t.end - 1) for t in (g_in, p_in))
+        scores._doc_counts = nervaluate_doc_counts(g_in, p_in, n_docs=n_docs, n_labels=n_labels,
+                                                   min_overlap_percentage=percentage)
     else:
         n_out = len(OUTCOMES)
         spurious = pred_outcome == O_SPURIOUS

@@ -17,28 +17,48 @@ from rukp.io.readers.jsonl import load_jsonl
 from rukp.io.readers.labelstudio import LABELSTUDIO_SUFFIXES, load_labelstudio
 from rukp.io.readers.rows import predictions_from_rows
 
-__all__ = ["CONLL_SUFFIXES", "LABELSTUDIO_SUFFIXES", "load_conll", "load_jsonl", "load_labelstudio",
+__all__ = ["CONLL_SUFFIXES", "FORMATS", "LABELSTUDIO_SUFFIXES", "detect_format", "load_conll", "load_jsonl",
+           "load_labelstudio",
            "load_predictions", "predictions_from_rows"]
 
 
-def load_predictions(path: str | Path, gold: Gold, *, entities: bool = True, claims: bool = True,
-                     skip_invalid: bool = False, fmt: str = "auto") -> Predictions:
-    """Predictions from a file, by format (``auto`` picks by suffix: ``.json`` Label Studio, CoNLL suffixes
-    :data:`CONLL_SUFFIXES`, anything else JSONL)."""
+#: Formats :func:`load_predictions` reads (``auto``: by extension).
+FORMATS = ("auto", "jsonl", "conll", "labelstudio")
+
+
+def detect_format(path: str | Path) -> str:
+    """The format of a predictions file by its extension: ``.json`` Label Studio, :data:`CONLL_SUFFIXES` CoNLL,
+    anything else JSONL."""
+    suffix = Path(path).suffix.lower()
+    return "labelstudio" if suffix in LABELSTUDIO_SUFFIXES else "conll" if suffix in CONLL_SUFFIXES else "jsonl"
+
+
+def load_predictions(path: str | Path, gold: Gold, *, entities: bool | None = None, claims: bool | None = None,
+                     skip_invalid: bool = False, fmt: str = "auto", bio: str = "auto",
+                     inclusive_ends: bool = False) -> Predictions:
+    """Predictions from a file in format ``fmt`` (``auto``: :func:`detect_format`). ``entities``/``claims``
+    None: read when the file has them (CoNLL: entities only); ``bio`` is the CoNLL chunking rule (``auto``:
+    strict IOB2 for ``.iob2`` files, conlleval's otherwise); ``inclusive_ends`` reads JSONL ends as inclusive."""
     path = Path(path)
     if path.is_dir():
         raise RukpError("is a directory, expected a file", path=path)
     if not path.is_file():
         raise RukpError("predictions file not found", path=path)
     if fmt == "auto":
-        suffix = path.suffix.lower()
-        fmt = "labelstudio" if suffix in LABELSTUDIO_SUFFIXES else "conll" if suffix in CONLL_SUFFIXES else "jsonl"
+        fmt = detect_format(path)
     if fmt == "jsonl":
-        return load_jsonl(path, gold, entities=entities, claims=claims, skip_invalid=skip_invalid)
+        return load_jsonl(path, gold, entities=entities, claims=claims, skip_invalid=skip_invalid,
+                          inclusive_ends=inclusive_ends)
     if fmt == "conll":
-        if claims and gold.has_claims:
-            raise RukpError("CoNLL BIO files hold entities only: add --no-claims", path=path)
-        return load_conll(path, gold, skip_invalid=skip_invalid)
+        if claims:
+            raise RukpError("CoNLL BIO files hold entities only, and claims=True asks for claims (leave it out: "
+                            "the scope is inferred)", path=path)
+        if entities is False:
+            raise RukpError("CoNLL BIO files hold entities only, and entities=False (--no-entities) leaves "
+                            "nothing to score", path=path)
+        if bio == "auto":
+            bio = "iob2" if path.suffix.lower() == ".iob2" else "conlleval"
+        return load_conll(path, gold, skip_invalid=skip_invalid, bio=bio)
     if fmt == "labelstudio":
         return load_labelstudio(path, gold, entities=entities, claims=claims, skip_invalid=skip_invalid)
     raise RukpError(f"unknown predictions format {fmt!r}; choose auto, jsonl, conll or labelstudio", path=path)

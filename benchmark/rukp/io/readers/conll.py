@@ -4,8 +4,9 @@ One token per line, the token in the first column and its tag (``O``, ``B-X``, `
 separated by spaces or tabs; a blank line ends a sentence. A document starts with a line
 ``-DOCSTART- <doc_id>`` (or ``# doc_id = <doc_id>``). Tokens are aligned to the gold document's text in
 order: each token must appear next, with only whitespace skipped before it, which gives its character
-offsets. Tags become spans with seqeval's default rules (:func:`rukp.scoring.bio.bio_to_spans`); an
-entity never crosses a sentence.
+offsets. Tags become spans by seqeval's rules (:func:`rukp.scoring.bio.bio_to_spans`): ``bio="conlleval"``
+(seqeval's default, lenient: a stray ``I-X`` starts an entity) or ``bio="iob2"`` (strict: an ``I-X`` that does
+not continue a ``B-X`` is dropped); an entity never crosses a sentence.
 """
 
 from __future__ import annotations
@@ -89,9 +90,13 @@ def _align(tokens: list[tuple[int, str, str]], text: str, cursor: int, path: Pat
     return offsets, cursor
 
 
-def load_conll(path: str | Path, gold: Gold, *, skip_invalid: bool = False) -> Predictions:
+def load_conll(path: str | Path, gold: Gold, *, skip_invalid: bool = False, bio: str = "conlleval") -> Predictions:
     """CoNLL BIO predictions (see the module docstring); entities only."""
     from rukp.scoring.bio import bio_to_spans, parse_tag
+
+    if bio not in ("conlleval", "iob2"):
+        raise RukpError(f"bio={bio!r} is not one of conlleval, iob2", path=path)
+    mode = "default" if bio == "conlleval" else "iob2"
 
     path = Path(path)
     report = Problems(skip_invalid, path)
@@ -112,7 +117,7 @@ def load_conll(path: str | Path, gold: Gold, *, skip_invalid: bool = False) -> P
                 except ValueError as e:
                     raise RukpError(str(e), path=path, line=line, doc=doc_id) from None
             offsets, cursor = _align(sent, text, cursor, path, doc_id)
-            for span in bio_to_spans([tag for _, _, tag in sent]):
+            for span in bio_to_spans([tag for _, _, tag in sent], mode=mode):
                 entities.append({"start": offsets[span.start][0], "end": offsets[span.end - 1][1],
                                  "label": span.label})
         collector.add({"doc_id": doc_id, "entities": entities}, doc_line)

@@ -11,7 +11,7 @@ from rukp.io.readers.rows import Collector
 LABELSTUDIO_SUFFIXES = (".json",)
 
 
-def load_labelstudio(path: str | Path, gold: Gold, *, entities: bool = True, claims: bool = True,
+def load_labelstudio(path: str | Path, gold: Gold, *, entities: bool | None = None, claims: bool | None = None,
                      skip_invalid: bool = False) -> Predictions:
     """A Label Studio JSON export, read by :func:`rukp.labelstudio.results.read_export` into rows."""
     try:

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rukp.errors import RukpError
-from rukp.io.checks import checked_claims, entity_rows, list_field
+from rukp.io.anchor import Anchors
+from rukp.io.checks import Presence, checked_claims, entity_rows, exclusive_ends, list_field
 from rukp.io.model import Gold, Predictions, Problems, SpanColumns
 from rukp.scoring.claims.model import Claim
 
@@ -14,12 +15,15 @@ from rukp.scoring.claims.model import Claim
 class Collector:
     """Accumulates prediction rows over the gold's documents, refusing unknown and duplicate documents."""
 
-    def __init__(self, gold: Gold, report: Problems, *, entities: bool, claims: bool) -> None:
-        self.gold, self.report = gold, report
-        self.want_entities, self.want_claims = entities, claims
+    def __init__(self, gold: Gold, report: Problems, *, entities: bool | None, claims: bool | None,
+                 inclusive_ends: bool = False) -> None:
+        self.gold, self.report, self.inclusive_ends = gold, report, inclusive_ends
+        self.has_entities = Presence("entities", entities, report)
+        self.has_claims = Presence("claims", claims, report)
         self.entities = SpanColumns()
         self.claims: dict[int, list[Claim]] = {}
         self.first_line: dict[str, int | None] = {}
+        self.anchors = Anchors(gold.kb)
 
     def add(self, obj: Mapping[str, Any], line: int | None, *, key: str = "doc_id") -> None:
         report = self.report
@@ -40,33 +44,44 @@ class Collector:
             report("duplicate_document", f"duplicate predictions for document {doc_id!r}"
                    + (f" (first on line {first})" if first else ""), line=line, doc=doc_id)
             return
-        n_chars = len(self.gold.documents[pos].text) if self.gold.documents[pos].text is not None else None
-        ents = claims = None
-        if self.want_entities:
-            ents = list_field(obj, "entities", report, line=line, doc=doc_id, hint=" (or use --no-entities)")
-        if self.want_claims:
-            claims = list_field(obj, "claims", report, line=line, doc=doc_id, hint=" (or use --no-claims)")
-        if (self.want_entities and ents is None) or (self.want_claims and claims is None):
+        text = self.gold.documents[pos].text
+        n_chars = len(text) if text is not None else None
+        want_entities = self.has_entities(obj, line=line, doc=doc_id)
+        want_claims = self.has_claims(obj, line=line, doc=doc_id)
+        if want_entities is None or want_claims is None:
+            return
+        ents = list_field(obj, "entities", report, line=line, doc=doc_id) if want_entities else None
+        claims = list_field(obj, "claims", report, line=line, doc=doc_id) if want_claims else None
+        if (want_entities and ents is None) or (want_claims and claims is None):
             return
         self.first_line[doc_id] = line
         if ents is not None:
-            self.entities.extend(pos, entity_rows(ents, n_chars, report, line=line, doc=doc_id,
-                                                   side="predicted"), line)
+            if self.inclusive_ends:
+                ents = exclusive_ends(ents)
+            ents, index = self.anchors.place(ents, "entity", text, pos=pos, line=line, doc=doc_id, report=report)
+            starts, ends, labels, ids, items = entity_rows(ents, n_chars, report, line=line, doc=doc_id,
+                                                           side="predicted")
+            self.entities.extend(pos, (starts, ends, labels, ids, [index[k] for k in items]), line)
         if claims is not None:
+            claims, _ = self.anchors.place(claims, "claim", text, pos=pos, line=line, doc=doc_id, report=report)
             self.claims[pos] = checked_claims(claims, n_chars, report, line=line, doc=doc_id, side="predicted")
 
     def result(self, source: str, kind: str, failed: Sequence[str] = ()) -> Predictions:
         covered = {self.gold.index[d] for d in self.first_line}
+        anchors = self.anchors
         return Predictions(source, kind, self.entities, self.claims, covered, self.report.items, list(failed),
-                           self.want_entities, self.want_claims)
+                           self.has_entities.present, self.has_claims.present,
+                           anchors.counts if anchors.anchored else {}, anchors.unaligned)
 
 
 def predictions_from_rows(rows: Iterable[Mapping[str, Any]], gold: Gold, *, source: str = "<rows>",
-                          kind: str = "rows", entities: bool = True, claims: bool = True,
-                          skip_invalid: bool = False, failed: Sequence[str] = ()) -> Predictions:
-    """Validate in-memory prediction rows ``{"doc_id", "entities", "claims"}`` against ``gold``."""
+                          kind: str = "rows", entities: bool | None = None, claims: bool | None = None,
+                          skip_invalid: bool = False, failed: Sequence[str] = (),
+                          inclusive_ends: bool = False) -> Predictions:
+    """Validate in-memory prediction rows ``{"doc_id", "entities", "claims"}`` against ``gold`` (``entities``/
+    ``claims`` None: read when the rows have them, see :class:`~rukp.io.checks.Presence`)."""
     report = Problems(skip_invalid, None if kind in {"rows", "extractor"} else source)
-    collector = Collector(gold, report, entities=entities, claims=claims)
+    collector = Collector(gold, report, entities=entities, claims=claims, inclusive_ends=inclusive_ends)
     n = 0
     for n, row in enumerate(rows, start=1):
         if not isinstance(row, Mapping):

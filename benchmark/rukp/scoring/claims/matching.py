@@ -30,13 +30,15 @@ def _tokens(text: str) -> tuple[np.ndarray, np.ndarray]:
     return arr[:, 0].copy(), arr[:, 1].copy()
 
 
-def to_positions(spans: np.ndarray, text: str | None) -> np.ndarray:
+def to_positions(spans: np.ndarray, text: str | None,
+                 tokens: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Character spans ``(n, 2)`` as position ranges: token index ranges when ``text`` is given (a token
-    belongs to a span when they share a character), the character ranges themselves otherwise."""
+    belongs to a span when they share a character), the character ranges themselves otherwise. ``tokens``
+    (token starts and ends, as the dataset's tokenisation gives them) spares tokenising ``text`` again."""
     spans = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
     if text is None:
         return spans
-    starts, ends = _tokens(text)
+    starts, ends = tokens if tokens is not None else _tokens(text)
     first = np.searchsorted(ends, spans[:, 0], side="right")
     last = np.searchsorted(starts, spans[:, 1], side="left")
     return np.stack([first, np.maximum(first, last)], axis=1)
@@ -177,14 +179,16 @@ def _attribute_cells(gold: Claim, pred: Claim) -> list[int]:
 
 def score_document(doc_id: str, gold: Sequence[Claim], pred: Sequence[Claim], *, text: str | None = None,
                    sentences: Sequence[tuple[int, int]] | None = None,
-                   threshold: float = DEFAULT_THRESHOLD) -> DocumentClaimResult:
-    """Score the claims of one document; ``sentences`` (character ranges) give per-sentence counts.
+                   threshold: float = DEFAULT_THRESHOLD,
+                   tokens: tuple[np.ndarray, np.ndarray] | None = None) -> DocumentClaimResult:
+    """Score the claims of one document; ``sentences`` (character ranges) give per-sentence counts; ``tokens``
+    are the text's token offsets when known (else the text is tokenised, see :func:`to_positions`).
 
     An outcome belongs to the sentence holding its gold start, else its predicted start; token-overlap
     counts are split over the sentences their tokens lie in.
     """
-    g_pos = to_positions(np.asarray([(c.start, c.end) for c in gold], dtype=np.int64), text)
-    p_pos = to_positions(np.asarray([(c.start, c.end) for c in pred], dtype=np.int64), text)
+    g_pos = to_positions(np.asarray([(c.start, c.end) for c in gold], dtype=np.int64), text, tokens)
+    p_pos = to_positions(np.asarray([(c.start, c.end) for c in pred], dtype=np.int64), text, tokens)
     pairs = match(g_pos, p_pos, threshold=threshold)
 
     starts = [int(s) for s, _ in sentences] if sentences is not None else None
@@ -220,7 +224,7 @@ def score_document(doc_id: str, gold: Sequence[Claim], pred: Sequence[Claim], *,
     # Token overlap, split over sentences in position space (token boundaries of each sentence start).
     bounds = None
     if starts is not None:
-        bounds = [int(b) for b in to_positions(np.asarray([(s, s + 1) for s in starts]), text)[:, 0]]
+        bounds = [int(b) for b in to_positions(np.asarray([(s, s + 1) for s in starts]), text, tokens)[:, 0]]
     g_union, p_union = _merge(g_pos), _merge(p_pos)
     for column, pieces in ((FIELD_INDEX["overlap_tokens"], _intersect(g_union, p_union)),
                            (FIELD_INDEX["predicted_tokens"], p_union), (FIELD_INDEX["gold_tokens"], g_union)):

@@ -1,0 +1,43 @@
+"""What an evaluation scores, inferred: a task (entities, claims) is scored when it is not turned off and both
+the gold and the predictions have it; otherwise the report says why (:data:`STATES`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rukp.errors import RukpError
+from rukp.evaluation.options import Options
+from rukp.io.model import Gold, Predictions
+
+#: What can happen to a task: scored, turned off (``claims=False``, ``--no-claims``), absent from the gold,
+#: absent from the predictions, or (in a comparison) predicted by one system only.
+STATES: tuple[str, ...] = ("scored", "not requested", "no gold", "not predicted", "not compared")
+TASKS: tuple[str, ...] = ("entities", "claims")
+
+
+def reader_scope(opts: Options, gold: Gold) -> dict[str, bool | None]:
+    """What the prediction readers are asked for: nothing the gold lacks, else the option (None: infer)."""
+    return {"entities": False if not gold.has_entities else opts.entities,
+            "claims": False if not gold.has_claims else opts.claims}
+
+
+def infer_scope(opts: Options, gold: Gold, predictions: Sequence[Predictions]) -> dict[str, str]:
+    """The state of each task (:data:`STATES`); all of ``predictions`` (a comparison) must have a task for it
+    to be scored. Nothing left to score is an error saying why."""
+    scope = {}
+    for task in TASKS:
+        has = [getattr(p, f"has_{task}") for p in predictions]
+        if getattr(opts, task) is False:
+            scope[task] = "not requested"
+        elif not getattr(gold, f"has_{task}"):
+            scope[task] = "no gold"
+        elif not any(has):
+            scope[task] = "not predicted"
+        elif not all(has):
+            scope[task] = "not compared"
+        else:
+            scope[task] = "scored"
+    if "scored" not in scope.values():
+        why = "; ".join(f"{task}: {state}" for task, state in scope.items())
+        raise RukpError(f"nothing to score ({why}): the gold {gold.path} and the predictions share no task")
+    return scope
