@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import tempfile
@@ -174,13 +175,13 @@ def run_process(argv: list[str], timeout: float | None = None) -> dict[str, floa
     if gnu:
         argv = [GNU_TIME, "-f", "rukp-bench-peak-kb %M", *argv]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
         if timeout is not None and time.perf_counter() - t0 > timeout:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)  # the whole group: GNU time and the command it runs
             os.wait4(proc.pid, 0)
             return None
         time.sleep(0.005)
