@@ -227,3 +227,10 @@ def test_benchmark_twice_leaves_the_readme_and_results_byte_identical(tmp_path, 
     for path, data in first.items():
         if path.name != "throughput.json":
             assert path.read_bytes() == data, path
+
+
+def test_notes_are_about_the_systems_in_the_run(gold, tmp_path):
+    """`--systems capitalised` without annotator rows: no note about spacy+rules or the annotator rows."""
+    board, _ = run_leaderboard([System("capitalised")], gold=gold, bootstrap=0, humans=False, root=tmp_path)
+    assert not [n for n in board["notes"] if "spacy+rules" in n or "Annotator rows" in n]
+    assert board["notes"] == ["With 2 documents, intervals are wide and overlapping rows are not distinguishable."]

@@ -61,3 +61,11 @@ class ValidationFailed(RukpError):
         head = f"{what} failed with {len(problems)} problem(s):"
         super().__init__("\n".join([head, *[f"  - {p}" for p in problems[:200]]]
                                    + ([f"  … and {len(problems) - 200} more"] if len(problems) > 200 else [])))
+
+
+def plural(n: int, *words: str) -> str:
+    """``n`` and its noun phrase, the last word made singular when ``n`` is 1 (``1 gold document``)."""
+    *before, noun = words
+    if n == 1 and noun.endswith("s"):
+        noun = noun[:-1]
+    return " ".join([str(n), *before, noun])

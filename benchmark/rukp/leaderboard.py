@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rukp import paths
-from rukp.errors import RukpError
+from rukp.errors import RukpError, plural
 from rukp.io.atomic import dumps_json, dumps_jsonl, write_many_atomic
 
 if TYPE_CHECKING:
@@ -37,15 +37,25 @@ HUMAN_PASSES: tuple[str, ...] = ("A", "B", "C", "D")
 PASS_CONDITIONS: dict[str, str] = {"A": "guidelines", "B": "guidelines", "C": "scheme only", "D": "scheme only"}
 
 
-#: Caveats printed under every leaderboard (they say how to read the rows, not what the figures are).
-STANDING_NOTES: tuple[str, ...] = (
-    "Annotator rows are the independent annotation passes scored against the adjudicated gold: AI-agent "
-    "annotators (not people), A and B with the guidelines (which quote most of the corpus's hard cases, so they "
-    "are close to the gold by construction), C and D with the scheme only — the more realistic ceiling.",
-    "`spacy+rules` and `rules-claims` use general French rules and a general demonym list, written without the "
-    "gold but by developers who had read the annotation scheme and the five texts: read them as optimistic "
-    "baselines. With five documents, intervals are wide and overlapping rows are not distinguishable.",
-)
+#: Caveats printed under the leaderboard, each only when the rows it is about are in the run.
+ANNOTATOR_NOTE = ("Annotator rows are the independent annotation passes scored against the adjudicated gold: AI-agent "
+                  "annotators (not people), A and B with the guidelines (which quote most of the corpus's hard cases, "
+                  "so they are close to the gold by construction), C and D with the scheme only — the more realistic "
+                  "ceiling.")
+RULES_SYSTEMS: tuple[str, ...] = ("spacy+rules", "rules-claims")
+RULES_NOTE = ("`spacy+rules` and `rules-claims` use general French rules and a general demonym list, written without "
+              "the gold but by developers who had read the annotation scheme and the five texts: read them as "
+              "optimistic baselines.")
+INTERVALS_NOTE = "With {n}, intervals are wide and overlapping rows are not distinguishable."
+
+
+def standing_notes(specs: Sequence[str], *, humans: bool, documents: int) -> list[str]:
+    """The caveats about this run: annotator rows when there are some, the rule baselines when they ran."""
+    notes = [ANNOTATOR_NOTE] if humans else []
+    intervals = INTERVALS_NOTE.format(n="five documents" if documents == 5 else plural(documents, "documents"))
+    if any(s in RULES_SYSTEMS for s in specs):
+        return [*notes, f"{RULES_NOTE} {intervals}"]
+    return [*notes, intervals] if documents < 30 else notes
 
 
 def annotator_label(name: str) -> str:
@@ -148,8 +158,8 @@ def run_system(system: System, extractor: Any, documents: Sequence[Any], *, load
         if not isinstance(out, Mapping):
             raise RukpError(f"extractor {system.spec!r} returned a {type(out).__name__}, expected a dict",
                             doc=doc.id)
-        rows.append({"doc_id": doc.id, "entities": list(out.get("entities") or []),
-                     "claims": list(out.get("claims") or [])})
+        # only the tasks the system predicts: a key it leaves out stays out (scope inference reads the keys)
+        rows.append({"doc_id": doc.id, **{k: list(out.get(k) or []) for k in ("entities", "claims") if k in out}})
         if advance is not None:
             advance()
     return Run(system, rows, load_seconds, time.perf_counter() - t0)
@@ -168,7 +178,8 @@ def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps:
     from rukp import evaluate
 
     rows = predictions if isinstance(predictions, list) else None
-    has_claims = True if rows is None else any(r.get("claims") for r in rows)
+    # rows carry only the keys of the tasks the system predicts: the report infers its scope from them
+    has_claims = True if rows is None else any("claims" in r for r in rows)
     out = []
     for view in VIEWS:
         lm = label_maps.get(view)
@@ -178,7 +189,7 @@ def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps:
             lm_arg = tmp / Path(lm_name).name
             lm_arg.write_text(json.dumps(dict(lm)), encoding="utf-8")
         report = evaluate(predictions, gold=gold, view=view, label_map=lm_arg, bootstrap=bootstrap, seed=seed,
-                          claims=has_claims, progress=False)
+                          claims=True if rows is None else None, progress=False)
         if keep is not None:
             keep[view] = report
         vname = report.options.views[0]
@@ -246,7 +257,7 @@ def run_leaderboard(systems: Sequence[System] | None = None, *, gold: str | Path
         if progress is not None:
             progress.stop()
     rows: list[dict[str, Any]] = []
-    notes: list[str] = list(STANDING_NOTES)
+    notes: list[str] = []
     map_files = {"fine": "label_maps/wikiner-fine.json", "coarse": "label_maps/wikiner-coarse.json"}
     with tempfile.TemporaryDirectory(prefix="rukp-leaderboard-") as tmp:
         for run in runs:
@@ -265,6 +276,8 @@ def run_leaderboard(systems: Sequence[System] | None = None, *, gold: str | Path
                 rows += score_rows(annotator_label(name), "human", path, gold_set, label_maps={},
                                    bootstrap=bootstrap, seed=seed,
                                    predictions_path=shown, map_files=map_files, tmp=Path(tmp))
+    notes = standing_notes([r.system.spec for r in runs], humans=any(r["kind"] == "human" for r in rows),
+                           documents=len(gold_set.documents)) + notes
     order = {v: i for i, v in enumerate(VIEWS)}
     rows.sort(key=lambda r: order[r["view"]])  # stable: systems keep their order within a view
     board = {
@@ -325,8 +338,9 @@ def throughput(runs: Sequence[Run]) -> dict[str, Any]:
 def summary_line(board: Mapping[str, Any]) -> str:
     """One sentence: the gold scored against and how the intervals were computed."""
     g, b = board["gold"], board["bootstrap"]
-    return (f"Scored against `{g['path']}` ({g['documents']} documents, {g['entities']} entity mentions, "
-            f"{g['claims']} claims; sha256 `{g['sha256'][:12]}`). Figures are percentages; 95% intervals are "
+    return (f"Scored against `{g['path']}` ({plural(g['documents'], 'documents')}, "
+            f"{plural(g['entities'], 'entity mentions')}, {plural(g['claims'], 'claims')}; "
+            f"sha256 `{g['sha256'][:12]}`). Figures are percentages; 95% intervals are "
             f"percentile bootstraps over documents ({b['resamples']} resamples, seed {b['seed']}); — means not "
             "applicable or undefined (no claims predicted, or no gold to score). Throughput (documents/s) depends "
             f"on the machine, so `rukp benchmark` prints it and writes it to `{THROUGHPUT_FILE}` beside "
@@ -379,7 +393,7 @@ def render_rich(board: Mapping[str, Any], runs: Sequence[Run] = ()) -> Any:
 
     rates = {r.system.spec: r.docs_per_second for r in runs}
     table = Table(title="rukp-fr leaderboard", box=box.SIMPLE_HEAD, pad_edge=False,
-                  caption=f"{board['gold']['documents']} documents; F1 in %, 95% CI over documents "
+                  caption=f"{plural(board['gold']['documents'], 'documents')}; F1 in %, 95% CI over documents "
                           f"({board['bootstrap']['resamples']} resamples)")
     for i, col in enumerate((*TERMINAL_COLUMNS, "docs/s") if rates else TERMINAL_COLUMNS):
         table.add_column(col, justify="left" if i < 2 else "right", no_wrap=i >= 1,

@@ -2,8 +2,9 @@
 
 It speaks the OpenAI ``POST /v1/chat/completions`` protocol over HTTP (run by ``http.server`` in a thread),
 checks every request (model, messages, decoding parameters, ``response_format`` shape) and records it.
-Scripted misbehaviour: ``actions`` for the next requests (``"429"``, ``"500"``, ``"timeout"``), answers that
-are not JSON for chunks containing a given string (``bad_json``), and refusal of ``json_schema`` output.
+Scripted misbehaviour: ``actions`` for the next requests (``"429"``, ``"500"``, ``"401"``, ``"timeout"``), or
+``always`` one action for every request, answers that are not JSON for chunks containing a given string
+(``bad_json``), and refusal of ``json_schema`` output.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class FakeLLM:
         self.headers: list[dict[str, str]] = []
         self.problems: list[str] = []
         self.actions: deque[str] = deque()
+        self.always: str | None = None
         self.bad_json: set[str] = set()
         self.reject: set[str] = set()  # response_format types answered with 400
         self.delay = 0.0
@@ -153,7 +155,7 @@ class FakeLLM:
                 with server._lock:
                     server.requests.append(body)
                     server.headers.append({k.lower(): v for k, v in self.headers.items()})
-                    action = server.actions.popleft() if server.actions else None
+                    action = server.actions.popleft() if server.actions else server.always
                 if isinstance(body, dict) and body.get("model") != server.model:
                     self._send(404, {"error": {"message": f"The model `{body.get('model')}` does not exist.",
                                                "type": "NotFoundError"}})
@@ -170,6 +172,9 @@ class FakeLLM:
                     return
                 if action == "429":
                     self._send(429, {"error": {"message": "slow down", "type": "rate_limit"}}, {"retry-after": "0"})
+                    return
+                if action == "401":
+                    self._send(401, {"error": {"message": "Incorrect API key provided", "type": "invalid_api_key"}})
                     return
                 if action == "500":
                     self._send(500, {"error": {"message": "overloaded", "type": "server_error"}})

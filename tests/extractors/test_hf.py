@@ -37,7 +37,9 @@ def hf(model_dir):
 
 def test_offsets_map_back_to_the_text_and_bio_is_aggregated(hf):
     text = "Vladimir Poutine arrive à Moscou.\n\nSergueï Lavrov et le  Vladimir Poutine a parlé."
-    ents = hf.extract(text)["entities"]
+    out = hf.extract(text)
+    assert set(out) == {"entities"}  # entities only: no claims key
+    ents = out["entities"]
     got = [(text[e["start"]:e["end"]], e["label"]) for e in ents]
     # "Moscou" is two word pieces (Mos, ##cou) tagged B-LOC, I-LOC: one LOC span over the whole word
     assert got == [("Vladimir Poutine", "PER"), ("Moscou", "LOC"), ("Sergueï Lavrov", "PER"),

@@ -88,14 +88,17 @@ def test_429_500_and_timeouts_are_retried(llm_env):
 
 
 def test_a_request_failing_for_good_is_an_error_item_and_the_run_goes_on(llm_env, caplog):
+    ex = LLMExtractor.from_spec("test-model?retries=2&concurrency=1&tasks=entities")
+    first = ex.extract(DOCS[0]["text"], doc_id=DOCS[0]["id"])
     llm_env.actions.extend(["500"] * 3)
     with caplog.at_level(logging.WARNING, logger="rukp.llm"):
-        ex, outs = run("test-model?retries=2&concurrency=1&tasks=entities", DOCS[:2])
+        outs = [ex.extract(d["text"], doc_id=d["id"]) for d in DOCS[1:3]]
+    assert got(first, "entities") == strings(DOCS[0], "entities") and "claims" not in first
     assert outs[0]["entities"] == [] and [e["kind"] for e in outs[0]["errors"]] == ["request_failed"]
     assert "answered 500 after 3 attempt(s)" in outs[0]["errors"][0]["message"]
     assert "overloaded" in outs[0]["errors"][0]["message"]
-    assert got(outs[1], "entities") == strings(DOCS[1], "entities") and "claims" not in outs[1]
-    assert "doc 000" in caplog.text and ex.describe()["errors"]["count"] == 1
+    assert got(outs[1], "entities") == strings(DOCS[2], "entities")
+    assert f"doc {DOCS[1]['id']}, chunk 1" in caplog.text and ex.describe()["errors"]["count"] == 1
 
 
 def test_an_answer_that_is_not_json_is_an_error_item_and_the_run_goes_on(llm_env, caplog):

@@ -59,8 +59,9 @@ def test_spans_never_overlap_and_fall_on_token_boundaries(rules):
 
     text = ("Vladimir Poutine à Kazan, en Russie, le 24 octobre 2024.\n"
             "Début novembre, environ 8 000 soldats nord-coréens sont arrivés, a affirmé le président ukrainien.")
-    ents = rules.extract(text)["entities"]
-    assert ents
+    out = rules.extract(text)
+    ents = out["entities"]
+    assert ents and set(out) == {"entities"}  # entities only: no claims key
     starts = {a for s in sentences(text) for a, _ in s.tokens}
     ends = {b for s in sentences(text) for _, b in s.tokens}
     for a, b in zip(ents, ents[1:], strict=False):

@@ -31,7 +31,9 @@ def test_spacy_spec_resolves_to_the_named_model(sm):
 @pytest.mark.slow  # loads fr_core_news_sm
 def test_entities_use_wikiner_labels_and_document_offsets(sm):
     text = "Vladimir Poutine est arrivé à Moscou.\n\nLe président Emmanuel Macron a parlé à Paris."
-    ents = sm.extract(text)["entities"]
+    out = sm.extract(text)
+    assert set(out) == {"entities"}  # entities only: no claims key, so claims are "not predicted"
+    ents = out["entities"]
     spans = {(text[e["start"]:e["end"]], e["label"]) for e in ents}
     assert ("Vladimir Poutine", "PER") in spans and ("Emmanuel Macron", "PER") in spans
     assert {e["label"] for e in ents} <= {"PER", "LOC", "ORG", "MISC"}

@@ -19,7 +19,22 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # click's plain help: wraps at the terminal's width, never cuts an option or a metavar
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from rukp import __version__
+
+        typer.echo(f"rukp {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
+                                       help="Print the version and exit.")) -> None:
+    """rukp-fr: French news gold data (entities, claims) and the benchmark harness that scores extractors."""
 
 #: Command modules under ``rukp.cli``; each defines ``register(app)``.
 COMMAND_MODULES: tuple[str, ...] = ("corpus", "validate", "dataset", "evaluate", "benchmark", "labelstudio",

@@ -51,4 +51,4 @@ def agreement_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("agreement")(agreement_cmd)
+    app.command("agreement", short_help="Inter-annotator agreement of the raw passes.")(agreement_cmd)

@@ -57,4 +57,4 @@ def rebuild_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(annotations_app, name="annotations")
+    app.add_typer(annotations_app, name="annotations", short_help="Resolve, adjudicate, review, rebuild the gold.")

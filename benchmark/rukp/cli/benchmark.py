@@ -81,4 +81,4 @@ def benchmark_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("benchmark")(benchmark_cmd)
+    app.command("benchmark", short_help="Run the baselines, write the leaderboard.")(benchmark_cmd)

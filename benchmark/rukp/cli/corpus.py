@@ -46,4 +46,4 @@ def add_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(corpus_app, name="corpus")
+    app.add_typer(corpus_app, name="corpus", short_help="Build the corpus from seeds/, add articles.")

@@ -29,4 +29,4 @@ def build_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(dataset_app, name="dataset")
+    app.add_typer(dataset_app, name="dataset", short_help="Build the Hugging Face dataset views.")

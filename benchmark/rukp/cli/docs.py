@@ -28,4 +28,4 @@ def build_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(docs_app, name="docs")
+    app.add_typer(docs_app, name="docs", short_help="Generate the documentation.")

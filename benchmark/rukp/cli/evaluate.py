@@ -20,7 +20,8 @@ def evaluate_cmd(
     compare: tuple[str, str] | None = typer.Option(None, "--compare", metavar="A B",
                                             help="Compare two systems (predictions files or extractor specs)."),
     gold: Path = typer.Option(None, "--gold", help="Gold documents JSONL (default: the bundled gold)."),
-    view: list[str] = typer.Option(["fine"], "--view", help="Entity view: fine or coarse (repeat for both)."),
+    view: list[str] = typer.Option(["fine"], "--view", metavar="VIEW",
+                                   help="Entity view: fine or coarse (repeat for both)."),
     label_map: str = typer.Option(None, "--label-map",
                                   help="'spacy' or a JSON/YAML file mapping system labels to view labels."),
     scheme: str = typer.Option("strict", "--scheme", help="Headline scheme: strict, exact, partial, ent_type."),
@@ -42,13 +43,14 @@ def evaluate_cmd(
                                                      "by extension)."),
     bio: str = typer.Option("auto", "--bio", help="CoNLL chunking: iob2 (strict) or conlleval (lenient; default, "
                                                   "except .iob2 files)."),
-    doc: list[str] = typer.Option(None, "--doc", help="Score only this document id (repeatable)."),
+    doc: list[str] = typer.Option(None, "--doc", metavar="ID", help="Score only this document id (repeatable)."),
     inclusive_ends: bool = typer.Option(False, "--inclusive-ends",
                                         help="Entity ends are inclusive (nervaluate's data: one token has start == "
                                              "end); for the gold and JSONL predictions."),
     json_out: Path = typer.Option(None, "--json", help="Write the JSON report here."),
     markdown_out: Path = typer.Option(None, "--markdown", help="Write Markdown tables here."),
-    plot_out: Path = typer.Option(None, "--plot", help="Write a PNG of per-type F1 with intervals here."),
+    plot_out: Path = typer.Option(None, "--plot", help="Write a plot of F1 per type with intervals here "
+                                                       "(.png, .svg or .pdf)."),
     diff_out: Path = typer.Option(None, "--diff", help="Write a readable per-document diff here."),
     html_out: Path = typer.Option(None, "--html", help="Write the HTML error-analysis page here (self-contained)."),
     html_docs: int = typer.Option(50, "--html-docs", min=1,
@@ -81,6 +83,8 @@ def evaluate_cmd(
     side_files = {k: p for k, p in (("per_document", per_document_out), ("outcomes", outcomes_out)) if p is not None}
     if side_files and compare is not None:
         raise RukpError("--per-document and --outcomes write one system's detail; use them without --compare")
+    if plot_out is not None:
+        plot.plot_format(plot_out)  # a suffix we cannot write stops here, before any scoring
     options = dict(gold=gold, view=view, label_map=label_map, scheme=scheme, min_overlap=min_overlap,
                    claim_threshold=claim_threshold, nervaluate_compatible=nervaluate_compatible,
                    bootstrap=bootstrap, seed=seed, skip_invalid=skip_invalid,
@@ -129,4 +133,4 @@ def _skip_summary(result: Any) -> list[str]:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("evaluate")(evaluate_cmd)
+    app.command("evaluate", short_help="Score predictions or an extractor against the gold.")(evaluate_cmd)

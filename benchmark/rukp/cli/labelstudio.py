@@ -26,7 +26,8 @@ _PREDICTIONS = typer.Option(None, "--predictions", exists=True, dir_okay=False,
                             help="Predictions JSONL ({doc_id, entities, claims}) to pre-fill instead of the gold.")
 _EXTRACTOR = typer.Option(None, "--extractor", "-e", help="Pre-fill with an extractor's output (a spec as for "
                                                            "`rukp evaluate -e`, e.g. rules-claims).")
-_DOCS = typer.Option(None, "--doc", help="Only this document (repeat for several; default: every document).")
+_DOCS = typer.Option(None, "--doc", metavar="ID",
+                     help="Only this document (repeat for several; default: every document).")
 _DRY_RUN = typer.Option(False, "--dry-run", help="Print the diff and validate; write nothing.")
 
 
@@ -108,4 +109,4 @@ def pull_cmd(url: str = _URL, project: str = _PROJECT, dry_run: bool = _DRY_RUN,
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(labelstudio_app, name="labelstudio")
+    app.add_typer(labelstudio_app, name="labelstudio", short_help="Label Studio round trip.")

@@ -27,4 +27,4 @@ def validate_cmd(root: RootOption = None) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("validate")(validate_cmd)
+    app.command("validate", short_help="Check the corpus and every annotation row.")(validate_cmd)

@@ -28,6 +28,13 @@ class Comparison:
     tests: dict[str, dict[str, bs.PairedTest]]
     shuffles: int
 
+    def __repr__(self) -> str:
+        """A few lines: both reports' headline figures and how many shuffles the tests used."""
+        lines = [f"<rukp Comparison: A − B, {self.shuffles} shuffles, tests over {', '.join(self.tests) or 'none'}>"]
+        for tag, report in (("A", self.a), ("B", self.b)):
+            lines += [f"  {tag}: {line.strip()}" for line in report._repr_lines()]
+        return "\n".join(lines)
+
     def to_dict(self) -> dict[str, Any]:
         tests = {unit: {name: asdict(t) for name, t in sorted(per.items())} for unit, per in self.tests.items()}
         return {"schema": REPORT_SCHEMA, "comparison": {"a": self.a.predictions.source,

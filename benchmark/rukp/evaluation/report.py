@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from rukp import __version__, schema
-from rukp.errors import RukpError
+from rukp.errors import RukpError, plural
 from rukp.evaluation.detail import (
     OutcomeTable,
     claim_document_columns,
@@ -35,6 +35,14 @@ from rukp.scoring.claims import (
 from rukp.views import get_view
 
 REPORT_SCHEMA = "rukp.report.v1"
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _f(x: float | None) -> str:
+    return "—" if x is None else f"{x:.3f}"
 UNITS: tuple[str, ...] = ("documents", "sentences")
 
 #: Largest evaluation whose report keeps per-document rows and span outcomes inline (``docs/report-schema.md``);
@@ -248,9 +256,9 @@ class Report:
         n_docs = len(gold.documents)
         selection = self.selection
         notes = [selection] if selection else []
-        notes.append(f"Intervals over documents resample the {n_docs} {'selected' if selection else 'gold'} "
-                     "documents, the independent units"
-                     + (f"; with only {n_docs} documents they are wide and rest on few distinct resamples."
+        resampled = plural(n_docs, "selected" if selection else "gold", "documents")
+        notes.append(f"Intervals over documents resample the {resampled}, the independent units"
+                     + (f"; with only {plural(n_docs, 'documents')} they are wide and rest on few distinct resamples."
                         if n_docs < 30 else "."))
         for task, state in self.scope.items():
             if state != "scored":
@@ -260,7 +268,7 @@ class Report:
                                                    "not compared": " (only one of the two systems predicts "
                                                                    "them; not scored)"}.get(state, ""))
         if self.sentences is not None:
-            notes.append(f"Intervals over sentences resample {self.sentences.n} sentences: narrower and "
+            notes.append(f"Intervals over sentences resample {plural(self.sentences.n, 'sentences')}: narrower and "
                          "optimistic, since sentences of one article are not independent.")
         if self.claims is not None:
             notes.append("Claim clusters are scored on matched claims only; unmatched gold and predicted claims "
@@ -290,7 +298,7 @@ class Report:
     def alignment(self) -> dict[str, Any] | None:
         """Text-anchored items by alignment status per kind, and the unaligned ones (counted as spurious):
         ``{"entities": {"offsets": n, "exact": n, ...}, "claims": {...}, "unaligned": [{doc, kind, text,
-        label}]}``; None when every item came with offsets."""
+        label}], "fuzzy": [{doc, kind, text, matched, score, label}]}``; None when every item came with offsets."""
         preds = self.predictions
         if not preds.alignment:
             return None
@@ -300,7 +308,25 @@ class Report:
                              "text": u.text if len(u.text) <= 80 else u.text[:79] + "…",
                              ("label" if u.kind == "entity" else "claimer"): u.label}
                             for u in preds.unaligned if kinds.get("entities" if u.kind == "entity" else "claims")]
+        out["fuzzy"] = [{"doc": self.gold.documents[f.doc].id, "kind": f.kind, "text": _cut(f.text),
+                         "matched": _cut(f.matched), "score": round(f.score, 3),
+                         ("label" if f.kind == "entity" else "claimer"): f.label}
+                        for f in preds.fuzzy if kinds.get("entities" if f.kind == "entity" else "claims")]
         return out
+
+    def __repr__(self) -> str:
+        """A few lines: system, gold, documents, strict F1 per view, claim detection F1 (or the scope)."""
+        return "\n".join(self._repr_lines())
+
+    def _repr_lines(self) -> list[str]:
+        lines = [f"<rukp Report: {self.predictions.source} ({self.predictions.kind}) against {self.gold.path}, "
+                 f"{plural(len(self.gold.documents), 'documents')}>"]
+        for name, vr in self.views.items():
+            lines.append(f"  entities {name}: strict F1 {_f(vr.counts.f1('strict'))}")
+        if self.claims is not None:
+            lines.append(f"  claims: detection F1 {_f(self.figures.get('claims.detection.f1'))}")
+        lines += [f"  {task}: {state}" for task, state in self.scope.items() if state != "scored"]
+        return lines
 
     @property
     def selection(self) -> str | None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from rukp.errors import RukpError
 
-INSTALL_HINT = "pip install 'rukp-fr[hf]' torch"
+INSTALL_HINT = "pip install -e '.[hf]' torch (from a checkout)"
 
 
 def _require_transformers() -> Any:
@@ -103,4 +103,4 @@ class HFTokenClassifier:
             if start >= last_end:  # aggregation can yield touching words; overlaps are dropped
                 entities.append({"start": start, "end": end, "label": label})
                 last_end = end
-        return {"entities": entities, "claims": []}
+        return {"entities": entities}

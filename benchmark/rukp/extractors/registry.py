@@ -34,7 +34,8 @@ _factories: dict[str, Factory] = {}
 
 @runtime_checkable
 class Extractor(Protocol):
-    """What the harness runs: ``extract(text)`` returns ``{"entities": [...], "claims": [...]}``."""
+    """What the harness runs: ``extract(text)`` returns ``{"entities": [...], "claims": [...]}`` (only the
+    keys of the tasks it predicts)."""
 
     def extract(self, text: str) -> dict[str, Any]: ...
 

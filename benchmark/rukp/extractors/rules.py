@@ -215,4 +215,4 @@ class SpacyRules:
         self.nlp = load_model(model)
 
     def extract(self, text: str) -> dict[str, Any]:
-        return {"entities": rule_entities(self.nlp, text), "claims": []}
+        return {"entities": rule_entities(self.nlp, text)}

@@ -66,4 +66,4 @@ class SpacyNER:
     def extract(self, text: str) -> dict[str, Any]:
         entities = [entity_dict(offset + ent.start_char, offset + ent.end_char, ent.label_)
                     for offset, doc in parse_lines(self.nlp, text) for ent in doc.ents]
-        return {"entities": entities, "claims": []}
+        return {"entities": entities}

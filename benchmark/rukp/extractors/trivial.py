@@ -1,7 +1,8 @@
 """Lower-bound baselines: ``empty`` (predicts nothing) and ``capitalised`` (every capitalised word run).
 
 They show the floor a real system must clear. ``capitalised`` labels each run of capitalised words that does
-not open a sentence as PER, one fixed type, the way a lower bound does; it finds no claims.
+not open a sentence as PER, one fixed type, the way a lower bound does; neither predicts claims
+(no ``claims`` key), so their claims are not scored.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ _PARTICLES = ("de ", "du ", "des ", "von ", "der ", "van ", "al ")
 
 
 class Empty:
-    """Predicts no entity and no claim."""
+    """Predicts no entity (an entity lower bound; no ``claims`` key: it does not predict claims)."""
 
     name = "empty"
 
     def extract(self, text: str) -> dict[str, Any]:
-        return {"entities": [], "claims": []}
+        return {"entities": []}
 
 
 class Capitalised:
@@ -45,4 +46,4 @@ class Capitalised:
                 while text[start:].startswith(_PARTICLES):
                     start = text.index(" ", start) + 1
             entities.append({"start": start, "end": m.end(), "label": FIXED_LABEL})
-        return {"entities": entities, "claims": []}
+        return {"entities": entities}

@@ -15,7 +15,7 @@ from typing import Any
 from rukp.errors import RukpError
 from rukp.io.align import STATUSES, Alignment, align_items
 from rukp.io.claimers import KbIndex, resolve_claimer
-from rukp.io.model import Unaligned
+from rukp.io.model import Fuzzy, Unaligned
 
 _NO_KB = KbIndex.from_rows([])
 
@@ -33,6 +33,7 @@ class Anchors:
         self.kb = kb or _NO_KB
         self.counts: dict[str, dict[str, int]] = {}
         self.unaligned: list[Unaligned] = []
+        self.fuzzy: list[Fuzzy] = []
         self.anchored = False  # whether any item was text-anchored
 
     def place(self, items: list[Any], kind: str, text: str | None, *, pos: int, line: int | None, doc: str,
@@ -72,11 +73,14 @@ class Anchors:
         for k, a in zip(anchored, found, strict=True):
             counts[a.status] += 1
             item = items[k]
+            label = item.get("label") if kind == "entity" else item.get("claimer")
             if a.aligned:
                 out[k] = {**item, "start": a.start, "end": a.end}
+                if a.status == "fuzzy":
+                    self.fuzzy.append(Fuzzy(pos, kind, item["text"], text[a.start:a.end], float(a.score or 0.0),
+                                            label if isinstance(label, str) else None, line))
             else:
                 keep[k] = False
-                label = item.get("label") if kind == "entity" else item.get("claimer")
                 self.unaligned.append(Unaligned(pos, kind, item["text"], label if isinstance(label, str) else None,
                                                 line))
         kept = [k for k in range(len(items)) if keep[k]]

@@ -143,6 +143,19 @@ class Unaligned:
     line: int | None = None
 
 
+@dataclass(frozen=True)
+class Fuzzy:
+    """A text-anchored prediction placed by the fuzzy rule: its text, the text it was placed on, the similarity."""
+
+    doc: int
+    kind: str  # "entity" or "claim"
+    text: str
+    matched: str
+    score: float
+    label: str | None = None
+    line: int | None = None
+
+
 @dataclass
 class GoldDocument:
     """A gold document: text (None when the file has none), sentences and claims (entities are columnar)."""
@@ -207,6 +220,8 @@ class Predictions:
     alignment: dict[str, dict[str, int]] = field(default_factory=dict)
     #: Text-anchored items that matched nowhere (spurious), in input order.
     unaligned: list[Unaligned] = field(default_factory=list)
+    #: Text-anchored items placed by the fuzzy rule, in input order.
+    fuzzy: list[Fuzzy] = field(default_factory=list)
 
     def skipped_summary(self) -> dict[str, int]:
         """How many items were skipped, by reason."""

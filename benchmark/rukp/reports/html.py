@@ -87,10 +87,25 @@ def _units(meta: Mapping[str, Any]) -> list[str]:
     return [u for u, n in meta["bootstrap"]["units"].items() if n is not None]
 
 
+def _unaligned_spurious(block: Mapping[str, Any], outcomes: Mapping[str, list], scheme: str) -> dict[str, int]:
+    """Spurious predictions without a span, per document: text-anchored items found nowhere in the text, which the
+    scorer counts as spurious but which have no outcome row (the document's spurious count minus its rows)."""
+    per_doc = block.get("per_document") or {}
+    out = {}
+    for doc_id, counts in per_doc.items():
+        rows = sum(o["outcome"] == "spurious" for o in outcomes.get(doc_id, ()))
+        extra = counts[scheme]["overall"]["spurious"] - rows
+        if extra > 0:
+            out[doc_id] = extra
+    return out
+
+
 def _view_summary(name: str, block: Mapping[str, Any], outcomes: Mapping[str, list], units: list[str],
                   headline: str) -> dict[str, Any]:
-    """Outcome counts, the four schemes overall, and per type (support, P/R/F1 and intervals per scheme)."""
+    """Outcome counts (spurious includes the predictions found nowhere in the text), the four schemes overall, and
+    per type (support, P/R/F1 and intervals per scheme)."""
     counted = Counter(o["outcome"] for per in outcomes.values() for o in per)
+    counted["spurious"] += sum(_unaligned_spurious(block, outcomes, headline).values())
     schemes = block["schemes"]
     overall = [{"scheme": s, **{f: schemes[s]["overall"][f] for f in (*COUNT_FIELDS, "possible", "actual")},
                 **{m: fmt(schemes[s]["overall"][m]) for m in ("precision", "recall", "f1")},
@@ -148,13 +163,17 @@ def _claim_summary(claims: Mapping[str, Any], units: list[str]) -> list[dict[str
     return rows
 
 
-def _flat(obj: Any, prefix: str = "") -> list[tuple[str, str]]:
-    """``(key, value)`` rows of a nested dict of scalars (the alignment summary, whatever its shape)."""
-    if isinstance(obj, Mapping):
-        return [row for k, v in obj.items() for row in _flat(v, f"{prefix}{k}" if not prefix else f"{prefix}.{k}")]
-    if isinstance(obj, list | tuple) and not all(isinstance(x, str | int | float) for x in obj):
-        return [row for i, v in enumerate(obj) for row in _flat(v, f"{prefix}[{i}]")]
-    return [(prefix, fmt(obj) if isinstance(obj, float) else str(obj))]
+def _alignment(alignment: Mapping[str, Any]) -> dict[str, Any]:
+    """The alignment section: items per status (rows) and kind (columns), the unaligned and the fuzzy items."""
+    kinds = [k for k in ("entities", "claims") if isinstance(alignment.get(k), Mapping)]
+    statuses = list(dict.fromkeys(s for k in kinds for s in alignment[k]))
+    return {"kinds": kinds, "counts": [{"status": s, "n": [alignment[k].get(s, 0) for k in kinds]} for s in statuses],
+            "unaligned": [{**u, "who": _who(u)} for u in alignment.get("unaligned") or []],
+            "fuzzy": [{**u, "who": _who(u), "score": f"{u['score']:.3f}"} for u in alignment.get("fuzzy") or []]}
+
+
+def _who(item: Mapping[str, Any]) -> str:
+    return str((item.get("label") if item.get("kind") == "entity" else item.get("claimer")) or "")
 
 
 # ------------------------------------------------------------------------------------------ documents
@@ -215,9 +234,10 @@ def _error_rows(items: Sequence[Mapping[str, Any]], text: str | None) -> list[di
 def _document(data: Mapping[str, Any], doc: Mapping[str, Any], scheme: str, rank: int) -> dict[str, Any]:
     text, doc_id = doc["text"], doc["id"]
     views = []
-    for view in data["entities"]:
+    for view, block in data["entities"].items():
         items = data["outcomes"][view].get(doc_id, [])
         counts = Counter(o["outcome"] for o in items)
+        counts["spurious"] += _unaligned_spurious(block, data["outcomes"][view], scheme).get(doc_id, 0)
         views.append({"name": view, "pieces": segments(text, items) if text is not None else None,
                       "errors": _error_rows(items, text),
                       "counts": [{"outcome": o, "name": OUTCOME_NAMES[o], "n": counts[o]}
@@ -230,8 +250,11 @@ def _document(data: Mapping[str, Any], doc: Mapping[str, Any], scheme: str, rank
         summary = (f"gold {per['gold']} · predicted {per['predicted']} · matched {per['matched']} · "
                    f"F1 {fmt(per['f1'])}")
         claims = {"rows": rows, "open": data["claims"]["detection"]["predicted"] > 0, "summary": summary}
+    not_found = [f"{quote(u['text'], 80)}" + (f" ({_who(u)})" if _who(u) else "")
+                 + (" (claim)" if u["kind"] == "claim" else "")
+                 for u in (data.get("alignment") or {}).get("unaligned") or [] if u["doc"] == doc_id]
     return {"id": doc_id, "anchor": f"doc-{rank}", "f1": fmt(_doc_f1(data, doc_id, scheme)),
-            "has_text": text is not None, "views": views, "claims": claims}
+            "has_text": text is not None, "views": views, "claims": claims, "not_found": not_found}
 
 
 def _order(data: Mapping[str, Any], scheme: str) -> list[Mapping[str, Any]]:
@@ -265,7 +288,7 @@ def context(data: Mapping[str, Any], *, title: str | None = None, source: str | 
         "skipped": meta["skipped"]["total"], "notes": meta["notes"], "rukp_version": meta["rukp_version"],
         "views": views, "types": list(dict.fromkeys(t for v in views for t in v["types"])),
         "claims": _claim_summary(data["claims"], units) if data["claims"] is not None else None,
-        "alignment": _flat(data["alignment"]) if data.get("alignment") else None,
+        "alignment": _alignment(data["alignment"]) if data.get("alignment") else None,
         "documents": [_document(data, doc, scheme, i) for i, doc in enumerate(shown)],
         "outcome_names": OUTCOME_NAMES, "claim_outcomes": CLAIM_OUTCOMES,
     }

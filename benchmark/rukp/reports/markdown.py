@@ -49,7 +49,7 @@ def report_markdown(report: Any, *, level: int = 2) -> str:
 
 
 def alignment_markdown(alignment: dict[str, Any]) -> str:
-    """Items per alignment status and kind, then the unaligned items (counted as spurious)."""
+    """Items per alignment status and kind, then the unaligned items (counted as spurious) and the fuzzy ones."""
     kinds = [k for k in ("entities", "claims") if k in alignment]
     statuses = list(next(iter(alignment[k] for k in kinds)).keys()) if kinds else []
     out = table(["status", *kinds], [[s, *[str(alignment[k][s]) for k in kinds]] for s in statuses])
@@ -58,6 +58,12 @@ def alignment_markdown(alignment: dict[str, Any]) -> str:
         out += "\nUnaligned (counted as spurious):\n\n" + table(
             ["doc", "kind", "text", "label / claimer"],
             [[u["doc"], u["kind"], u["text"], str(u.get("label", u.get("claimer")) or "")] for u in unaligned])
+    fuzzy = alignment.get("fuzzy") or []
+    if fuzzy:
+        out += "\nFuzzy (placed on a similar text):\n\n" + table(
+            ["doc", "kind", "text", "placed on", "similarity", "label / claimer"],
+            [[u["doc"], u["kind"], u["text"], u["matched"], f"{u['score']:.3f}",
+              str(u.get("label", u.get("claimer")) or "")] for u in fuzzy])
     return out
 
 

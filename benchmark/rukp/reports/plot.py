@@ -1,4 +1,5 @@
-"""PNG of a report (or a comparison): entity F1 per view and claim figures, with 95% intervals over documents.
+"""Plot (PNG, SVG or PDF) of a report (or a comparison): entity F1 per view and claim figures, with 95% intervals
+over documents.
 
 Horizontal bars, one row per figure: the overall (micro) and macro F1 first, then each type with its support;
 then a claims panel (detection F1, claim+claimer F1, claimer accuracy, attribute macro F1). A type the system
@@ -14,6 +15,8 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from rukp.errors import plural
 
 NOT_PREDICTED = "not predicted"
 UNDEFINED = "undefined"
@@ -137,7 +140,7 @@ def title(obj: Any) -> str:
     systems = " vs ".join(f"{tag}{_name(r.predictions.source)}" for tag, r in
                           zip(("A: ", "B: ") if len(reports) > 1 else ("",), reports, strict=True))
     gold = first.metadata["gold"]
-    return (f"{systems} — gold {_name(gold['path'])} ({gold['documents']} documents); "
+    return (f"{systems} — gold {_name(gold['path'])} ({plural(gold['documents'], 'documents')}); "
             f"scheme {first.options.scheme}; 95% bootstrap intervals over documents")
 
 
@@ -171,25 +174,45 @@ def figure(obj: Any) -> Any:
     return fig
 
 
-def render(obj: Any) -> bytes:
-    """The PNG bytes of :func:`figure`."""
+#: File formats :func:`write` can write, by suffix (matplotlib's ``format=``).
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+
+
+def plot_format(path: str | Path) -> str:
+    """The format a plot path asks for by its suffix (png, svg or pdf); any other suffix is an error, raised
+    before anything is scored."""
+    from rukp.errors import RukpError
+
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        shown = f"a .{suffix} file" if suffix else "a file without a suffix"
+        wanted = ", ".join(f".{f}" for f in FORMATS)
+        raise RukpError(f"--plot {path}: cannot write a plot as {shown}; use a file name ending in {wanted}")
+    return suffix
+
+
+def render(obj: Any, fmt: str = "png") -> bytes:
+    """The bytes of :func:`figure` in ``fmt`` (png, svg or pdf; no timestamps, so the same report writes the
+    same bytes)."""
     import matplotlib.pyplot as plt
 
     fig = figure(obj)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+    metadata = {"Software": None} if fmt == "png" else {"Date": None} if fmt == "svg" else {"CreationDate": None}
+    fig.savefig(buf, format=fmt, dpi=100, metadata=metadata)
     plt.close(fig)
     return buf.getvalue()
 
 
 def write(obj: Any, path: str | Path) -> None:
-    """Write the PNG atomically (temporary file, then rename)."""
+    """Write the plot atomically (temporary file, then rename), in the format of the path's suffix."""
     from rukp.io.atomic import check_writable, make_temp
 
     path = Path(path)
+    fmt = plot_format(path)
     check_writable(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = render(obj)
+    data = render(obj, fmt)
     fd, tmp = make_temp(path)  # the umask's permissions, not mkstemp's 0600
     try:
         with os.fdopen(fd, "wb") as fh:

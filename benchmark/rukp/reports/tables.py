@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from rukp.errors import plural, quote
 from rukp.reports.formatting import fmt, fmt_interval, format_p
 from rukp.scoring.claims import ATTRIBUTES
 from rukp.scoring.counts import SCHEMES
@@ -17,7 +18,8 @@ Table = tuple[list[str], list[list[str]]]
 COUNT_FIELDS = ("correct", "incorrect", "partial", "missed", "spurious")
 UNIT_SHORT = {"documents": "docs", "sentences": "sents"}
 
-__all__ = ["COUNT_FIELDS", "Table", "alignment_lines", "claim_figures", "claim_table", "comparison_notes",
+__all__ = ["COUNT_FIELDS", "Table", "alignment_item_lines", "alignment_lines", "claim_figures", "claim_table",
+           "comparison_notes",
            "comparison_table", "counts_table", "entity_table", "fmt", "fmt_interval", "format_p",
            "headline_figures", "overall_table", "schemes_table", "summary_lines"]
 
@@ -106,7 +108,7 @@ def summary_lines(report: Any) -> list[str]:
     """What was scored against what, documents without predictions, skipped items, notes."""
     meta = report.metadata
     gold, preds, skipped = meta["gold"], meta["predictions"], meta["skipped"]
-    lines = [f"gold: {gold['path']} ({gold['documents']} documents, sha256 {gold['sha256'][:12]})",
+    lines = [f"gold: {gold['path']} ({plural(gold['documents'], 'documents')}, sha256 {gold['sha256'][:12]})",
              f"predictions: {preds['source']} ({preds['kind']}); documents without predictions "
              f"(scored as predicting nothing): {preds['documents_without_predictions']}"]
     if preds["failed_documents"]:
@@ -120,11 +122,7 @@ def summary_lines(report: Any) -> list[str]:
         if view.scores.fallback_components:
             lines.append(f"{view.view.name}: {view.scores.fallback_components} overlap component(s) too large "
                          "for an exact assignment (greedy fallback)")
-    if not report.views:
-        lines.append("entities: not predicted")
-    if report.claims is None:
-        lines.append("claims: not predicted")
-    return lines + meta["notes"]
+    return lines + meta["notes"]  # the notes say, once, why a task was not scored (from report.scope)
 
 
 def _plain(obj: Any) -> Any:
@@ -157,6 +155,40 @@ def alignment_lines(report: Any) -> list[str]:
         return [f"alignment of {kind}: {text}" for kind, block in nested.items() if (text := counts(block))]
     text = counts(data)
     return [f"alignment: {text}"] if text else []
+
+
+#: Items of each alignment list the terminal shows before "… and N more (see --json)".
+ITEMS_SHOWN = 10
+
+
+def _who(item: Mapping[str, Any]) -> str:
+    who = item.get("label") if item["kind"] == "entity" else item.get("claimer")
+    return f" {who}" if who else ""
+
+
+def alignment_item_lines(report: Any, *, limit: int | None = ITEMS_SHOWN) -> list[str]:
+    """The unaligned items (counted as spurious) and the fuzzily placed ones with their similarity, one short
+    line each (doc, kind, text cut by :func:`rukp.errors.quote`, label or claimer); at most ``limit`` per list,
+    then how many more the JSON report lists."""
+    data = _plain(getattr(report, "alignment", None))
+    if not isinstance(data, Mapping):
+        return []
+    lines: list[str] = []
+    lists = (("unaligned", "unaligned (not found in the text; counted as spurious)",
+              lambda u: f"  {u['doc']} {u['kind']} {quote(u['text'], 40)}{_who(u)}"),
+             ("fuzzy", "fuzzy (placed on a similar text; similarity)",
+              lambda u: f"  {u['doc']} {u['kind']} {quote(u['text'], 24)} → {quote(u['matched'], 24)} "
+                        f"{u['score']:.2f}{_who(u)}"))
+    for key, title, line in lists:
+        items = data.get(key) or []
+        if not items:
+            continue
+        lines.append(f"{title}: {len(items)}")
+        shown = items if limit is None else items[:limit]
+        lines += [line(u) for u in shown]
+        if len(items) > len(shown):
+            lines.append(f"  … and {len(items) - len(shown)} more (see --json)")
+    return lines
 
 
 def headline_figures(report: Any, *, short: bool = False) -> list[tuple[str, str]]:
@@ -195,6 +227,7 @@ def comparison_notes(comparison: Any) -> list[str]:
     for unit in comparison.tests:
         n = len(comparison.a.gold.documents) if unit == "documents" else comparison.a.sentences.n
         if n < 20:
-            notes.append(f"over {unit}: {n} units allow only 2^{n} = {2 ** n} distinct swaps, so no randomisation "
+            notes.append(f"over {unit}: {plural(n, 'units')} allow{'s' if n == 1 else ''} only 2^{n} = {2 ** n} "
+                         "distinct swaps, so no randomisation "
                          f"p-value can fall below about {2 / 2 ** n:.3f}")
     return notes

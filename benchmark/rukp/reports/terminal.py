@@ -17,6 +17,7 @@ from rich.measure import Measurement
 from rich.table import Table
 
 from rukp.reports.tables import (
+    alignment_item_lines,
     alignment_lines,
     claim_table,
     comparison_notes,
@@ -101,9 +102,9 @@ def _entities(report: Any, name: str, console: Console, detail: bool) -> None:
 
 
 def render_report(report: Any, console: Console, *, verbose: bool = False) -> None:
-    """Print one report: summary, alignment counts, entity tables per view, claim figures."""
+    """Print one report: summary, alignment counts and items, entity tables per view, claim figures."""
     detail = verbose or console.width >= WIDE
-    for line in summary_lines(report) + alignment_lines(report):
+    for line in summary_lines(report) + alignment_lines(report) + alignment_item_lines(report):
         _say(console, line)
     for name in report.views:
         _entities(report, name, console, detail)

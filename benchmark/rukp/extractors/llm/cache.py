@@ -98,7 +98,8 @@ class ResponseCache:
 
 
 def load_replay(path: Path) -> dict[str, dict[str, Any]]:
-    """Answers by request key from a raw-responses export (``--llm-raw``), to re-score without a server."""
+    """Answers by request key from a raw-responses export (``--llm-raw``), to re-score without a server
+    (rows recording a failed request are skipped)."""
     out: dict[str, dict[str, Any]] = {}
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
@@ -111,6 +112,9 @@ def load_replay(path: Path) -> dict[str, dict[str, Any]]:
             row = json.loads(line)
         except ValueError as e:
             raise RukpError(f"not a JSON line: {e.msg}", path=path, line=n) from None
+        if isinstance(row, dict) and isinstance(row.get("request"), str) and "error" in row \
+                and "response" not in row:
+            continue  # a request that failed when recorded: nothing to replay (it is sent again)
         response = row.get("response") if isinstance(row, dict) else None
         if not isinstance(row, dict) or not isinstance(row.get("request"), str) or not isinstance(response, dict) \
                 or not isinstance(response.get("content"), str):

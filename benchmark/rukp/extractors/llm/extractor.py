@@ -2,10 +2,18 @@
 
 ``extract(text)`` returns ``{"entities": [{"text", "label"}], "claims": [{"text", "claimer", "polarity",
 "certainty", "topic"}], "errors": [...]}`` (a task left out of ``tasks`` leaves its key out). The items carry
-no offsets: the harness aligns them to the text. A request that fails for good, or an answer that is not
-JSON, is an error item of that document (logged, counted in :meth:`LLMExtractor.describe`) and the run goes
-on; a wrong URL, model or key (401/403/404) stops it. Requests of a document (chunks × prompts) run
-concurrently, up to ``concurrency``; :meth:`LLMExtractor.extract_many` does the same across documents.
+no offsets: the harness aligns them to the text. ``extract(text, doc_id=...)`` names the document by its id in
+log lines, error items and raw rows (else by its text's SHA-256).
+
+A request that fails for good, or an answer that is not JSON, is an error item of that document (logged,
+counted in :meth:`LLMExtractor.describe`) and the run goes on. What cannot be a per-document problem stops
+the run with one :class:`RukpError`: a server that cannot be reached or refuses the URL, model or key
+(:class:`~rukp.extractors.llm.client.ServerUnavailable`), and a run in which no document has had a usable
+answer yet when the first document failed on requests alone (:data:`STOP_AFTER_REQUEST_FAILURES`), after
+:data:`STOP_AFTER_BAD_DOCUMENTS` documents otherwise, or when every document of an
+:meth:`LLMExtractor.extract_many` call failed. Scoring would only give zeros.
+Requests of a document (chunks × prompts) run concurrently, up to ``concurrency``;
+:meth:`LLMExtractor.extract_many` does the same across documents.
 """
 
 from __future__ import annotations
@@ -25,12 +33,17 @@ from rukp.errors import RukpError
 from rukp.extractors.llm import prompts
 from rukp.extractors.llm.cache import RawLog, ResponseCache, default_cache_dir, request_key, text_hash
 from rukp.extractors.llm.chunking import MARGIN_TOKENS, Chunk, chunk_spans, estimate_tokens, merge
-from rukp.extractors.llm.client import ChatClient, RequestFailed
+from rukp.extractors.llm.client import ChatClient, RequestFailed, ServerUnavailable
 from rukp.extractors.llm.parse import BadAnswer, parse_answer
 from rukp.extractors.llm.settings import LLMSettings, parse_spec, public_url
 
 log = logging.getLogger("rukp.llm")
 MIN_CHUNK_TOKENS = 64
+#: while no document has had a usable answer: stop after this many documents whose requests all failed
+#: (5xx or timeouts after the retries: the server answers nothing useful) ...
+STOP_AFTER_REQUEST_FAILURES = 1
+#: ... or after this many documents without a usable answer for any reason (answers that are not JSON)
+STOP_AFTER_BAD_DOCUMENTS = 3
 ITEM_KEYS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "entities": lambda e: (e["text"], e["label"]),
     "claims": lambda c: c["text"],
@@ -89,6 +102,11 @@ class LLMExtractor:
         self.errors: list[dict[str, Any]] = []
         self.documents = 0
         self.cached = 0
+        #: documents with at least one usable answer, and those without any (while none had one)
+        self.usable_documents = 0
+        self.failed_documents = 0
+        #: the error that stopped the run: every later call raises it again without sending anything
+        self._fatal: RukpError | None = None
 
     @classmethod
     def from_spec(cls, arg: str | None) -> LLMExtractor:
@@ -110,13 +128,23 @@ class LLMExtractor:
     # ------------------------------------------------------------------ running
 
     def extract(self, text: str, *, doc_id: str | None = None) -> dict[str, Any]:
-        """Text-anchored entities and claims of one document (see the module docstring)."""
-        return self.extract_many([text], [doc_id], progress=False)[0]
+        """Text-anchored entities and claims of one document (see the module docstring); ``doc_id`` names it
+        in logs, error items and raw rows."""
+        return self._run([text], [doc_id], progress=False, whole_run=False)[0]
 
     def extract_many(self, texts: Sequence[str], doc_ids: Sequence[str | None] | None = None, *,
                      progress: bool = True) -> list[dict[str, Any]]:
-        """:meth:`extract` for several documents, their requests run concurrently (with a progress bar)."""
+        """:meth:`extract` for several documents, their requests run concurrently (with a progress bar); if
+        every document fails, a :class:`RukpError` instead of empty results."""
+        return self._run(texts, doc_ids, progress=progress, whole_run=True)
+
+    def _run(self, texts: Sequence[str], doc_ids: Sequence[str | None] | None, *, progress: bool,
+             whole_run: bool) -> list[dict[str, Any]]:
+        if self._fatal is not None:
+            raise self._fatal
         doc_ids = list(doc_ids) if doc_ids is not None else [None] * len(texts)
+        if len(doc_ids) != len(texts):
+            raise RukpError(f"extractor {self.name!r}: {len(texts)} texts but {len(doc_ids)} doc ids")
         jobs, chunks = self._jobs(texts)
         pending = []
         for job in jobs:
@@ -125,7 +153,7 @@ class LLMExtractor:
                 job.answer, job.cached = answer, True
             else:
                 pending.append(job)
-        with progress_bar(len(pending), f"{self.name}: requests") as advance:
+        with progress_bar(len(pending) if progress else 0, f"{self.name}: requests") as advance:
             self._send(pending, advance)
         with self._lock:
             self.documents += len(texts)
@@ -133,8 +161,31 @@ class LLMExtractor:
         if self.raw is not None:
             self.raw.write([self._raw_row(job, doc_ids[job.doc], texts[job.doc], len(chunks[job.doc]))
                             for job in jobs])
-        return [self._document(i, doc_ids[i], texts[i], [j for j in jobs if j.doc == i])
-                for i in range(len(texts))]
+        outs = [self._document(i, doc_ids[i], texts[i], [j for j in jobs if j.doc == i]) for i in range(len(texts))]
+        self._check_failures(outs, whole_run=whole_run)
+        return [out for out, _ in outs]
+
+    def _check_failures(self, outs: list[tuple[dict[str, Any], bool]], *, whole_run: bool) -> None:
+        """Stop the run when nothing usable came back (see the module docstring): a zero score is no result."""
+        failed = [out for out, usable in outs if not usable]
+        with self._lock:
+            self.usable_documents += len(outs) - len(failed)
+            if self.usable_documents or not failed:
+                return
+            self.failed_documents += len(failed)
+            n = self.failed_documents
+        only_requests = all(e["kind"] == "request_failed" for out in failed for e in out["errors"])
+        if not (whole_run or n >= STOP_AFTER_BAD_DOCUMENTS or (only_requests and n >= STOP_AFTER_REQUEST_FAILURES)):
+            return
+        first = failed[0]["errors"][0] if failed[0]["errors"] else None
+        where = ""
+        if first is not None:
+            doc = f"doc {first['doc_id']}" if first["doc_id"] else f"document {first['text_sha256'][:12]}"
+            where = f"; first error: {doc}, chunk {first['chunk'] + 1}, {first['task']}: {first['message']}"
+        self._fatal = RukpError(f"extractor {self.name!r}: none of the {n} document(s) so far got a usable answer"
+                                f"{where}; stopping, as scoring would only give zeros (check the server, the "
+                                "model and max_tokens; see docs/llm.md, Errors)")
+        raise self._fatal
 
     def _jobs(self, texts: Sequence[str]) -> tuple[list[_Job], list[list[Chunk]]]:
         jobs, chunks = [], []
@@ -152,6 +203,9 @@ class LLMExtractor:
     def _request(self, job: _Job) -> None:
         s = self.settings
         name = "rukp_" + job.template.task
+        if self._fatal is not None:  # the run is stopping: send nothing more
+            job.error = "not sent: the run stopped"
+            return
         try:
             completion = self.client().complete(job.template.messages(job.text), prompts.schema(job.template.task),
                                                 name=name, temperature=s.temperature, seed=s.seed,
@@ -159,6 +213,9 @@ class LLMExtractor:
         except RequestFailed as e:
             job.error = str(e)
             return
+        except ServerUnavailable as e:  # unreachable, or a wrong URL, model or key: the run stops
+            self._fatal = e
+            raise
         job.answer = completion.to_dict()
         self.cache.put(job.key, {"model": s.model, "task": job.template.task, "template": job.template.name,
                                  "template_sha256": job.template.sha256, "decoding": s.decoding(),
@@ -173,7 +230,7 @@ class LLMExtractor:
         try:
             futures = [pool.submit(self._request, job) for job in jobs]
             for future in as_completed(futures):
-                future.result()  # a RukpError (wrong URL, model or key) stops the run
+                future.result()  # a ServerUnavailable stops the run
                 advance()
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -197,9 +254,11 @@ class LLMExtractor:
             self.errors.append(item)
         return item
 
-    def _document(self, d: int, doc_id: str | None, text: str, jobs: list[_Job]) -> dict[str, Any]:
+    def _document(self, d: int, doc_id: str | None, text: str, jobs: list[_Job]) -> tuple[dict[str, Any], bool]:
+        """The document's output, and whether any of its answers was usable."""
         found: dict[str, list[tuple[Chunk, list[dict[str, Any]]]]] = {k: [] for k in self._keys()}
         errors = []
+        usable = not jobs  # a blank text has nothing to ask
         for job in jobs:
             if job.answer is None:
                 errors.append(self._error(doc_id, text, job, "request_failed", job.error or "no answer"))
@@ -212,6 +271,7 @@ class LLMExtractor:
                     if job.answer.get("finish_reason") == "length" else ""
                 errors.append(self._error(doc_id, text, job, "bad_answer", f"{e}{cut}"))
                 continue
+            usable = True
             if problems:
                 more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
                 errors.append(self._error(doc_id, text, job, "invalid_items", problems[0] + more))
@@ -220,7 +280,7 @@ class LLMExtractor:
                     found[key].append((job.span, values))
         out: dict[str, Any] = {key: merge(text, parts, ITEM_KEYS[key]) for key, parts in found.items()}
         out["errors"] = errors
-        return out
+        return out, usable
 
     def _keys(self) -> tuple[str, ...]:
         if any(t.task == "both" for t in self.templates):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from rukp.io.checks import json_lines
 from rukp.io.model import Gold, Predictions, Problems
@@ -21,6 +22,16 @@ def load_jsonl(path: str | Path, gold: Gold, *, entities: bool | None = None, cl
         return fast
     report = Problems(skip_invalid, path)
     collector = Collector(gold, report, entities=entities, claims=claims, inclusive_ends=inclusive_ends)
-    for line, obj in json_lines(path, report):
+    lines = json_lines(path, _conll_hint(report) if path.suffix.lower() not in {".jsonl", ".json"} else report)
+    for line, obj in lines:
         collector.add(obj, line)
     return collector.result(str(path), "jsonl")
+
+
+def _conll_hint(report: Problems) -> Any:
+    """``report`` adding, to a line that is not JSON, that a file read as JSONL by default may be CoNLL."""
+    def hinted(reason: str, message: str, **where: Any) -> None:
+        report(reason, message + (" (if this is CoNLL, add --format conll)" if reason == "invalid_json" else ""),
+               **where)
+
+    return hinted

@@ -71,7 +71,7 @@ class Collector:
         anchors = self.anchors
         return Predictions(source, kind, self.entities, self.claims, covered, self.report.items, list(failed),
                            self.has_entities.present, self.has_claims.present,
-                           anchors.counts if anchors.anchored else {}, anchors.unaligned)
+                           anchors.counts if anchors.anchored else {}, anchors.unaligned, fuzzy=anchors.fuzzy)
 
 
 def predictions_from_rows(rows: Iterable[Mapping[str, Any]], gold: Gold, *, source: str = "<rows>",
