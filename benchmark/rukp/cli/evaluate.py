@@ -55,6 +55,10 @@ def evaluate_cmd(
     html_out: Path = typer.Option(None, "--html", help="Write the HTML error-analysis page here (self-contained)."),
     html_docs: int = typer.Option(50, "--html-docs", min=1,
                                   help="Documents on the HTML page at most (the worst by F1 first)."),
+    per_document_out: Path = typer.Option(None, "--per-document",
+                                          help="Write per-document figures here (JSONL, or Parquet for .parquet)."),
+    outcomes_out: Path = typer.Option(None, "--outcomes",
+                                      help="Write every span and claim outcome here (JSONL, or Parquet for .parquet)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No terminal tables."),
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="Per-type tables of every scheme with all outcome counts (shown anyway "
@@ -71,11 +75,14 @@ def evaluate_cmd(
     """Score predictions or an extractor against the gold: entities (per view and scheme) and claims."""
     from rukp.evaluation import compare as compare_fn
     from rukp.evaluation import evaluate as evaluate_fn
-    from rukp.reports import diff, json_report, markdown, plot, terminal
+    from rukp.reports import detail, diff, json_report, markdown, plot, terminal
 
     given = [x for x in (extractor, predictions, compare) if x is not None]
     if len(given) != 1:
         raise RukpError("give exactly one of --extractor, --predictions or --compare A B")
+    side_files = {k: p for k, p in (("per_document", per_document_out), ("outcomes", outcomes_out)) if p is not None}
+    if side_files and compare is not None:
+        raise RukpError("--per-document and --outcomes write one system's detail; use them without --compare")
     if plot_out is not None:
         plot.plot_format(plot_out)  # a suffix we cannot write stops here, before any scoring
     options = dict(gold=gold, view=view, label_map=label_map, scheme=scheme, min_overlap=min_overlap,
@@ -96,7 +103,13 @@ def evaluate_cmd(
     else:  # -q hides the tables, never that items were left out
         for line in _skip_summary(result):
             typer.echo(line, err=True)
-    for path, renderer in ((json_out, json_report), (markdown_out, markdown), (plot_out, plot), (diff_out, diff)):
+    for key, path in side_files.items():
+        (detail.write_per_document if key == "per_document" else detail.write_outcomes)(result, path)
+        typer.echo(f"wrote {path}", err=True)
+    if json_out is not None:
+        json_report.write(result, json_out, side_files={k: str(p) for k, p in side_files.items()})
+        typer.echo(f"wrote {json_out}", err=True)
+    for path, renderer in ((markdown_out, markdown), (plot_out, plot), (diff_out, diff)):
         if path is not None:
             renderer.write(result, path)
             typer.echo(f"wrote {path}", err=True)

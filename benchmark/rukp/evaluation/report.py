@@ -7,7 +7,7 @@ form from the stored counts, so renderers (:mod:`rukp.reports`) never re-run sco
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -16,6 +16,13 @@ import numpy as np
 
 from rukp import __version__, schema
 from rukp.errors import RukpError, plural
+from rukp.evaluation.detail import (
+    OutcomeTable,
+    claim_document_columns,
+    entity_document_columns,
+    entity_document_dicts,
+    outcome_table,
+)
 from rukp.evaluation.options import Options
 from rukp.evaluation.results import ClaimsResult, ViewResult
 from rukp.evaluation.sentences import SentenceIndex
@@ -24,7 +31,6 @@ from rukp.scoring import bootstrap as bs
 from rukp.scoring.claims import (
     ATTRIBUTES,
     attribute_report,
-    claim_metrics,
 )
 from rukp.views import get_view
 
@@ -38,6 +44,14 @@ def _cut(text: str) -> str:
 def _f(x: float | None) -> str:
     return "—" if x is None else f"{x:.3f}"
 UNITS: tuple[str, ...] = ("documents", "sentences")
+
+#: Largest evaluation whose report keeps per-document rows and span outcomes inline (``docs/report-schema.md``);
+#: above either, they go to side files (``--per-document``, ``--outcomes``) or are left out.
+INLINE_MAX_DOCUMENTS = 1_000
+INLINE_MAX_OUTCOMES = 25_000
+#: Largest number of inline outcome rows written as indented JSON; above, compact JSON (Python's C encoder
+#: does not indent, and the indenting one takes seconds on 25,000 outcomes).
+INDENT_MAX_OUTCOMES = 10_000
 
 @dataclass
 class Report:
@@ -53,6 +67,7 @@ class Report:
     intervals: dict[str, dict[str, bs.Interval]] = field(default_factory=dict)
     #: State of each task: ``{"entities": "scored", "claims": "not predicted"}`` (:mod:`rukp.evaluation.scope`).
     scope: dict[str, str] = field(default_factory=dict)
+    _outcome_tables: dict[str, OutcomeTable] = field(default_factory=dict, repr=False)
 
     # -- figures -------------------------------------------------------------------------------------------
     def statistic(self, unit: str, *, clusters: bool = True) -> bs.Statistic | None:
@@ -110,25 +125,66 @@ class Report:
                                    if unit in self.intervals else None) for unit in UNITS}
         return row
 
-    def _span(self, span: Any, doc_id: str) -> dict[str, Any] | None:
-        if span is None:
-            return None
-        d = {"start": span.start, "end": span.end, "label": span.label, "entity_id": span.entity_id}
-        text = self.gold.documents[self.gold.index[doc_id]].text
-        if text is not None:
-            d["text"] = text[span.start:span.end]
-        return d
-
-    def _claim(self, claim: Any, doc_id: str) -> dict[str, Any] | None:
+    def _claim(self, claim: Any, text: str | None) -> dict[str, Any] | None:
         if claim is None:
             return None
         d = claim.to_dict()
-        text = self.gold.documents[self.gold.index[doc_id]].text
         if text is not None:
             d["text"] = text[claim.start:claim.end]
         return d
 
-    def _entities_dict(self, vr: ViewResult) -> dict[str, Any]:
+    def claim_outcome_row(self, o: Any) -> dict[str, Any]:
+        """One claim outcome as the report's object ``{doc_id, outcome, gold, pred, jaccard, claimer_correct}``."""
+        text = self.gold.documents[self.gold.index[o.doc_id]].text
+        return {"doc_id": o.doc_id, "outcome": o.outcome, "gold": self._claim(o.gold, text),
+                "pred": self._claim(o.pred, text), "jaccard": o.jaccard, "claimer_correct": o.claimer_correct}
+
+    # -- detail: per-document rows and per-span outcomes ------------------------------------------------
+    def outcomes_table(self, view: str | None = None) -> OutcomeTable:
+        """The entity outcomes of ``view`` (default: the first) as columns; ``rows()`` gives report objects."""
+        vr = self._view(view)
+        if vr.view.name not in self._outcome_tables:
+            texts = [self.gold.documents[i].text for i in self._gold_positions(vr)]
+            self._outcome_tables[vr.view.name] = outcome_table(vr.scores, texts)
+        return self._outcome_tables[vr.view.name]
+
+    def _gold_positions(self, vr: ViewResult) -> list[int]:
+        index = self.gold.index
+        return [index[d] for d in vr.scores.doc_ids]
+
+    @property
+    def n_outcomes(self) -> int:
+        """Outcome rows over all views and claims (what an inline report would list)."""
+        n = sum(int(len(v.scores.gold) + (v.scores.pred_match < 0).sum()) for v in self.views.values())
+        return n + (len(self.claims.outcomes) if self.claims is not None else 0)
+
+    def detail_inline(self) -> tuple[bool, str | None]:
+        """Whether per-document rows and outcomes fit in the report (:data:`INLINE_MAX_DOCUMENTS`,
+        :data:`INLINE_MAX_OUTCOMES`), and why not."""
+        n_docs, n_out = len(self.gold.documents), self.n_outcomes
+        if n_docs > INLINE_MAX_DOCUMENTS:
+            return False, f"{n_docs} documents > {INLINE_MAX_DOCUMENTS}"
+        if n_out > INLINE_MAX_OUTCOMES:
+            return False, f"{n_out} outcome rows > {INLINE_MAX_OUTCOMES}"
+        return True, None
+
+    def per_document_columns(self) -> dict[str, list]:
+        """Per-document figures as columns: ``doc_id``, then per view and scheme the overall counts and
+        P/R/F1, linking counts, and claim detection (the rows of ``--per-document``)."""
+        out: dict[str, list] = {"doc_id": [d.id for d in self.gold.documents]}
+        for name, vr in self.views.items():
+            columns = entity_document_columns(vr.scores, f"entities.{name}")
+            positions = self._gold_positions(vr)
+            if positions != list(range(len(self.gold.documents))):  # scored in another order: gold order
+                inverse = np.empty(len(positions), dtype=np.int64)
+                inverse[np.asarray(positions, dtype=np.int64)] = np.arange(len(positions))
+                columns = {k: [v[i] for i in inverse.tolist()] for k, v in columns.items()}
+            out.update(columns)
+        if self.claims is not None:
+            out.update(claim_document_columns(self.claims.doc_counts))
+        return out
+
+    def _entities_dict(self, vr: ViewResult, inline: Mapping[str, bool]) -> dict[str, Any]:
         name = vr.view.name
         schemes = vr.counts.to_dict()
         prf_names = ("precision", "recall", "f1")
@@ -138,21 +194,19 @@ class Report:
                 self._with_intervals(row, f"entities.{name}.{scheme}.{label}", prf_names)
             self._with_intervals(block["macro"], f"entities.{name}.{scheme}.macro", prf_names)
         linking = vr.scores.linking
-        results = vr.scores.documents()
         return {
             "view": name, "labels": list(vr.view.labels), "schemes": schemes,
             "linking": self._with_intervals(
                 {"predicted": vr.linking_predicted, "matched": linking.matched, "correct": linking.correct,
                  "accuracy": linking.accuracy if vr.linking_predicted else None},
                 f"entities.{name}.linking", ("accuracy",)),
-            "per_document": {r.doc_id: r.counts.to_dict() for r in results},
-            "outcomes": [{"doc_id": o.doc_id, "outcome": o.outcome, "gold": self._span(o.gold, o.doc_id),
-                          "pred": self._span(o.pred, o.doc_id)} for r in results for o in r.outcomes],
+            "per_document": entity_document_dicts(vr.scores) if inline["per_document"] else None,
+            "outcomes": list(self.outcomes_table(name).rows()) if inline["outcomes"] else None,
             "fallback_components": vr.scores.fallback_components,
             "dropped_by_view": vr.dropped,
         }
 
-    def _claims_dict(self, cr: ClaimsResult) -> dict[str, Any]:
+    def _claims_dict(self, cr: ClaimsResult, inline: Mapping[str, bool]) -> dict[str, Any]:
         c = dict(zip(("gold", "predicted", "matched", "claimer_given", "claimer_correct", "overlap_tokens",
                       "predicted_tokens", "gold_tokens"), (int(x) for x in cr.counts[:8]), strict=True))
         fig = self.figures
@@ -170,13 +224,12 @@ class Report:
         if clusters["predicted"]:
             for kind in ("b3", "pairwise"):
                 clusters[kind] = block(f"clusters.{kind}", {}, prf_names)
-        per_doc = {}
-        for d in cr.documents:
-            m = claim_metrics(d.counts)
-            per_doc[d.doc_id] = {"gold": int(d.counts[0]), "predicted": int(d.counts[1]),
-                                 "matched": int(d.counts[2]),
-                                 **{k: (None if np.isnan(m[f"detection.{k}"]) else float(m[f"detection.{k}"]))
-                                    for k in prf_names}}
+        per_doc = None
+        if inline["per_document"]:
+            columns = claim_document_columns(cr.doc_counts)
+            names = ("gold", "predicted", "matched", *prf_names)
+            values = zip(*(columns[f"claims.detection.{k}"] for k in names), strict=True)
+            per_doc = {d.doc_id: dict(zip(names, v, strict=True)) for d, v in zip(cr.documents, values, strict=True)}
         return {
             "threshold": cr.threshold, "unit": cr.unit,
             "detection": block("detection", {k: c[k] for k in ("gold", "predicted", "matched")}, prf_names),
@@ -188,9 +241,7 @@ class Report:
             "attributes": attributes,
             "clusters": clusters,
             "per_document": per_doc,
-            "outcomes": [{"doc_id": o.doc_id, "outcome": o.outcome, "gold": self._claim(o.gold, o.doc_id),
-                          "pred": self._claim(o.pred, o.doc_id), "jaccard": o.jaccard,
-                          "claimer_correct": o.claimer_correct} for o in cr.outcomes],
+            "outcomes": [self.claim_outcome_row(o) for o in cr.outcomes] if inline["outcomes"] else None,
         }
 
     @cached_property
@@ -286,12 +337,36 @@ class Report:
         ids = ", ".join(gold.doc_ids[:20]) + (" …" if len(gold.doc_ids) > 20 else "")
         return f"scored on {len(gold.documents)} of {gold.selected_from} documents: {ids}"
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON report (``docs/report-schema.md``): metadata, scope, entities per view and scheme, claims."""
-        return {"schema": REPORT_SCHEMA, "metadata": self.metadata, "scope": dict(self.scope),
-                "alignment": self.alignment,
-                "entities": {name: self._entities_dict(v) for name, v in self.views.items()},
-                "claims": self._claims_dict(self.claims) if self.claims is not None else None}
+    def to_dict(self, *, detail: bool | None = None, side_files: Mapping[str, str] | None = None
+                ) -> dict[str, Any]:
+        """The JSON report (``docs/report-schema.md``): metadata, scope, entities per view and scheme, claims.
 
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+        Per-document rows and span outcomes are included when ``detail`` is True, left out when False, and
+        by default included only up to :data:`INLINE_MAX_DOCUMENTS` documents and
+        :data:`INLINE_MAX_OUTCOMES` outcome rows; ``side_files`` (``{"per_document"|"outcomes": path}``) says
+        where they were written instead. ``detail`` in the result says where each went.
+        """
+        side_files = dict(side_files or {})
+        fits, why = self.detail_inline()
+        inline = fits if detail is None else detail
+        where, included = {}, {}
+        for key, option in (("per_document", "--per-document"), ("outcomes", "--outcomes")):
+            included[key] = inline and key not in side_files
+            if key in side_files:
+                where[key] = f"written to {side_files[key]}"
+            elif inline:
+                where[key] = "included"
+            else:
+                where[key] = f"omitted: {why}; use {option} FILE" if why else f"omitted; use {option} FILE"
+        return {"schema": REPORT_SCHEMA, "metadata": self.metadata, "scope": dict(self.scope),
+                "alignment": self.alignment, "detail": where,
+                "entities": {name: self._entities_dict(v, included) for name, v in self.views.items()},
+                "claims": self._claims_dict(self.claims, included) if self.claims is not None else None}
+
+    def to_json(self, **kwargs: Any) -> str:
+        """:meth:`to_dict` as JSON: indented when the outcomes are inline and at most
+        :data:`INDENT_MAX_OUTCOMES`, compact (one line) otherwise."""
+        report = self.to_dict(**kwargs)
+        small = report["detail"]["outcomes"] == "included" and self.n_outcomes <= INDENT_MAX_OUTCOMES
+        return json.dumps(report, ensure_ascii=False, indent=2 if small else None, allow_nan=False,
+                          separators=None if small else (",", ":")) + "\n"

@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -82,6 +81,8 @@ def _solve_component(gold: np.ndarray, pred: np.ndarray, levels: np.ndarray,
     weight = _pack(levels, k) if max(len(golds), len(preds)) <= exact_limit else None
     if weight is None:
         return _greedy(gold, pred, levels), True
+    from scipy.optimize import linear_sum_assignment  # imported on first use: 0.3 s that simple runs skip
+
     matrix = np.zeros((len(golds), len(preds)), dtype=np.float64)
     matrix[gi, pi] = weight
     rows, cols = linear_sum_assignment(matrix, maximize=True)

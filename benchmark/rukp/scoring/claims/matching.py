@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from rukp.defaults import DEFAULT_THRESHOLD
 from rukp.scoring.claims.model import (
@@ -98,6 +97,10 @@ def match(gold: np.ndarray, pred: np.ndarray, *, threshold: float = DEFAULT_THRE
     gold = np.asarray(gold, dtype=np.int64).reshape(-1, 2)
     pred = np.asarray(pred, dtype=np.int64).reshape(-1, 2)
     pairs: list[tuple[int, int, float]] = []
+    if not len(gold) or not len(pred):
+        return pairs
+    from scipy.optimize import linear_sum_assignment  # imported on first use: 0.3 s that simple runs skip
+
     for g_idx, p_idx in components(gold, pred):
         g_idx = sorted(g_idx, key=lambda i: (gold[i, 0], gold[i, 1], i))
         p_idx = sorted(p_idx, key=lambda j: (pred[j, 0], pred[j, 1], j))

@@ -90,8 +90,6 @@ def _detection_f1(tp: np.ndarray, predicted: np.ndarray, gold: np.ndarray) -> np
 def attribute_report(outcomes: Sequence[ClaimOutcome], name: str) -> dict[str, Any]:
     """scikit-learn's per-class precision/recall/F1, macro F1, accuracy and confusion matrix of one attribute
     over the matched claims whose gold has a value; ``predicted: False`` when no match carries it."""
-    from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
-
     labels = ATTRIBUTES[name]
     pairs = [(getattr(o.gold, name), getattr(o.pred, name)) for o in outcomes
              if o.outcome == "matched" and getattr(o.gold, name) in labels]
@@ -99,14 +97,19 @@ def attribute_report(outcomes: Sequence[ClaimOutcome], name: str) -> dict[str, A
     y_pred = [p if p in labels else NONE_LABEL for _, p in pairs]
     predicted = any(p != NONE_LABEL for p in y_pred)
     columns = [*labels, NONE_LABEL]
-    cm = confusion_matrix(y_true, y_pred, labels=columns)[: len(labels)] if pairs else \
-        np.zeros((len(labels), len(columns)), dtype=np.int64)
+    cm = np.zeros((len(labels), len(columns)), dtype=np.int64)
+    if pairs:  # scikit-learn (some seconds to import) only when there is something to count
+        from sklearn.metrics import confusion_matrix
+
+        cm = confusion_matrix(y_true, y_pred, labels=columns)[: len(labels)]
     out: dict[str, Any] = {"predicted": predicted, "support": len(pairs), "labels": list(labels),
                            "confusion_matrix": {"rows": list(labels), "columns": columns,
                                                 "values": cm.astype(int).tolist()}}
     if not predicted:
         out.update(accuracy=None, macro_f1=None, per_class={})
         return out
+    from sklearn.metrics import accuracy_score, precision_recall_fscore_support
+
     present = [lab for lab in labels if lab in set(y_true) | set(y_pred)]
     p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=present, zero_division=0)
     out["per_class"] = {lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]),
