@@ -97,7 +97,7 @@ def test_rebuild_outside_a_checkout_is_one_line(tmp_path: Path, rukp) -> None:
 def test_a_root_that_is_not_a_folder_is_refused(command: tuple[str, ...], tmp_path: Path, rukp) -> None:
     missing = tmp_path / "nowhere"
     code, _, err = rukp(*command, "--root", missing)
-    _one_error(code, err, f"error: {missing}: --root is not a directory")
+    _one_error(code, err, f"error: root folder {missing} does not exist (--root)")
 
 
 @pytest.mark.parametrize("command", [("agreement",), ("dataset", "build")], ids=" ".join)

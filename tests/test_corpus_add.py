@@ -100,8 +100,12 @@ def test_date_and_evidence_are_recorded_and_the_next_id_follows(root, tmp_path, 
     (b" \n\n\t\n", [], r"article.txt: the article is empty"),
     (ARTICLE.encode(), ["--date", "14/11/2024"], r"--date '14/11/2024' is not a calendar date"),
     (ARTICLE.encode(), ["--date", "2024-11-14", "--date-evidence", "absent du texte"],
-     r"date_evidence is not a verbatim passage"),
+     r"article.txt: --date-evidence 'absent du texte' is not a verbatim passage of the article's text"),
     (ARTICLE.encode(), ["--date-evidence", "jeudi"], r"--date-evidence needs --date"),
+    (b"\x00" * 64, [], r"article.txt:1: control character U\+0000 at column 1: only tab and newline .*text file"),
+    (ARTICLE.replace("\n", "\r\n").encode(), [], r"article.txt:1: control character U\+000D at column 57: .*dos2unix"),
+    (ARTICLE.replace("jeudi", "jeudi\x1b[31m").encode(), [], r"article.txt:2: control character U\+001B"),
+    (ARTICLE.replace("jeudi", "jeudi\u0085").encode(), [], r"article.txt:2: control character U\+0085"),
 ])
 def test_bad_files_are_refused_and_nothing_is_written(root, tmp_path, capsys, content, options, message):
     source = tmp_path / "article.txt"
@@ -121,3 +125,37 @@ def test_a_duplicate_article_is_refused(root, tmp_path, capsys):
     assert _rukp("corpus", "add", copy, "--root", root) == 2
     assert f"already in the corpus: identical to seeds/{seed.name} (document 003)" in capsys.readouterr().err
     assert _snapshot(root) == before
+
+
+@pytest.mark.parametrize("change", [
+    lambda t: "\ufeff" + t,
+    lambda t: t.replace("\n", "\n\n").replace(" ", "  "),
+    lambda t: "\ufeff" + t.replace(" ", "\u00a0") + "\n\n",
+], ids=["bom", "line ends and spaces", "bom and no-break spaces"])
+def test_a_duplicate_up_to_bom_and_whitespace_is_refused(root, tmp_path, capsys, change):
+    seed = sorted((root / "seeds").glob("002_*.txt"))[0]
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(change(seed.read_text(encoding="utf-8")).encode("utf-8"))
+    before = _snapshot(root)
+    assert _rukp("corpus", "add", copy, "--root", root) == 2
+    err = capsys.readouterr().err
+    assert re.search(r"already in the corpus: (identical to|the same text \(ignoring line ends and spaces\) as) "
+                     rf"seeds/{seed.name} \(document 002\)", err), err
+    assert _snapshot(root) == before
+
+
+def test_a_leading_bom_is_dropped_from_the_seed(root, tmp_path, capsys):
+    source = _article(tmp_path, "\ufeff" + ARTICLE)
+    assert _rukp("corpus", "add", source, "--root", root) == 0
+    entry = json.loads((root / "seeds" / "MANIFEST.json").read_text())["seeds"][-1]
+    assert (root / "seeds" / entry["file"]).read_bytes() == ARTICLE.encode("utf-8")
+    assert entry["size"] == len(ARTICLE.encode("utf-8"))
+    assert not read_jsonl(root / "corpus" / "documents.jsonl")[-1]["text"].startswith("\ufeff")
+
+
+def test_a_root_that_does_not_exist_is_named(tmp_path, capsys):
+    missing = tmp_path / "nowhere"
+    assert _rukp("corpus", "add", _article(tmp_path), "--root", missing) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: root folder {missing} does not exist (--root)\n"
+    assert not missing.exists()

@@ -22,7 +22,7 @@ def run_cli(args, capsys):
     ("spacy:fr_core_news_lg", "spaCy model 'fr_core_news_lg' is not installed: pip install fr-core-news-lg"),
     ("hf:/nonexistent/model", "hf model directory not found"),
     ("hf", "extractor 'hf' needs a local model directory"),
-    ("nosuchpkg.mod:thing", "no registered extractor 'nosuchpkg.mod' and no module 'nosuchpkg.mod'"),
+    ("nosuchpkg.mod:thing", "no registered extractor 'nosuchpkg.mod' and could not import module 'nosuchpkg.mod'"),
 ])
 def test_bad_system_is_one_line_and_exit_2(spec, message, tmp_path, capsys):
     code, err = run_cli(["benchmark", "--systems", spec, "--out", str(tmp_path / "out"), "--no-readme",

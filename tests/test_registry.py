@@ -45,7 +45,7 @@ def test_registered_factory_receives_its_argument():
 
 @pytest.mark.parametrize("spec, message", [
     ("no-such-extractor", "unknown extractor 'no-such-extractor'; available: "),
-    ("no_such_module_xyz:thing", "no registered extractor 'no_such_module_xyz' and no module"),
+    ("no_such_module_xyz:thing", "no registered extractor 'no_such_module_xyz' and could not import module"),
     ("tests.test_registry:missing", "module 'tests.test_registry' has no attribute 'missing'"),
     ("", "must be a non-empty string"),
 ])

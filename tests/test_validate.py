@@ -447,4 +447,4 @@ def test_command_prints_every_problem_and_exits_1(tmp_path: Path) -> None:
 def test_command_rejects_a_missing_root(tmp_path: Path) -> None:
     done = _rukp("validate", "--root", str(tmp_path / "nowhere"))
     assert done.returncode == 2
-    assert done.stderr.startswith(f"error: {tmp_path / 'nowhere'}: --root is not a directory")
+    assert done.stderr.startswith(f"error: root folder {tmp_path / 'nowhere'} does not exist (--root)")

@@ -5,7 +5,30 @@ The CLI catches :class:`RukpError` and prints its message (no traceback) before 
 
 from __future__ import annotations
 
+import reprlib
 from pathlib import Path
+from typing import Any
+
+#: Longest quoted value a message shows (longer ones are cut and say how long they were).
+QUOTE_LIMIT = 80
+
+_repr = reprlib.Repr()
+_repr.maxstring, _repr.maxother, _repr.maxlevel = QUOTE_LIMIT + 2, QUOTE_LIMIT, 3
+_repr.maxlist = _repr.maxtuple = _repr.maxdict = _repr.maxset = 6
+
+
+def quote(value: Any, limit: int = QUOTE_LIMIT) -> str:
+    """``value`` as a message shows it: repr-like (control characters escaped), cut to about ``limit``
+    characters with ``… (N chars)`` saying how long a cut string was; never slow or huge, whatever the input."""
+    if isinstance(value, str):
+        if len(value) <= limit:
+            return repr(value)
+        return f"{value[:limit]!r}… ({len(value)} chars)"
+    try:
+        shown = _repr.repr(value)
+    except Exception:  # a hostile __repr__ must not replace the real error
+        shown = f"<{type(value).__name__}>"
+    return shown if len(shown) <= limit else shown[:limit] + "…"
 
 
 class RukpError(Exception):

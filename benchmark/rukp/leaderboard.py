@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from rukp import paths
 from rukp.errors import RukpError
-from rukp.io.atomic import dumps_json, dumps_jsonl, write_many_atomic
+from rukp.io.atomic import dumps_json, dumps_jsonl, make_temp, write_many_atomic
 
 if TYPE_CHECKING:
     from rukp.progress import Bars
@@ -451,7 +451,7 @@ def write_outputs(board: Mapping[str, Any], runs: Sequence[Run], out: Path, *,
     tmp = None
     try:
         if png_changed:
-            fd, tmp = tempfile.mkstemp(prefix=".leaderboard.png.", suffix=".tmp", dir=out)
+            fd, tmp = make_temp(png_path)  # the umask's permissions, not mkstemp's 0600
             with os.fdopen(fd, "wb") as fh:
                 fh.write(png)
         if files:

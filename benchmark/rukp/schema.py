@@ -43,6 +43,12 @@ TOPICS: tuple[str, ...] = (
     "statement_of_support", "other",
 )
 
+#: A canonical entity id of ``kb.jsonl``: lower-case ASCII words joined by ``_`` or ``-`` (``vladimir_putin``).
+ENTITY_ID_PATTERN = r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$"
+
+#: A claim cluster id: ASCII letters and digits joined by ``_`` or ``-`` (``K-000-C018``, ``treaty_signed``).
+CLUSTER_ID_PATTERN = r"^[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*$"
+
 #: Claimers that are not canonical entities.
 SPECIAL_CLAIMERS: tuple[str, ...] = ("AUTHOR", "UNSPECIFIED")
 

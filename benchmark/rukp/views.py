@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from rukp import schema
-from rukp.errors import RukpError
+from rukp.errors import RukpError, quote
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def get_view(name: str) -> View:
     key = VIEW_ALIASES.get(name, name)
     if key not in VIEWS:
         choices = ", ".join([*VIEW_ALIASES, *VIEWS])
-        raise RukpError(f"unknown view {name!r}; choose one of {choices}")
+        raise RukpError(f"unknown view {quote(name)}; choose one of {choices}")
     return VIEWS[key]
 
 
@@ -88,6 +88,26 @@ BUILTIN_MAPS: Mapping[str, Mapping[str, Mapping[str, str | None]]] = MappingProx
 })
 
 
+def _yaml_loader() -> type:
+    """PyYAML's safe loader, made to refuse a repeated key (PyYAML keeps the last one silently)."""
+    import yaml
+
+    class StrictLoader(yaml.SafeLoader):
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:  # type: ignore[override]
+            seen: set[object] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if not isinstance(key, (str, int, float, bool)):
+                    continue  # an unhashable key is refused by PyYAML itself
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {quote(key)} (each key may appear once)", key_node.start_mark)
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return StrictLoader
+
+
 def _read_map_file(path: Path) -> object:
     from rukp.io.jsonl import read_json, read_text
 
@@ -95,11 +115,13 @@ def _read_map_file(path: Path) -> object:
         import yaml
 
         try:
-            return yaml.safe_load(read_text(path))
+            return yaml.load(read_text(path), Loader=_yaml_loader())  # noqa: S506 (a SafeLoader subclass)
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
             raise RukpError(f"not valid YAML ({getattr(e, 'problem', e)})", path=path,
                             line=mark.line + 1 if mark else None) from None
+        except RecursionError:
+            raise RukpError("not accepted: YAML nested too deeply", path=path) from None
     return read_json(path)
 
 
@@ -112,17 +134,21 @@ def load_label_map(spec: str | Path | Mapping[str, str | None], view: View) -> L
         name, raw, where = str(spec), BUILTIN_MAPS[str(spec)][view.name], None
     else:
         where = Path(spec)
+        if not where.exists() and where.suffix.lower() not in {".json", ".yaml", ".yml"}:
+            raise RukpError(f"unknown label map {quote(str(spec))}: not a built-in map (built-in: "
+                            f"{', '.join(BUILTIN_MAPS)}) and no such file")
         name, raw = str(where), _read_map_file(where)
     if not isinstance(raw, Mapping) or not raw:
         raise RukpError("a label map must be a non-empty object {\"SYSTEM_LABEL\": \"VIEW_LABEL\" or null}",
                         path=where)
     for source, target in raw.items():
         if not isinstance(source, str) or not (target is None or isinstance(target, str)):
-            raise RukpError(f"label map entry {source!r}: {target!r} must map a label to a label or null",
+            raise RukpError(f"label map entry {quote(source)}: {quote(target)} must map a label to a label or null",
                             path=where)
         if target is not None and target not in view.labels:
             hint = " (use --view coarse)" if target in schema.COARSE_LABELS else ""
-            raise RukpError(f"label map {name!r} maps {source!r} to {target!r}, which is not a label of view "
+            raise RukpError(f"label map {quote(name)} maps {quote(source)} to {quote(target)}, which is not a label "
+                            f"of view "
                             f"{view.name} ({', '.join(view.labels)}){hint}", path=where)
     return LabelMap(name, MappingProxyType(dict(raw)))
 

@@ -2,30 +2,46 @@
 
 The schemas are built from the inventories of :mod:`rukp.schema`, so a label is never retyped here.
 ``shape_errors`` turns jsonschema's errors into short messages that name the key, the value and what is
-allowed. Offsets must be real integers: ``true`` and ``1.0`` are rejected (jsonschema accepts both).
+allowed. Offsets must be real integers: ``true`` and ``1.0`` are rejected (jsonschema accepts both); numbers
+must be finite (no NaN or Infinity); entity, claimer and cluster ids follow the patterns of :mod:`rukp.schema`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError, validators
 
 from rukp import schema
+from rukp.errors import quote
 
 SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 _TEXT = {"type": "string", "minLength": 1}
 _OFFSET = {"type": "integer", "minimum": 0}
 _OPT_TEXT = {"type": ["string", "null"], "minLength": 1}
+_ENTITY_ID = {"type": "string", "pattern": schema.ENTITY_ID_PATTERN}
+_CLAIMER_PATTERN = f"^(?:{'|'.join(schema.SPECIAL_CLAIMERS)}|{schema.ENTITY_ID_PATTERN[1:-1]})$"
+_CLUSTER_ID = {"type": "string", "pattern": schema.CLUSTER_ID_PATTERN}
+#: How a pattern is explained in messages.
+_PATTERN_WORDS = {
+    schema.ENTITY_ID_PATTERN: "a kb id: lower-case ASCII words joined by _ or -, e.g. vladimir_putin",
+    _CLAIMER_PATTERN: f"a kb id (lower-case ASCII words joined by _ or -) or {' or '.join(schema.SPECIAL_CLAIMERS)}",
+    schema.CLUSTER_ID_PATTERN: "a cluster id: ASCII letters and digits joined by _ or -",
+}
 
 
 def _strict_int(_checker: Any, value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-_Validator = validators.extend(
-    Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _strict_int))
+def _finite_number(_checker: Any, value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+_Validator = validators.extend(Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine_many(
+    {"integer": _strict_int, "number": _finite_number}))
 
 
 def _record(properties: dict[str, Any], *, nullable: bool = False) -> dict[str, Any]:
@@ -40,25 +56,29 @@ def _enum(values: tuple[str, ...]) -> dict[str, Any]:
 
 ENTITY = _record({
     "doc_id": _TEXT, "id": _TEXT, "start": _OFFSET, "end": _OFFSET, "text": _TEXT,
-    "label": _enum(schema.ENTITY_LABELS), "entity_id": _OPT_TEXT,
+    "label": _enum(schema.ENTITY_LABELS),
+    "entity_id": {"type": ["string", "null"], "pattern": schema.ENTITY_ID_PATTERN},
 })
 CLAIM = _record({
     "doc_id": _TEXT, "id": _TEXT, "start": _OFFSET, "end": _OFFSET, "text": _TEXT,
-    "claimer": _TEXT, "co_claimers": {"type": "array", "items": _TEXT, "uniqueItems": True},
+    "claimer": {"type": "string", "pattern": _CLAIMER_PATTERN},
+    "co_claimers": {"type": "array", "items": _ENTITY_ID, "uniqueItems": True},
     "claimer_start": {"type": ["integer", "null"], "minimum": 0},
     "claimer_end": {"type": ["integer", "null"], "minimum": 0},
     "polarity": _enum(schema.POLARITIES), "certainty": _enum(schema.CERTAINTIES),
-    "topic": _enum(schema.TOPICS), "cluster": _TEXT,
+    "topic": _enum(schema.TOPICS), "cluster": _CLUSTER_ID,
     "quantity": _record({"value": {"type": "number"}, "unit": _TEXT, "approximator": _OPT_TEXT},
                         nullable=True),
 })
 RELATION = _record({"id": _TEXT, "type": _enum(schema.CLAIM_RELATIONS), "source": _TEXT, "target": _TEXT})
 KB = _record({
-    "entity_id": _TEXT, "type": _enum(schema.NAMED_LABELS), "name": _TEXT,
+    # AUTHOR and UNSPECIFIED pass the shape so that `rukp validate` can say they are reserved for claimers
+    "entity_id": {"type": "string", "pattern": _CLAIMER_PATTERN},
+    "type": _enum(schema.NAMED_LABELS), "name": _TEXT,
     "aliases": {"type": "array", "items": _TEXT, "minItems": 1, "uniqueItems": True},
     "wikidata": {"type": ["string", "null"], "pattern": "^Q[1-9][0-9]*$"}, "description": _TEXT,
 })
-CLUSTER = _record({"cluster": _TEXT, "proposition": _TEXT})
+CLUSTER = _record({"cluster": _CLUSTER_ID, "proposition": _TEXT})
 MANIFEST = _record({
     "scheme": {"const": schema.SCHEME_VERSION}, "guidelines": _TEXT,
     "documents": {"type": "object", "additionalProperties": _record({"text_sha256": SHA256})},
@@ -106,30 +126,36 @@ def _message(error: ValidationError) -> list[str]:
     field, value, kind = _field(error), error.instance, error.validator
     where = f"{field}: " if field else ""
     if kind == "required":
-        return [f"{where}missing key {k!r}" for k in error.validator_value if k not in value]
+        return [f"{where}missing key {quote(k)}" for k in error.validator_value if k not in value]
     if kind == "additionalProperties" and "properties" in error.schema:
         allowed = ", ".join(error.schema["properties"])
-        return [f"{where}unknown key {k!r} (expected keys: {allowed})"
+        return [f"{where}unknown key {quote(k)} (expected keys: {allowed})"
                 for k in value if k not in error.schema["properties"]]
     if kind == "enum":
-        return [f"{field} {value!r} is not one of {', '.join(map(str, error.validator_value))}"]
+        return [f"{field} {quote(value)} is not one of {', '.join(map(str, error.validator_value))}"]
     if kind == "const":
-        return [f"{field} must be {error.validator_value!r}, not {value!r}"]
+        return [f"{field} must be {error.validator_value!r}, not {quote(value)}"]
     if kind == "type":
         wanted = error.validator_value if isinstance(error.validator_value, str) else " or ".join(
             error.validator_value)
-        return [f"{field} must be {wanted}, not {_json_type(value)} {value!r}"]
+        if isinstance(value, float) and not math.isfinite(value):
+            return [f"{field} must be a finite {wanted}, not {value} (JSON has no NaN or Infinity)"]
+        return [f"{field} must be {wanted}, not {_json_type(value)} {quote(value)}"]
     if kind == "minLength":
         return [f"{field} must not be empty"]
     if kind == "minItems":
         return [f"{field} must list at least {error.validator_value} item(s)"]
     if kind == "minimum":
-        return [f"{field} must be ≥ {error.validator_value}, not {value!r}"]
+        return [f"{field} must be ≥ {error.validator_value}, not {quote(value)}"]
     if kind == "uniqueItems":
-        return [f"{field} lists {_first_repeat(value)!r} more than once"]
+        return [f"{field} lists {quote(_first_repeat(value))} more than once"]
     if kind == "pattern":
-        return [f"{field} {value!r} does not match the pattern {error.validator_value}"]
-    return [f"{where}{error.message}"]
+        words = _PATTERN_WORDS.get(error.validator_value)
+        if words:
+            return [f"{field} {quote(value)} is not {words}"]
+        return [f"{field} {quote(value)} does not match the pattern {error.validator_value}"]
+    message = error.message
+    return [f"{where}{message if len(message) <= 200 else message[:200] + '…'}"]
 
 
 def shape_errors(row: Mapping[str, Any], row_schema: dict[str, Any]) -> tuple[list[str], set[str]]:

@@ -37,7 +37,7 @@ from rukp.annotations.shapes import CLAIM, CLUSTER, ENTITY, KB, MANIFEST, RELATI
 from rukp.annotations.store import FILES, AnnotationSet
 from rukp.annotations.store import MANIFEST as MANIFEST_FILE
 from rukp.corpus.build import text_sha256
-from rukp.errors import RukpError
+from rukp.errors import RukpError, quote
 from rukp.io.jsonl import iter_jsonl, read_json
 
 
@@ -76,6 +76,11 @@ class _Row:
         self.sink.append(Problem(self.file, message, self.line, self.doc, self.item))
 
 
+def _plain(value: str) -> str:
+    """An id as messages show it: as is when short and printable, else quoted and cut."""
+    return value if len(value) <= 40 and value.isprintable() and " " not in value else quote(value, 40)
+
+
 def _word_at(text: str, pos: int) -> str:
     start, end = pos, pos
     while start > 0 and text[start - 1].isalnum():
@@ -100,8 +105,10 @@ class _Checker:
         self.mentioned: set[str] = set()
         self.used_clusters: set[str] = set()
         self.annotated_docs: set[str] = set()
+        self.emptied: set[str] = set()
 
     def run(self) -> list[Problem]:
+        self.emptied = self._emptied_files()
         self._kb()
         self._clusters()
         self._entities()
@@ -110,15 +117,38 @@ class _Checker:
         self._manifest()
         return self.problems
 
+    def _emptied_files(self) -> set[str]:
+        """Files that are empty while another file refers to them: one problem each, instead of one per
+        reference (an emptied ``entities.jsonl`` would otherwise show as every kb entity unused)."""
+        ann, emptied = self.ann, set()
+        referrers = {
+            "entities": [("kb", len(ann.kb), "entities")],
+            "kb": [("entities", sum(isinstance(r, dict) and r.get("entity_id") is not None for r in ann.entities),
+                    "mentions with an entity_id")],
+            "claims": [("relations", len(ann.relations), "relations"), ("clusters", len(ann.clusters), "clusters")],
+            "clusters": [("claims", len(ann.claims), "claims")],
+        }
+        for kind, uses in referrers.items():
+            if getattr(ann, kind):
+                continue
+            for other, count, what in uses:
+                if count:
+                    emptied.add(kind)
+                    self.problems.append(Problem(self.files[kind].path, (
+                        f"is empty, but {self.files[other].path} has {count} {what} that need it (was the file "
+                        "emptied? restore it, e.g. with git checkout)")))
+                    break
+        return emptied
+
     # -- helpers -----------------------------------------------------------------------------------
     def _rows(self, kind: str, row_schema: dict[str, Any], what: str, id_key: str = "id"
               ) -> Iterator[tuple[_Row, dict[str, Any]]]:
         source = self.files[kind]
         for index, row in enumerate(getattr(self.ann, kind)):
             messages, bad = shape_errors(row, row_schema)
-            doc = row.get("doc_id") if isinstance(row.get("doc_id"), str) else None
+            doc = _plain(row.get("doc_id")) if isinstance(row.get("doc_id"), str) else None
             rid = row.get(id_key)
-            item = f"{what} {rid}" if isinstance(rid, str) else f"{what} (no {id_key})"
+            item = f"{what} {_plain(rid)}" if isinstance(rid, str) else f"{what} (no {id_key})"
             ctx = _Row(source.path, source.line(index), doc, item, bad, self.problems)
             for message in messages:
                 ctx.problem(message)
@@ -130,7 +160,7 @@ class _Checker:
             return None
         value = row[key]
         if value in seen:
-            ctx.problem(f"duplicate {key} {value!r} (first at line {seen[value]})")
+            ctx.problem(f"duplicate {key} {quote(value)} (first at line {seen[value]})")
         else:
             seen[value] = ctx.line
         return value
@@ -140,7 +170,8 @@ class _Checker:
             return None
         doc = self.docs.get(row["doc_id"])
         if doc is None:
-            ctx.problem(f"doc_id {row['doc_id']!r} is not a corpus document (corpus: {', '.join(self.docs)})")
+            ctx.problem(f"doc_id {quote(row['doc_id'])} is not a corpus document "
+                        f"(corpus: {', '.join(self.docs)})")
         else:
             self.annotated_docs.add(row["doc_id"])
         return doc
@@ -148,7 +179,7 @@ class _Checker:
     def _id_format(self, ctx: _Row, row: dict[str, Any], letter: str) -> None:
         if ctx.usable("id", "doc_id") and not re.fullmatch(rf"{re.escape(row['doc_id'])}-{letter}\d{{3,}}",
                                                            row["id"]):
-            ctx.problem(f"id {row['id']!r} does not follow {row['doc_id']}-{letter}### (DOC = doc_id)")
+            ctx.problem(f"id {quote(row['id'])} does not follow {_plain(row['doc_id'])}-{letter}### (DOC = doc_id)")
 
     def _span(self, ctx: _Row, doc: dict[str, Any], start: int, end: int, what: str) -> bool:
         """Check one span of ``doc``; True when its offsets are usable (so its text can be compared)."""
@@ -161,19 +192,19 @@ class _Checker:
             return False
         for name, pos in (("start", start), ("end", end)):
             if 0 < pos < len(text) and text[pos - 1].isalnum() and text[pos].isalnum():
-                ctx.problem(f"{what} {name} {pos} is inside the word {_word_at(text, pos)!r}")
+                ctx.problem(f"{what} {name} {pos} is inside the word {quote(_word_at(text, pos))}")
         covered = text[start:end]
         if covered != covered.strip():
-            ctx.problem(f"{what} {start}-{end} {covered!r} starts or ends with whitespace")
+            ctx.problem(f"{what} {start}-{end} {quote(covered)} starts or ends with whitespace")
         sections = doc.get("sections")
         if sections is not None and not any(s["start"] <= start and end <= s["end"] for s in sections):
             crossed = [s for s in sections if s["start"] < end and start < s["end"]]
             if crossed:
                 s = crossed[0]
-                ctx.problem(f"{what} {start}-{end} {excerpt(covered)!r} crosses the edge of the kept "
+                ctx.problem(f"{what} {start}-{end} {quote(excerpt(covered))} crosses the edge of the kept "
                             f"section {s['kind']} {s['start']}-{s['end']} (a span lies inside one section)")
             else:
-                ctx.problem(f"{what} {start}-{end} {excerpt(covered)!r} lies outside every kept section "
+                ctx.problem(f"{what} {start}-{end} {quote(excerpt(covered))} lies outside every kept section "
                             "(dropped furniture and separators are not annotated)")
         return True
 
@@ -191,8 +222,8 @@ class _Checker:
         start, end = row["start"], row["end"]
         actual = doc["text"][start:end]
         if row["text"] != actual:
-            ctx.problem(f"text {excerpt(row['text'])!r} is not the document text at {start}-{end}, "
-                        f"which is {excerpt(actual)!r}")
+            ctx.problem(f"text {quote(excerpt(row['text']))} is not the document text at {start}-{end}, "
+                        f"which is {quote(excerpt(actual))}")
 
     # -- files -------------------------------------------------------------------------------------
     def _kb(self) -> None:
@@ -202,7 +233,7 @@ class _Checker:
             if eid is None or eid in self.kb:
                 continue
             if eid in schema.SPECIAL_CLAIMERS:
-                ctx.problem(f"entity_id {eid!r} is reserved for claimers "
+                ctx.problem(f"entity_id {quote(eid)} is reserved for claimers "
                             f"({', '.join(schema.SPECIAL_CLAIMERS)})")
             self.kb[eid] = (row, ctx)
 
@@ -226,11 +257,11 @@ class _Checker:
             self._link(ctx, row, surface, aliases_missing)
         self._overlaps(spans)
         for eid, (_, kb_ctx) in self.kb.items():
-            if eid not in self.mentioned:
+            if eid not in self.mentioned and "entities" not in self.emptied:
                 kb_ctx.problem(f"never mentioned: no row of {self.files['entities'].path} has entity_id "
-                               f"{eid!r} (unused kb entries are not allowed)")
+                               f"{quote(eid)} (unused kb entries are not allowed)")
             for surface, ctx in aliases_missing.get(eid, []):
-                kb_ctx.problem(f"aliases lack {surface!r}, the surface form of {ctx.item} "
+                kb_ctx.problem(f"aliases lack {quote(surface)}, the surface form of {ctx.item} "
                                f"({ctx.file}:{ctx.line})")
 
     def _link(self, ctx: _Row, row: dict[str, Any], surface: str | None,
@@ -245,17 +276,18 @@ class _Checker:
         if label in schema.VALUE_LABELS:
             if eid is not None:
                 ctx.problem(f"entity_id must be null for a {label} mention (value types "
-                            f"{', '.join(schema.VALUE_LABELS)} have no canonical entity), not {eid!r}")
+                            f"{', '.join(schema.VALUE_LABELS)} have no canonical entity), not {quote(eid)}")
         elif eid is None:
             ctx.problem(f"entity_id is required for a {label} mention (named types: "
                         f"{', '.join(schema.NAMED_LABELS)})")
         elif eid not in self.kb:
-            ctx.problem(f"entity_id {eid!r} is not in {self.files['kb'].path}")
+            if "kb" not in self.emptied:
+                ctx.problem(f"entity_id {quote(eid)} is not in {self.files['kb'].path}")
         else:
             kb_row, kb_ctx = self.kb[eid]
             if kb_ctx.usable("type") and kb_row["type"] != label:
                 ctx.problem(f"label {label} does not match the type {kb_row['type']} of kb entity "
-                            f"{eid!r} ({kb_ctx.file}:{kb_ctx.line})")
+                            f"{quote(eid)} ({kb_ctx.file}:{kb_ctx.line})")
             if surface is not None and kb_ctx.usable("aliases") and surface not in kb_row["aliases"]:
                 aliases_missing[eid].append((surface, ctx))
 
@@ -288,22 +320,23 @@ class _Checker:
                 elif start is not None and doc is not None:
                     self._span(ctx, doc, start, end, "claimer mention")
             claimer = row["claimer"] if ctx.usable("claimer") else None
-            if claimer is not None and claimer not in self.kb and claimer not in schema.SPECIAL_CLAIMERS:
-                ctx.problem(f"claimer {claimer!r} is neither a kb entity_id nor one of "
+            if (claimer is not None and claimer not in self.kb and claimer not in schema.SPECIAL_CLAIMERS
+                    and "kb" not in self.emptied):
+                ctx.problem(f"claimer {quote(claimer)} is neither a kb entity_id nor one of "
                             f"{', '.join(schema.SPECIAL_CLAIMERS)}")
             for co in row["co_claimers"] if ctx.usable("co_claimers") else []:
                 if co == claimer:
-                    ctx.problem(f"co_claimers repeats the claimer {co!r}")
-                elif co not in self.kb:
-                    ctx.problem(f"co_claimers: {co!r} is not a kb entity_id")
+                    ctx.problem(f"co_claimers repeats the claimer {quote(co)}")
+                elif co not in self.kb and "kb" not in self.emptied:
+                    ctx.problem(f"co_claimers: {quote(co)} is not a kb entity_id")
             if ctx.usable("cluster"):
                 if row["cluster"] in self.clusters:
                     self.used_clusters.add(row["cluster"])
-                else:
-                    ctx.problem(f"cluster {row['cluster']!r} is not in {self.files['clusters'].path}")
+                elif "clusters" not in self.emptied:
+                    ctx.problem(f"cluster {quote(row['cluster'])} is not in {self.files['clusters'].path}")
         for cid, ctx in self.clusters.items():
-            if cid not in self.used_clusters:
-                ctx.problem(f"no claim uses cluster {cid!r} (unused clusters are not allowed)")
+            if cid not in self.used_clusters and "claims" not in self.emptied:
+                ctx.problem(f"no claim uses cluster {quote(cid)} (unused clusters are not allowed)")
 
     def _relations(self) -> None:
         seen: dict[str, int] = {}
@@ -311,16 +344,16 @@ class _Checker:
         for ctx, row in self._rows("relations", RELATION, "relation"):
             self._unique(ctx, row, "id", seen)
             for end in ("source", "target"):
-                if ctx.usable(end) and row[end] not in self.claims:
-                    ctx.problem(f"{end} {row[end]!r} is not a claim id in {self.files['claims'].path}")
+                if ctx.usable(end) and row[end] not in self.claims and "claims" not in self.emptied:
+                    ctx.problem(f"{end} {quote(row[end])} is not a claim id in {self.files['claims'].path}")
             if not ctx.usable("source", "target"):
                 continue
             if row["source"] == row["target"]:
-                ctx.problem(f"relation links claim {row['source']!r} to itself")
+                ctx.problem(f"relation links claim {quote(row['source'])} to itself")
                 continue
             pair = frozenset((row["source"], row["target"]))
             if pair in pairs:
-                ctx.problem(f"claims {row['source']!r} and {row['target']!r} are already related by "
+                ctx.problem(f"claims {quote(row['source'])} and {quote(row['target'])} are already related by "
                             f"{pairs[pair].item} (line {pairs[pair].line})")
             else:
                 pairs[pair] = ctx

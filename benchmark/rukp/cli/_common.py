@@ -11,9 +11,12 @@ from rukp.errors import RukpError
 
 
 def check_root(root: Path | None) -> None:
-    """Fail with one line when ``--root`` was given but is not a folder."""
-    if root is not None and not root.is_dir():
-        raise RukpError("--root is not a directory", path=root)
+    """Fail with one line when ``--root`` was given but is not a folder (before any file in it is looked for)."""
+    if root is None or root.is_dir():
+        return
+    if not root.exists():
+        raise RukpError(f"root folder {root} does not exist (--root)")
+    raise RukpError(f"--root {root} is a file, not the repository's root folder")
 
 
 def report_build(stale: Sequence[Path], *, check: bool, what: str, command: str, fresh: str, built: str) -> None:

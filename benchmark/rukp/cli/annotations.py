@@ -41,7 +41,9 @@ def rebuild_cmd(
 ) -> None:
     """Rebuild the gold from raw passes + recorded decisions + errata in a scratch copy; exit 1 if it differs."""
     from rukp.annotations.rebuild import rebuild_differences
+    from rukp.cli._common import check_root
 
+    check_root(root)
     diffs = rebuild_differences(root, write=write)
     for d in diffs:
         typer.echo(f"{'rewritten' if write else 'differs'}: {d}")

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from rukp.cli._common import check_root, report_build
+from rukp.errors import quote
 
 corpus_app = typer.Typer(help="Build the corpus from seeds/, check it is fresh, add new articles.",
                          no_args_is_help=True)
@@ -38,9 +39,10 @@ def add_cmd(
     """Add a raw article to seeds/ (next free id, manifest, metadata) and rebuild corpus/."""
     from rukp.corpus.add import add_article
 
+    check_root(root)
     added = add_article(file, date=date, date_evidence=date_evidence, root=root)
     typer.echo(f"added seeds/{added.seed_file} as document {added.document['id']} "
-               f"(title {added.document['title']!r}); corpus/ rebuilt ({len(added.documents)} documents)")
+               f"(title {quote(added.document['title'])}); corpus/ rebuilt ({len(added.documents)} documents)")
 
 
 def register(app: typer.Typer) -> None:

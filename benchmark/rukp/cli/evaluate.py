@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -88,6 +89,9 @@ def evaluate_cmd(
             result = evaluate_fn(extractor if extractor is not None else predictions, progress=not quiet, **options)
     if not quiet:
         terminal.render(result, verbose=verbose)
+    else:  # -q hides the tables, never that items were left out
+        for line in _skip_summary(result):
+            typer.echo(line, err=True)
     for path, renderer in ((json_out, json_report), (markdown_out, markdown), (plot_out, plot), (diff_out, diff)):
         if path is not None:
             renderer.write(result, path)
@@ -97,6 +101,18 @@ def evaluate_cmd(
 
         html.write(result, html_out, max_docs=html_docs)
         typer.echo(f"wrote {html_out}", err=True)
+
+
+def _skip_summary(result: Any) -> list[str]:
+    """One line per report that skipped invalid items (``--skip-invalid``): how many and why."""
+    reports = [("A: ", result.a), ("B: ", result.b)] if hasattr(result, "tests") else [("", result)]
+    lines = []
+    for tag, report in reports:
+        skipped = report.metadata["skipped"]
+        if skipped["total"]:
+            reasons = ", ".join(f"{k}: {v}" for k, v in skipped["by_reason"].items())
+            lines.append(f"{tag}skipped invalid items: {skipped['total']} ({reasons}); --json lists each")
+    return lines
 
 
 def register(app: typer.Typer) -> None:

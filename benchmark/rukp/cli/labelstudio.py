@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from rukp.cli._common import check_root
+
 if TYPE_CHECKING:
     from rukp.labelstudio.importer import ImportPlan
 
@@ -47,6 +49,7 @@ def export_cmd(out: Path = typer.Option(Path("labelstudio-tasks.json"), "--out",
     """Write one Label Studio task per document, pre-filled with the gold, predictions or an extractor."""
     from rukp.labelstudio.tasks import export_tasks
 
+    check_root(root)
     tasks = export_tasks(out, predictions=predictions, extractor=extractor, target=as_, docs=docs, root=root,
                          annotations_dir=annotations)
     filled = sum(bool(t.get("annotations") or t.get("predictions")) for t in tasks)
@@ -69,6 +72,7 @@ def import_cmd(export: Path = typer.Argument(..., exists=True, dir_okay=False,
     """Import a Label Studio JSON export into annotations/ (diff, validate, atomic write)."""
     from rukp.labelstudio.importer import import_export
 
+    check_root(root)
     plan = import_export(export, dry_run=dry_run, root=root, annotations_dir=annotations, report=typer.echo)
     _finish(plan, dry_run)
 
@@ -80,6 +84,7 @@ def push_cmd(url: str = _URL, project: str = _PROJECT, as_: str = _AS, predictio
     """Create or update a Label Studio project (config + one task per document not there yet)."""
     from rukp.labelstudio.server import push
 
+    check_root(root)
     result = push(url, project=project, predictions=predictions, extractor=extractor, target=as_, docs=docs,
                   root=root, annotations_dir=annotations)
     verb = "created" if result.created else "updated"
@@ -96,6 +101,7 @@ def pull_cmd(url: str = _URL, project: str = _PROJECT, dry_run: bool = _DRY_RUN,
     """Download the project's annotations and import them like `rukp labelstudio import`."""
     from rukp.labelstudio.server import pull
 
+    check_root(root)
     plan = pull(url, project=project, dry_run=dry_run, save=save, root=root, annotations_dir=annotations,
                 report=typer.echo)
     _finish(plan, dry_run)

@@ -3,11 +3,17 @@
 The file is copied byte for byte to ``seeds/NNN_<sha256[:16]>.txt`` (NNN = the next free three-digit id),
 listed in ``seeds/MANIFEST.json`` and ``seeds/metadata.json`` (date null unless given), and ``corpus/``
 is rebuilt. Seeds, metadata and corpus files are written together atomically: all or nothing.
+
+Refused: a file that is not UTF-8, empty, or holds a control character other than tab and newline (a NUL,
+a carriage return: convert CRLF line ends first); a text equal to a seed already there once a byte-order
+mark, line ends and runs of whitespace are ignored. A leading byte-order mark is dropped: the seed is
+written without it (its hash is that of the bytes written).
 """
 
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +21,7 @@ from typing import Any
 from rukp import paths
 from rukp.corpus.build import build_document, corpus_files, doc_id_for
 from rukp.corpus.seeds import MANIFEST_NAME, METADATA_NAME, Seed, load_metadata, load_seeds, sha256_bytes
-from rukp.errors import RukpError
+from rukp.errors import RukpError, quote
 from rukp.io.atomic import dumps_json, write_many_atomic
 from rukp.io.jsonl import read_json, read_text
 
@@ -35,7 +41,26 @@ def _check_date(date: str | None) -> None:
     try:
         datetime.date.fromisoformat(date)
     except ValueError:
-        raise RukpError(f"--date {date!r} is not a calendar date (YYYY-MM-DD)") from None
+        raise RukpError(f"--date {quote(date)} is not a calendar date (YYYY-MM-DD)") from None
+
+
+_BOM = "\ufeff"
+
+
+def _check_characters(text: str, source: Path) -> None:
+    """Refuse control characters (Unicode category Cc) other than tab and newline, naming line and column."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        for column, char in enumerate(line, start=1):
+            if char != "\t" and unicodedata.category(char) == "Cc":
+                hint = (" (Windows line ends: convert them to \\n first, e.g. with dos2unix)" if char == "\r"
+                        else " (is this a text file?)" if char == "\x00" else "")
+                raise RukpError(f"control character U+{ord(char):04X} at column {column}: only tab and newline "
+                                f"are allowed in an article{hint}", path=source, line=number)
+
+
+def _normalised(text: str) -> str:
+    """The text compared for duplicates: no byte-order mark, every run of whitespace (line ends too) one space."""
+    return " ".join(text.replace(_BOM, "").split())
 
 
 def add_article(source: str | Path, *, date: str | None = None, date_evidence: str | None = None,
@@ -45,16 +70,19 @@ def add_article(source: str | Path, *, date: str | None = None, date_evidence: s
     _check_date(date)
     if date_evidence is not None and date is None:
         raise RukpError("--date-evidence needs --date (the evidence supports a date)")
-    text = read_text(source, keep_bom=True)  # written back as the seed: byte for byte
+    text = read_text(source, keep_bom=True).removeprefix(_BOM)  # written back as the seed: byte for byte
+    _check_characters(text, source)
     if not text.replace("\u00a0", " ").strip():
         raise RukpError("the article is empty (nothing but whitespace)", path=source)
-    data = source.read_bytes()
+    data = text.encode("utf-8")
     digest = sha256_bytes(data)
     seeds_dir = paths.seeds_dir(root)
     seeds = load_seeds(seeds_dir)
+    normalised = _normalised(text)
     for seed in seeds:
-        if seed.sha256 == digest:
-            raise RukpError(f"already in the corpus: identical to seeds/{seed.file} (document "
+        if seed.sha256 == digest or _normalised(seed.text) == normalised:
+            how = "identical to" if seed.sha256 == digest else "the same text (ignoring line ends and spaces) as"
+            raise RukpError(f"already in the corpus: {how} seeds/{seed.file} (document "
                             f"{doc_id_for(seed.file)})", path=source)
     number = max((int(doc_id_for(s.file)) for s in seeds), default=-1) + 1
     if number > 999:
@@ -63,7 +91,14 @@ def add_article(source: str | Path, *, date: str | None = None, date_evidence: s
 
     metadata = load_metadata(seeds_dir)
     basis = "given with `rukp corpus add --date`" if date is not None else None
-    metadata[seed.file] = {"date": date, "date_evidence": date_evidence, "date_basis": basis, "outlet": None}
+    metadata[seed.file] = {"date": date, "date_evidence": None, "date_basis": basis, "outlet": None}
+    if date_evidence is not None:
+        kept = build_document(seed, metadata)["text"]
+        if date_evidence not in kept:
+            raise RukpError(f"--date-evidence {quote(date_evidence)} is not a verbatim passage of the article's "
+                            "text as the corpus keeps it (copy it from the article; page furniture is dropped)",
+                            path=source)
+        metadata[seed.file]["date_evidence"] = date_evidence
     manifest = read_json(seeds_dir / MANIFEST_NAME)
     manifest["seeds"].append({"file": seed.file, "size": len(data), "sha256": digest})
 

@@ -7,6 +7,10 @@ A spec is one of
   / factory returning one.
 Third-party packages register factories under the entry-point group ``rukp.extractors`` exactly as the
 built-in baselines do (see ``pyproject.toml``). An unknown name fails listing what is available.
+
+``module:attr`` is imported from the current directory first, then ``sys.path`` (as ``python -m`` would).
+Whatever goes wrong before ``extract()`` runs (the import, a ``SyntaxError``, the constructor or factory)
+is one :class:`RukpError` naming the spec, never a traceback.
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ from __future__ import annotations
 import contextlib
 import importlib
 import inspect
+import os
+import sys
 from collections.abc import Callable
 from importlib.metadata import entry_points
 from typing import Any, Protocol, runtime_checkable
 
-from rukp.errors import RukpError
+from rukp.errors import RukpError, quote
 
 ENTRY_POINT_GROUP = "rukp.extractors"
 
@@ -69,11 +75,32 @@ def _factory(name: str) -> Factory | None:
     if name in eps:
         try:
             factory = eps[name].load()
-        except Exception as e:  # a broken plug-in must not crash the harness with a traceback
-            raise RukpError(f"extractor {name!r}: entry point {eps[name].value!r} failed to load: {e}") from None
+        except (Exception, SystemExit) as e:  # a broken plug-in must not crash the harness with a traceback
+            raise RukpError(f"extractor {quote(name)}: entry point {quote(eps[name].value)} failed to load: "
+                            f"{_describe(e)}") from None
         _factories[name] = factory
         return factory
     return None
+
+
+def _describe(error: BaseException) -> str:
+    """One line for an exception raised by user code: ``file:line: message`` for a SyntaxError."""
+    if isinstance(error, SyntaxError):
+        return f"SyntaxError at {error.filename}:{error.lineno}: {quote(error.msg or '')}"
+    if isinstance(error, SystemExit):
+        return f"it called sys.exit({quote(error.code)})"
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {quote(text, 200)[1:-1]}" if text else type(error).__name__
+
+
+def _call(make: Callable[..., Any], spec: str, what: str, *args: Any) -> Any:
+    """``make(*args)`` (a constructor or factory); anything it raises becomes one error naming the spec."""
+    try:
+        return make(*args)
+    except RukpError:
+        raise
+    except (Exception, SystemExit) as e:
+        raise RukpError(f"extractor {quote(spec)}: {what} failed: {_describe(e)}") from None
 
 
 def as_extractor(obj: Any, name: str) -> Extractor:
@@ -81,38 +108,55 @@ def as_extractor(obj: Any, name: str) -> Extractor:
     if isinstance(obj, Extractor) and not inspect.isclass(obj):
         return obj
     if inspect.isclass(obj):
-        return as_extractor(obj(), name)
+        return as_extractor(_call(obj, name, f"creating {obj.__name__}()"), name)
     if callable(obj):
         return FunctionExtractor(obj, name)
-    raise RukpError(f"extractor {name!r} is a {type(obj).__name__}: expected an object with extract(text) "
+    raise RukpError(f"extractor {quote(name)} is a {type(obj).__name__}: expected an object with extract(text) "
                     "or a function f(text) -> dict")
+
+
+def _import(name: str, spec: str) -> Any:
+    """Import ``name`` with the current directory first on ``sys.path`` (for this import only)."""
+    here = os.getcwd()
+    sys.path.insert(0, here)
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as e:
+        if e.name and (name == e.name or name.startswith(e.name + ".")):
+            raise RukpError(f"extractor {quote(spec)}: no registered extractor {quote(name)} and could not "
+                            f"import module {quote(name)} (searched the current directory {here} and sys.path; "
+                            "set PYTHONPATH if it lives elsewhere); registered: "
+                            f"{', '.join(available()) or 'none'}") from None
+        raise RukpError(f"extractor {quote(spec)}: importing module {quote(name)} failed: {_describe(e)}") from None
+    except (Exception, SystemExit) as e:
+        raise RukpError(f"extractor {quote(spec)}: importing module {quote(name)} failed: {_describe(e)}") from None
+    finally:
+        with contextlib.suppress(ValueError):
+            sys.path.remove(here)
 
 
 def resolve(spec: str) -> Extractor:
     """The extractor a spec names (see the module docstring); unknown names list what is available."""
     if not spec or not isinstance(spec, str):
-        raise RukpError(f"extractor spec must be a non-empty string, got {spec!r}")
+        raise RukpError(f"extractor spec must be a non-empty string, got {quote(spec)}")
     name, _, arg = spec.partition(":")
     factory = _factory(name)
     if factory is not None:
-        extractor = factory(arg) if arg else factory()
+        extractor = _call(factory, spec, f"creating extractor {quote(name)}", *([arg] if arg else []))
         if not hasattr(extractor, "name"):
             with contextlib.suppress(AttributeError):
                 extractor.name = spec
         return as_extractor(extractor, spec)
     if arg:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name and name.startswith(e.name):
-                raise RukpError(f"extractor {spec!r}: no registered extractor {name!r} and no module {name!r}; "
-                                f"available: {', '.join(available()) or 'none'}") from None
-            raise RukpError(f"extractor {spec!r}: importing {name!r} failed: {e}") from None
-        obj: Any = module
+        obj: Any = _import(name, spec)
         for part in arg.split("."):
-            if not hasattr(obj, part):
-                raise RukpError(f"extractor {spec!r}: module {name!r} has no attribute {arg!r}")
-            obj = getattr(obj, part)
+            try:
+                obj = getattr(obj, part)
+            except AttributeError:
+                raise RukpError(f"extractor {quote(spec)}: module {quote(name)} has no attribute {quote(arg)}"
+                                ) from None
+            except (Exception, SystemExit) as e:
+                raise RukpError(f"extractor {quote(spec)}: reading {quote(arg)} failed: {_describe(e)}") from None
         return as_extractor(obj, spec)
-    raise RukpError(f"unknown extractor {spec!r}; available: {', '.join(available()) or 'none'} "
+    raise RukpError(f"unknown extractor {quote(spec)}; available: {', '.join(available()) or 'none'} "
                     "(or give package.module:attr)")

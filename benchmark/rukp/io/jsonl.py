@@ -1,13 +1,99 @@
-"""Reading JSON and JSONL with errors that name the file and the line."""
+"""Reading JSON and JSONL strictly, with errors that name the file and the line.
+
+Every reader of the package parses JSON through :func:`loads` (or :func:`iter_jsonl` / :func:`read_json`),
+which accepts only what RFC 8259 calls interoperable JSON:
+
+- no repeated key in an object (Python's ``json`` silently keeps the last one);
+- no ``NaN``, ``Infinity`` or ``-Infinity``, and no number that overflows to infinity (``1e309``);
+- no nesting deeper than :data:`MAX_DEPTH` levels (checked before parsing, so a 100,000-level file is one
+  clear error, not a ``RecursionError``).
+
+JSONL is split on ``"\\n"`` only (a ``"\\r"`` before it is dropped): U+2028, U+2029 and U+0085 are valid
+inside JSON strings and do not end a line. Every problem is one :class:`~rukp.errors.RukpError` naming the
+file and the line, with quoted values cut short.
+"""
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Iterator
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from rukp.errors import RukpError
+from rukp.errors import RukpError, quote
+
+#: Deepest nesting of arrays and objects a JSON value may have (the gold needs 4; Label Studio exports 6).
+MAX_DEPTH = 200
+
+_STRING_OR_OTHER = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[^\[\]{}"]+')
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1, '"': 0}
+
+
+class _Rejected(ValueError):
+    """Raised from a parser hook: valid JSON syntax that this package refuses (message says why)."""
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Rejected(f"number {quote(text, 40)} is too large (it overflows to infinity)")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise _Rejected(f"{name} is not a JSON number (NaN and Infinity are not allowed)")
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Rejected(f"duplicate key {quote(key)} in an object (each key may appear once)")
+            seen.add(key)
+    return obj
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_object, parse_float=_finite_float, parse_constant=_no_constant)
+
+
+def json_error_message(error: json.JSONDecodeError, *, with_line: bool = False) -> str:
+    """``not valid JSON (…)`` for a decode error, worded once for every reader (no "starting at at column")."""
+    msg = error.msg.removesuffix(" at")  # "Unterminated string starting at" + " at column N"
+    where = f"line {error.lineno} column {error.colno}" if with_line else f"column {error.colno}"
+    return f"not valid JSON ({msg} at {where})"
+
+
+def nesting_depth(text: str, limit: int = MAX_DEPTH) -> int:
+    """Deepest bracket nesting of ``text`` outside strings, counted without recursion (cheap when shallow)."""
+    if text.count("[") + text.count("{") <= limit:
+        return 0
+    brackets = _STRING_OR_OTHER.sub("", text)
+    return max(accumulate(_STEP.get(c, 0) for c in brackets), default=0)
+
+
+def loads(text: str, *, path: str | Path | None = None, line: int | None = None) -> Any:
+    """Parse one JSON value strictly (see the module docstring); errors name ``path`` and ``line``.
+
+    For one JSONL line pass its ``line`` number; for a whole file leave it None and the error gives the line
+    the parser stopped at.
+    """
+    if nesting_depth(text) > MAX_DEPTH:
+        raise RukpError(f"not accepted: JSON nested deeper than {MAX_DEPTH} levels", path=path, line=line)
+    try:
+        return _DECODER.decode(text)
+    except json.JSONDecodeError as e:
+        if line is None:
+            raise RukpError(json_error_message(e), path=path, line=e.lineno) from None
+        raise RukpError(json_error_message(e), path=path, line=line) from None
+    except _Rejected as e:
+        raise RukpError(f"not accepted: {e}", path=path, line=line) from None
+    except (ValueError, RecursionError) as e:  # e.g. an integer of more than 4300 digits
+        raise RukpError(f"not accepted: {quote(str(e))}", path=path, line=line) from None
 
 
 def read_text(path: str | Path, *, keep_bom: bool = False) -> str:
@@ -30,19 +116,27 @@ def read_text(path: str | Path, *, keep_bom: bool = False) -> str:
                         path=path, line=line) from None
 
 
-def iter_jsonl(path: str | Path, *, allow_empty: bool = True) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield ``(line_number, object)`` for each non-blank line; each line must be a JSON object."""
-    text = read_text(path)
-    seen = False
-    for number, line in enumerate(text.splitlines(), start=1):
+def split_lines(text: str) -> Iterator[tuple[int, str]]:
+    """``(line_number, line)`` of a JSONL text, split on ``"\\n"`` only (never on U+2028 and friends)."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        yield number, line.removesuffix("\r")
+
+
+def iter_jsonl_text(text: str, *, path: str | Path | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line_number, object)`` for each non-blank line of a JSONL text; each must be a JSON object."""
+    for number, line in split_lines(text):
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise RukpError(f"not valid JSON ({e.msg} at column {e.colno})", path=path, line=number) from None
+        obj = loads(line, path=path, line=number)
         if not isinstance(obj, dict):
-            raise RukpError(f"expected a JSON object, got {type(obj).__name__}", path=path, line=number)
+            raise RukpError(f"expected a JSON object, got a JSON {_json_type(obj)}", path=path, line=number)
+        yield number, obj
+
+
+def iter_jsonl(path: str | Path, *, allow_empty: bool = True) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line_number, object)`` for each non-blank line of a JSONL file; each must be a JSON object."""
+    seen = False
+    for number, obj in iter_jsonl_text(read_text(path), path=path):
         seen = True
         yield number, obj
     if not seen and not allow_empty:
@@ -55,9 +149,13 @@ def read_jsonl(path: str | Path, *, allow_empty: bool = True) -> list[dict[str, 
 
 
 def read_json(path: str | Path) -> Any:
-    """Parse a JSON file; a syntax error names the file and line."""
-    text = read_text(path)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise RukpError(f"not valid JSON ({e.msg} at column {e.colno})", path=path, line=e.lineno) from None
+    """Parse a JSON file strictly (see :func:`loads`); an error names the file and line."""
+    return loads(read_text(path), path=path)
+
+
+_JSON_TYPES = {type(None): "null", bool: "boolean", int: "number", float: "number", str: "string",
+               list: "array", dict: "object"}
+
+
+def _json_type(value: Any) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)

@@ -8,14 +8,15 @@ ids as their ids; :mod:`rukp.labelstudio.importer` maps them to annotation ids.
 
 from __future__ import annotations
 
-import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rukp.errors import RukpError
-from rukp.io.jsonl import read_json
+from rukp.errors import RukpError, quote
+from rukp.io.jsonl import loads, read_json
 from rukp.labelstudio import config as cfg
+from rukp.schema import CLUSTER_ID_PATTERN, ENTITY_ID_PATTERN, SPECIAL_CLAIMERS
 
 _ENTITY_FIELDS = frozenset(cfg.ENTITY_FIELDS)
 _CLAIM_FIELDS = frozenset(cfg.CLAIM_CHOICES) | frozenset(cfg.CLAIM_FIELDS)
@@ -51,15 +52,109 @@ class ExportedDoc:
     relations: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _name(value: Any) -> str:
+    """A task or region id as messages show it: plain when it is a short simple id, else quoted and cut."""
+    if isinstance(value, int) and not isinstance(value, bool) or (
+            isinstance(value, str) and re.fullmatch(r"[\w.:#-]{1,40}", value)):
+        return str(value)
+    return quote(value, 40)
+
+
 class _Where:
     """Builds one error message prefix: file, task (and its document), region."""
 
     def __init__(self, source: str, task: str, doc_id: str | None = None) -> None:
         self.source, self.task, self.doc_id = source, task, doc_id
 
-    def error(self, message: str, region: str | None = None) -> RukpError:
-        subject = f"{self.task}, region {region}" if region else self.task
+    def error(self, message: str, region: Any = None) -> RukpError:
+        subject = f"{self.task}, region {_name(region)}" if region is not None else self.task
         return RukpError(f"{subject}: {message}", path=self.source, doc=self.doc_id)
+
+
+_JSON_TYPES = {type(None): "null", bool: "boolean", int: "integer", float: "number", str: "string",
+               list: "array", dict: "object"}
+
+
+def _got(value: Any) -> str:
+    return f"{_JSON_TYPES.get(type(value), type(value).__name__)} {quote(value, 40)}"
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+#: What each field of a result item must be, per item type: (check, wording, required).
+_CHECKS: dict[str, dict[str, tuple[Any, str, bool]]] = {
+    "relation": {
+        "from_id": (lambda v: isinstance(v, str) and v != "", "a region id (string)", True),
+        "to_id": (lambda v: isinstance(v, str) and v != "", "a region id (string)", True),
+        "labels": (_is_strings, "a list of strings", False),
+        "direction": (lambda v: isinstance(v, str), "a string (right, left or bi)", False),
+    },
+    "labels": {
+        "value.start": (_is_int, "an integer", True), "value.end": (_is_int, "an integer", True),
+        "value.text": (lambda v: isinstance(v, str), "a string", True),
+        "value.labels": (_is_strings, "a list of strings", True),
+    },
+    "choices": {
+        "value.start": (_is_int, "an integer", False), "value.end": (_is_int, "an integer", False),
+        "value.choices": (_is_strings, "a list of strings", True),
+    },
+    "textarea": {
+        "value.start": (_is_int, "an integer", False), "value.end": (_is_int, "an integer", False),
+        "value.text": (lambda v: isinstance(v, str) or _is_strings(v), "a list of strings", True),
+    },
+}
+_REGION_CHECKS: dict[str, tuple[Any, str, bool]] = {
+    "id": (lambda v: isinstance(v, str) and v != "", "a region id (non-empty string)", True),
+    "from_name": (lambda v: isinstance(v, str), "a string", True),
+    "to_name": (lambda v: isinstance(v, str), "a string", False),
+    "value": (lambda v: isinstance(v, dict), "an object", True),
+}
+
+
+_KB_ID = "a kb id (lower-case ASCII words joined by _ or -, e.g. vladimir_putin)"
+#: Text fields that hold ids, with the pattern their entries must match and how to say it.
+_ID_FIELDS: dict[str, tuple[str, str]] = {
+    "entity_id": (ENTITY_ID_PATTERN, _KB_ID),
+    "co_claimers": (ENTITY_ID_PATTERN, _KB_ID),
+    "claimer_id": (f"(?:{'|'.join(SPECIAL_CLAIMERS)})|{ENTITY_ID_PATTERN}", f"{_KB_ID} or "
+                   f"{' or '.join(SPECIAL_CLAIMERS)}"),
+    "cluster": (CLUSTER_ID_PATTERN, "a cluster id (ASCII letters and digits joined by _ or -)"),
+}
+
+
+def check_result_item(item: Any, index: int, *, task: str, source: str, doc_id: str | None = None) -> None:
+    """Type-check one item of an annotation's ``result`` (every field the importer reads): a wrong type is
+    one :class:`RukpError` naming the file, task, region and field, before any value is used."""
+    _check_item(item, index, _Where(source, task, doc_id))
+
+
+def _check_item(item: Any, index: int, where: _Where) -> None:
+    if not isinstance(item, dict):
+        raise where.error(f"result item {index} must be an object, not {_got(item)}")
+    kind = item.get("type")
+    if not isinstance(kind, str) or kind not in _CHECKS:
+        raise where.error(f"result item {index}: type must be one of {', '.join(_CHECKS)}, not {_got(kind)}",
+                          item.get("id") if isinstance(item.get("id"), str) else None)
+    checks = _CHECKS[kind] if kind == "relation" else {**_REGION_CHECKS, **_CHECKS[kind]}
+    region = item.get("id") if isinstance(item.get("id"), str) and item.get("id") else None
+    for name, (ok, wanted, required) in checks.items():
+        holder, _, key = name.rpartition(".")
+        container = item.get(holder) if holder else item
+        if not isinstance(container, dict):
+            continue  # reported as the holder's own error
+        if key not in container:
+            if required:
+                raise where.error(f"result item {index} ({kind}) has no field {name}", region)
+            continue
+        if not ok(container[key]):
+            raise where.error(f"result item {index} ({kind}): field {name} must be {wanted}, not "
+                              f"{_got(container[key])}", region)
 
 
 def choose_annotation(annotations: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, str]:
@@ -75,14 +170,14 @@ def choose_annotation(annotations: list[dict[str, Any]]) -> tuple[dict[str, Any]
     chosen = max(truth or done, key=latest)
     why = "ground truth" if truth else "latest completed"
     others = f" of {len(annotations)}" if len(annotations) > 1 else ""
-    return chosen, f"annotation {chosen.get('id')}{others} ({why})"
+    return chosen, f"annotation {_name(chosen.get('id'))}{others} ({why})"
 
 
 def _entries(value: Any, where: _Where, region: str, name: str) -> list[str]:
     raw = value.get("text") if name not in cfg.CLAIM_CHOICES else value.get("choices")
     raw = [raw] if isinstance(raw, str) else raw
-    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-        raise where.error(f"field {name}: expected a list of strings, got {raw!r}", region)
+    if not _is_strings(raw):
+        raise where.error(f"field {name}: expected a list of strings, got {_got(raw)}", region)
     entries = [v.strip() for v in raw]
     if name in cfg.MULTI_FIELDS:
         entries = [part.strip() for v in entries for part in v.replace("\n", ",").split(",")]
@@ -91,16 +186,21 @@ def _entries(value: Any, where: _Where, region: str, name: str) -> list[str]:
         allowed = cfg.CLAIM_CHOICES[name]
         for v in entries:
             if v not in allowed:
-                raise where.error(f"{name} {v!r} is not one of {', '.join(allowed)}", region)
+                raise where.error(f"{name} {quote(v)} is not one of {', '.join(allowed)}", region)
     if len(entries) > 1 and name not in cfg.MULTI_FIELDS:
-        raise where.error(f"field {name} has {len(entries)} values {entries!r}; expected one", region)
+        raise where.error(f"field {name} has {len(entries)} values {quote(entries)}; expected one", region)
+    pattern, words = _ID_FIELDS.get(name, (None, ""))
+    for v in entries if pattern else []:
+        if not re.fullmatch(pattern, v):
+            raise where.error(f"{name} {quote(v)} is not {words}", region)
     return entries
 
 
 def _offsets(value: dict[str, Any], where: _Where, region: str, text: str) -> tuple[int, int]:
     start, end = value.get("start"), value.get("end")
     if not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)):
-        raise where.error(f"offsets {start!r}-{end!r} are not 0 <= start < end <= {len(text)} (text length)", region)
+        raise where.error(f"offsets {quote(start, 30)}-{quote(end, 30)} are not 0 <= start < end <= {len(text)} "
+                          "(text length)", region)
     return start, end
 
 
@@ -110,40 +210,40 @@ def _regions(result: list[Any], where: _Where, text: str) -> tuple[dict[str, Reg
     fields: list[tuple[str, str, dict[str, Any]]] = []
     relations: list[dict[str, Any]] = []
     for i, item in enumerate(result):
-        if not isinstance(item, dict):
-            raise where.error(f"result item {i} is not an object")
-        kind = item.get("type")
+        _check_item(item, i, where)
+        kind = item["type"]
         if kind == "relation":
             relations.append(item)
             continue
-        rid, name, value = item.get("id"), item.get("from_name"), item.get("value")
-        if not isinstance(rid, str) or not rid or not isinstance(value, dict):
-            raise where.error(f"result item {i} ({name}) has no region id or no value")
-        if name == cfg.LABEL and kind == "labels":
-            labels = value.get("labels")
-            if not isinstance(labels, list) or len(labels) != 1:
-                raise where.error(f"expected exactly one label, got {labels!r}", rid)
+        rid, name, value = item["id"], item["from_name"], item["value"]
+        expected = ("labels" if name == cfg.LABEL else "choices" if name in cfg.CLAIM_CHOICES
+                    else "textarea" if name in _CLAIM_FIELDS | _ENTITY_FIELDS else None)
+        if expected is None or kind != expected:
+            raise where.error(f"unknown control {quote(name, 40)} of type {quote(kind, 20)} (this config has "
+                              f"{cfg.LABEL}, {', '.join(sorted(_CLAIM_FIELDS | _ENTITY_FIELDS))})", rid)
+        if name == cfg.LABEL:
+            labels = value["labels"]
+            if len(labels) != 1:
+                raise where.error(f"expected exactly one label, got {quote(labels)}", rid)
             if labels[0] not in cfg.SPAN_LABELS:
-                raise where.error(f"label {labels[0]!r} is not one of {', '.join(cfg.SPAN_LABELS)}", rid)
+                raise where.error(f"label {quote(labels[0])} is not one of {', '.join(cfg.SPAN_LABELS)}", rid)
             start, end = _offsets(value, where, rid, text)
-            if value.get("text") != text[start:end]:
-                raise where.error(f"offsets {start}-{end} give {text[start:end]!r}, but value.text is "
-                                  f"{value.get('text')!r}", rid)
+            if value["text"] != text[start:end]:
+                raise where.error(f"offsets {start}-{end} give {quote(text[start:end])}, but value.text is "
+                                  f"{quote(value['text'])}", rid)
             if rid in regions:
                 raise where.error("two label results share this region id", rid)
             regions[rid] = Region(rid, labels[0], start, end, text[start:end])
-        elif name in _CLAIM_FIELDS | _ENTITY_FIELDS and kind in ("textarea", "choices"):
-            fields.append((rid, name, value))
         else:
-            raise where.error(f"unknown control {name!r} of type {kind!r} (this config has {cfg.LABEL}, "
-                              f"{', '.join(sorted(_CLAIM_FIELDS | _ENTITY_FIELDS))})", rid)
+            fields.append((rid, name, value))
     for rid, name, value in fields:
         region = regions.get(rid)
         if region is None:
             raise where.error(f"field {name} belongs to no labelled region (no {cfg.LABEL} result with this id)",
                               rid)
         if (value.get("start"), value.get("end")) != (region.start, region.end):
-            raise where.error(f"field {name} has offsets {value.get('start')}-{value.get('end')}, the region "
+            raise where.error(f"field {name} has offsets {quote(value.get('start'), 30)}-"
+                              f"{quote(value.get('end'), 30)}, the region "
                               f"{region.start}-{region.end}", rid)
         if name not in _KIND_FIELDS[region.kind]:
             raise where.error(f"field {name} does not apply to a {region.label} region", rid)
@@ -168,11 +268,11 @@ def _quantity(region: Region, where: _Where) -> dict[str, Any] | None:
     value = None
     if raw is not None:
         try:
-            value = json.loads(raw)
-        except json.JSONDecodeError:
+            value = loads(raw)  # strict: NaN, Infinity and 1e309 are not numbers here
+        except RukpError:
             value = None
         if type(value) not in (int, float):
-            raise where.error(f"quantity_value {raw!r} is not a number", region.id)
+            raise where.error(f"quantity_value {quote(raw)} is not a number (finite; JSON syntax)", region.id)
     return {"value": value, "unit": _one(region, "quantity_unit"),
             "approximator": _one(region, "quantity_approximator")}
 
@@ -184,13 +284,14 @@ def _links(relations: list[dict[str, Any]], regions: dict[str, Region], where: _
     claim_rels: list[dict[str, Any]] = []
     for item in relations:
         a, b = item.get("from_id"), item.get("to_id")
-        label = f"relation {a}→{b}"
+        label = f"relation {_name(a)}→{_name(b)}"
         for end in (a, b):
             if end not in regions:
-                raise where.error(f"{label}: region {end!r} does not exist in this annotation")
+                raise where.error(f"{label}: region {quote(end, 40)} does not exist in this annotation")
         labels = item.get("labels") or []
         if len(labels) != 1 or labels[0] not in cfg.RELATION_LABELS:
-            raise where.error(f"{label}: expected one label of {', '.join(cfg.RELATION_LABELS)}, got {labels!r}")
+            raise where.error(f"{label}: expected one label of {', '.join(cfg.RELATION_LABELS)}, "
+                              f"got {quote(labels)}")
         kind, direction = labels[0], item.get("direction", "right")
         ra, rb = regions[a], regions[b]
         if kind == cfg.CLAIMER_RELATION:
@@ -207,7 +308,7 @@ def _links(relations: list[dict[str, Any]], regions: dict[str, Region], where: _
         if ra.kind != "claim" or rb.kind != "claim":
             raise where.error(f"{label}: {kind} links two {cfg.CLAIM} regions, not {ra.label} to {rb.label}")
         if direction not in ("right", "left"):
-            raise where.error(f"{label}: {kind} needs a direction (source → target), got {direction!r}")
+            raise where.error(f"{label}: {kind} needs a direction (source → target), got {quote(direction)}")
         source, target = (a, b) if direction == "right" else (b, a)
         claim_rels.append({"id": None, "type": kind, "source": source, "target": target})
     return claimer_of, claim_rels
@@ -245,7 +346,7 @@ def parse_export(data: Any, *, source: str) -> tuple[list[ExportedDoc], list[str
     skipped: list[str] = []
     seen: dict[str, str] = {}
     for index, task in enumerate(data):
-        name = f"task {task.get('id', f'#{index}')}" if isinstance(task, dict) else f"task #{index}"
+        name = f"task {_name(task['id'])}" if isinstance(task, dict) and "id" in task else f"task #{index}"
         where = _Where(source, name)
         if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
             raise where.error("not a task object with a data field")
@@ -253,7 +354,7 @@ def parse_export(data: Any, *, source: str) -> tuple[list[ExportedDoc], list[str
         if not isinstance(doc_id, str) or not isinstance(text, str):
             raise where.error(f"data must hold the strings {cfg.DOC_ID} and {cfg.TEXT} (tasks made by "
                               "`rukp labelstudio export`)")
-        where.doc_id = doc_id
+        where.doc_id = _name(doc_id)
         if doc_id in seen:
             raise where.error(f"a second task for this document ({seen[doc_id]} is the first)")
         seen[doc_id] = name
@@ -266,7 +367,8 @@ def parse_export(data: Any, *, source: str) -> tuple[list[ExportedDoc], list[str
             continue
         result = chosen.get("result")
         if not isinstance(result, list):
-            raise where.error(f"annotation {chosen.get('id')}: result is not a list")
+            raise where.error(f"annotation {_name(chosen.get('id'))}: result must be a list, not "
+                              f"{_got(result)}")
         doc = ExportedDoc(task.get("id"), doc_id, text, why)
         regions, relations = _regions(result, where, text)
         _rows(doc, regions, relations, where)

@@ -8,7 +8,6 @@ document that has none yet; tasks already there are kept, so annotators' work is
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from rukp import paths
-from rukp.errors import RukpError
+from rukp.errors import RukpError, quote
 from rukp.io.atomic import dumps_json, write_text_atomic
+from rukp.io.jsonl import loads
 from rukp.labelstudio import config as cfg
 from rukp.labelstudio.importer import ImportPlan, Report, import_docs
 from rukp.labelstudio.results import parse_export
@@ -128,10 +128,10 @@ def download_export(url: str, project: str) -> list[Any]:
     with _server_errors(url, f"export project {project!r}"):
         raw = b"".join(client.projects.exports.download_sync(found.id, export_type="JSON"))
     try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise RukpError(f"Label Studio at {url} returned an export that is not JSON ({e})") from None
-    return data
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise RukpError(f"Label Studio at {url} returned an export that is not UTF-8 ({e})") from None
+    return loads(text, path=f"export of project {quote(project)} from {url}")
 
 
 def pull(url: str, *, project: str = DEFAULT_PROJECT, dry_run: bool = False, save: str | Path | None = None,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,13 +184,13 @@ def render(obj: Any) -> bytes:
 
 def write(obj: Any, path: str | Path) -> None:
     """Write the PNG atomically (temporary file, then rename)."""
-    from rukp.io.atomic import check_writable
+    from rukp.io.atomic import check_writable, make_temp
 
     path = Path(path)
     check_writable(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = render(obj)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = make_temp(path)  # the umask's permissions, not mkstemp's 0600
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
