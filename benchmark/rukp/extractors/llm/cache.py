@@ -80,7 +80,7 @@ class ResponseCache:
             return None
         try:
             entry = json.loads(self.path(key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # a damaged cache entry is a miss
             return None
         response = entry.get("response") if isinstance(entry, dict) else None
         return response if isinstance(response, dict) and isinstance(response.get("content"), str) else None
@@ -99,18 +99,10 @@ class ResponseCache:
 
 def load_replay(path: Path) -> dict[str, dict[str, Any]]:
     """Answers by request key from a raw-responses export (``--llm-raw``), to re-score without a server."""
+    from rukp.io.jsonl import iter_jsonl
+
     out: dict[str, dict[str, Any]] = {}
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as e:
-        raise RukpError(f"cannot read the raw responses to replay: {e.strerror or e}", path=path) from None
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError as e:
-            raise RukpError(f"not a JSON line: {e.msg}", path=path, line=n) from None
+    for n, row in iter_jsonl(path):  # strict JSON, "\n"-only lines, errors name the file and line
         response = row.get("response") if isinstance(row, dict) else None
         if not isinstance(row, dict) or not isinstance(row.get("request"), str) or not isinstance(response, dict) \
                 or not isinstance(response.get("content"), str):
