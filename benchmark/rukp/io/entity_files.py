@@ -1,8 +1,9 @@
 """Reading gold and predicted entity spans from JSONL files into scoring tables (:func:`load_entity_files`).
 
 The documents JSONL (gold) and the predictions JSONL are read with pyarrow (:mod:`rukp.io.arrow`) and, when
-that cannot vouch for the input, line by line with the strict parser of :mod:`rukp.io.jsonl`, checking each value once at this boundary
-and reporting a bad value as one :class:`~rukp.errors.RukpError` naming the file, the line and the document.
+that cannot vouch for the input, line by line with the strict parser of :mod:`rukp.io.jsonl`, checking each
+value once at this boundary and reporting a bad value as one :class:`~rukp.errors.RukpError` naming the file,
+the line and the document.
 """
 
 from __future__ import annotations
