@@ -162,7 +162,9 @@ def test_a_large_bom_file_leaves_the_columnar_path_and_loads_the_same(tmp_path: 
     from rukp.io import columnar
 
     row = read_jsonl(GOLD)[0]
-    lines = [json.dumps({**row, "id": f"d{i}"}, ensure_ascii=False) for i in range(4000)]
+    lines = [json.dumps({**row, "id": f"d{i}", **{k: [{**x, "id": f"d{i}-{x['id']}"} for x in row[k]]
+                                                  for k in ("entities", "claims")}}, ensure_ascii=False)
+             for i in range(4000)]  # item ids stay unique in the file
     plain = tmp_path / "gold.jsonl"
     plain.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert plain.stat().st_size >= columnar.MIN_BYTES

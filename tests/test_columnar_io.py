@@ -235,16 +235,18 @@ BAD = {  # name: (gold lines, prediction lines, expected message, whether the fa
                                 True),
     "two objects on a line": (GOOD_GOLD, [json.dumps(GOOD_PREDS[0]) + " " + json.dumps(GOOD_PREDS[1])],
                               "preds.jsonl:1: not valid JSON (Extra data", False),
+    "a carriage return alone does not end a line (JSONL splits on \\n only)": (
+        GOOD_GOLD, [json.dumps(GOOD_PREDS[0]) + "\r" + json.dumps(GOOD_PREDS[1])],
+        "preds.jsonl:1: not valid JSON (Extra data", False),
     "an object over two lines": (GOOD_GOLD, ['{"doc_id": "a", "entities": [', '{"start": 0, "end": 1, '
                                              '"label": "PER"}]}'], "preds.jsonl:1: not valid JSON", False),
-    "a line separator in a string": (GOOD_GOLD, [GOOD_PREDS[0], {**GOOD_PREDS[1], "note": "x\u2028y"}],
-                                     "preds.jsonl:2: not valid JSON (Unterminated string", False),
 }
 
 ODD_LAYOUTS = {  # name: (prediction lines, whether the fast path reads them): accepted by both paths
-    "a carriage return alone breaks a line": ([json.dumps(GOOD_PREDS[0]) + "\r" + json.dumps(GOOD_PREDS[1])], False),
     "blank lines": (["", GOOD_PREDS[0], "  ", GOOD_PREDS[1]], False),
     "CRLF line ends": ([json.dumps(GOOD_PREDS[0]) + "\r", json.dumps(GOOD_PREDS[1]) + "\r"], True),
+    "line separators inside strings (JSONL splits on \\n only)": (
+        [GOOD_PREDS[0], json.dumps({**GOOD_PREDS[1], "note": "x\u2028y\u2029z\x85"}, ensure_ascii=False)], True),
     "fields of any kind besides doc_id and entities": ([{**GOOD_PREDS[0], "meta": {"x": [1, None]}},
                                                         {**GOOD_PREDS[1], "claims": "ignored"}], True),
 }
@@ -276,7 +278,7 @@ def test_invalid_utf8_anywhere_is_reported_by_the_line_by_line_reader(tmp_path: 
 @pytest.mark.parametrize(("content", "lines"), [
     (b'{"a": 1}\n{"a": 2}\n', 2), (b'{"a": 1}\r\n{"a": 2}', 2), ('{"t": "é\u00a0"}\n'.encode(), 1),
     (b'{"a": 1}\n\n{"a": 2}\n', None), (b' {"a": 1}\n', None), (b'{"a": 1} \n', None), (b"", None),
-    (b'{"a": 1}\n{"a": [\n1]}\n', None), ('{"t": "\u2029"}\n'.encode(), None), (b'{"a": 1}\x0c\n', None),
+    (b'{"a": 1}\n{"a": [\n1]}\n', None), ('{"t": "\u2029"}\n'.encode(), 1), (b'{"a": 1}\x0c\n', None),
 ])
 def test_scan_accepts_only_one_object_per_line(tmp_path: Path, content: bytes, lines: int | None) -> None:
     path = tmp_path / "f.jsonl"

@@ -48,8 +48,8 @@ class RukpError(Exception):
             where.append(self.path if self.line is None else f"{self.path}:{self.line}")
         elif self.line is not None:
             where.append(f"line {self.line}")
-        if self.doc is not None:
-            where.append(f"doc {self.doc}")
+        if self.doc is not None:  # a document id from the input: cut short like any quoted value
+            where.append(f"doc {self.doc}" if len(self.doc) <= QUOTE_LIMIT else f"doc {quote(self.doc)}")
         return f"{', '.join(where)}: {self.detail}" if where else self.detail
 
 

@@ -95,9 +95,11 @@ def evaluate_cmd(
     with llm_environment(base_url=llm_base_url, concurrency=llm_concurrency, no_cache=no_cache, refresh=refresh,
                          template=llm_template, raw=llm_raw):
         if compare is not None:
-            result = compare_fn(compare[0], compare[1], shuffles=shuffles, progress=not quiet, **options)
+            result = compare_fn(compare[0], compare[1], shuffles=shuffles, progress=False if quiet else None,
+                                **options)
         else:
-            result = evaluate_fn(extractor if extractor is not None else predictions, progress=not quiet, **options)
+            result = evaluate_fn(extractor if extractor is not None else predictions,
+                                 progress=False if quiet else None, **options)
     if not quiet:
         terminal.render(result, verbose=verbose)
     else:  # -q hides the tables, never that items were left out

@@ -249,7 +249,7 @@ class Report:
         """Gold file and hash, documents, skipped items, options, version, seed and notes."""
         gold, preds = self.gold, self.predictions
         without = [d.id for i, d in enumerate(gold.documents) if i not in preds.covered]
-        skipped = [*preds.skipped, *(s for v in self.views.values() for s in v.skipped)]
+        skipped = [*gold.skipped, *preds.skipped, *(s for v in self.views.values() for s in v.skipped)]
         by_reason: dict[str, int] = {}
         for s in skipped:
             by_reason[s.reason] = by_reason.get(s.reason, 0) + 1
@@ -287,6 +287,7 @@ class Report:
                             "failed_documents": list(preds.failed)},
             "skipped": {"total": len(skipped), "by_reason": dict(sorted(by_reason.items())),
                         "items": [s.to_dict() for s in skipped]},
+            "extractor": preds.extractor, "extractor_errors": preds.extractor_errors,
             "options": self.options.to_dict(), "seed": self.options.seed,
             "bootstrap": {"resamples": self.options.bootstrap, "alpha": bs.DEFAULT_ALPHA, "method": "percentile",
                           "units": {"documents": n_docs if "documents" in self.intervals else None,

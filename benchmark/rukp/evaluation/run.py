@@ -73,7 +73,8 @@ def gold_of(gold: str | Path | Gold | None, opts: Options) -> Gold:
     from rukp.paths import BUNDLED_DATA
 
     path = Path(gold) if gold is not None else BUNDLED_DATA / "documents.jsonl"
-    loaded = load_gold(path, entities=opts.entities, claims=opts.claims, inclusive_ends=opts.inclusive_ends)
+    loaded = load_gold(path, entities=opts.entities, claims=opts.claims, inclusive_ends=opts.inclusive_ends,
+                       skip_invalid=opts.skip_invalid)
     if loaded.has_claims:
         loaded.kb = load_kb(path.parent / "kb.jsonl")
         if path.resolve() == (BUNDLED_DATA / "documents.jsonl").resolve():

@@ -39,5 +39,7 @@ def infer_scope(opts: Options, gold: Gold, predictions: Sequence[Predictions]) -
             scope[task] = "scored"
     if "scored" not in scope.values():
         why = "; ".join(f"{task}: {state}" for task, state in scope.items())
-        raise RukpError(f"nothing to score ({why}): the gold {gold.path} and the predictions share no task")
+        sources = " and ".join(p.source for p in predictions)
+        raise RukpError(f"nothing to score ({why}): the gold {gold.path} and the predictions {sources} share no "
+                        "task")
     return scope

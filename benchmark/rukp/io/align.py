@@ -47,7 +47,7 @@ from typing import Any, Literal
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from rukp.errors import RukpError
+from rukp.errors import RukpError, quote
 
 #: Lowest normalised similarity (0–1) a fuzzy match may have.
 FUZZY_THRESHOLD = 0.85
@@ -171,11 +171,11 @@ class _Todo:
 def _text_item(i: int, item: Mapping[str, Any]) -> tuple[str, str | None, int | None]:
     text, context, occ = item.get("text"), item.get("context"), item.get("occurrence")
     if not isinstance(text, str):
-        raise RukpError(f"item #{i}: 'text' must be a string (or give 'start' and 'end'), got {str(text)[:60]!r}")
+        raise RukpError(f"item #{i}: 'text' must be a string (or give 'start' and 'end'), got {quote(text, 60)}")
     if context is not None and not isinstance(context, str):
-        raise RukpError(f"item #{i}: 'context' must be a string, got {str(context)[:60]!r}")
+        raise RukpError(f"item #{i}: 'context' must be a string, got {quote(context, 60)}")
     if occ is not None and (isinstance(occ, bool) or not isinstance(occ, int) or occ < 1):
-        raise RukpError(f"item #{i}: 'occurrence' must be an integer >= 1 (1 = first), got {str(occ)[:60]!r}")
+        raise RukpError(f"item #{i}: 'occurrence' must be an integer >= 1 (1 = first), got {quote(occ, 60)}")
     return text, context or None, occ
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rukp.errors import RukpError
+from rukp.errors import RukpError, quote
 from rukp.io.align import STATUSES, Alignment, align_items
 from rukp.io.claimers import KbIndex, resolve_claimer
 from rukp.io.model import Fuzzy, Unaligned
@@ -50,7 +50,7 @@ class Anchors:
                 label = items[k].get("label")
                 if not isinstance(label, str) or not label:
                     report("missing_field" if label is None else "wrong_type",
-                           f"predicted entity {k}: 'label' must be a non-empty string, got {str(label)[:60]!r}",
+                           f"predicted entity {k}: 'label' must be a non-empty string, got {quote(label, 60)}",
                            line=line, doc=doc)
                     return [], []
         counts["offsets"] += len(items) - len(anchored)

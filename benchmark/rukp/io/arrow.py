@@ -6,6 +6,12 @@ returns None at the first thing it cannot vouch for (a parse error, a null, an u
 empty span...); the caller then runs the line-by-line loader, which either reports the problem with its
 file, line and document, or reads the file itself. So both paths accept exactly the same input.
 
+The strict JSON rules of :mod:`rukp.io.jsonl` hold here too (:func:`read_table`): other fields are parsed,
+not skipped, so that pyarrow refuses a repeated key at any level; a non-finite number (``NaN``,
+``Infinity``, an overflowing literal) anywhere makes the file go to the line-by-line loader; and a line
+nested deeper than :data:`~rukp.io.jsonl.MAX_DEPTH` never reaches pyarrow (a byte pre-scan,
+:func:`too_deep`), whose parser would overflow its stack.
+
 :func:`read_table`, :func:`int_values`, :func:`string_codes` and :func:`valid_mask` are shared with the
 evaluation loaders' fast path (:mod:`rukp.io.columnar`).
 """
@@ -16,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rukp.io.jsonl import MAX_DEPTH, nesting_depth
 from rukp.scoring.tables import EntityData, SpanTable
 
 try:
@@ -34,18 +41,84 @@ def entity_type() -> pa.DataType:
                       ("entity_id", pa.string())])
 
 
-def read_table(path: Path, fields: list[tuple[str, pa.DataType]], *,
-               block_size: int = BLOCK_SIZE) -> pa.Table | None:
-    """The top-level ``fields`` of every JSON line (other keys skipped), or None when pyarrow cannot read the
-    file with exactly these types (a parse error, a value of another type, a line longer than a block...).
-    Blocks of ``block_size`` bytes are parsed in parallel."""
+#: Every byte but the openers of arrays and objects and the line end (for :func:`too_deep`).
+_NOT_OPENERS = bytes(b for b in range(256) if b not in b"[{\n")
+
+
+def too_deep(block: bytes) -> bool:
+    """Whether a line of ``block`` nests arrays and objects deeper than :data:`MAX_DEPTH`. Cheap: only a line
+    with more openers than that can, and only such a line is parsed for its depth."""
+    openers = block.translate(None, _NOT_OPENERS)
+    if len(openers) - openers.count(b"\n") <= MAX_DEPTH:
+        return False
+    runs = openers.split(b"\n")
+    if max(map(len, runs)) <= MAX_DEPTH:
+        return False
+    lines = block.split(b"\n")
+    return any(len(run) > MAX_DEPTH and nesting_depth(line.decode("utf-8", "replace")) > MAX_DEPTH
+               for run, line in zip(runs, lines, strict=True))
+
+
+def file_too_deep(path: Path, chunk: int = 8 << 20) -> bool:
+    """:func:`too_deep` over a whole file, read in chunks cut at line ends."""
+    rest = b""
+    with path.open("rb") as fh:
+        while block := fh.read(chunk):
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            if cut and too_deep(block[:cut]):
+                return True
+            rest = block[cut:]
+    return too_deep(rest)
+
+
+def _non_finite(array: pa.Array) -> bool:
+    """Whether a floating-point value anywhere in ``array`` (structs and lists included) is NaN or infinite."""
+    kind = array.type
+    if pa.types.is_floating(kind):
+        values = array.to_numpy(zero_copy_only=False)
+        return not np.isfinite(values[valid_mask(array)] if array.null_count else values).all()
+    if pa.types.is_struct(kind):
+        return any(_non_finite(child) for child in array.flatten())
+    if _is_list(kind):
+        return _non_finite(array.flatten())
+    return False
+
+
+def _is_list(kind: pa.DataType) -> bool:
+    return pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind)
+
+
+def read_table(path: Path, fields: list[tuple[str, pa.DataType]], *, block_size: int = BLOCK_SIZE,
+               depth_checked: bool = False) -> pa.Table | None:
+    """Every JSON line, with ``fields`` read as these types, or None when pyarrow cannot read the file so (a
+    parse error, a value of another type, a line longer than a block...) or the strict JSON rules may not hold
+    (a repeated key, a non-finite number, deep nesting: see the module docstring). Other fields are parsed
+    too (their types inferred), so that pyarrow sees a repeated key wherever it is. Blocks of ``block_size``
+    bytes are parsed in parallel. ``depth_checked``: the caller has run :func:`too_deep` over the file."""
     try:
-        return pa_json.read_json(
+        if not depth_checked and file_too_deep(path):
+            return None
+        table = pa_json.read_json(
             path, read_options=pa_json.ReadOptions(block_size=block_size),
             parse_options=pa_json.ParseOptions(explicit_schema=pa.schema(fields),
-                                               unexpected_field_behavior="ignore"))
+                                               unexpected_field_behavior="infer"))
     except (pa.ArrowException, UnicodeDecodeError, OSError, ValueError):
         return None
+    if any(_non_finite(column.combine_chunks()) for column in table.columns if _has_float(column.type)):
+        return None
+    return table
+
+
+def _has_float(kind: pa.DataType) -> bool:
+    """Whether a type holds floating-point values (inside structs and lists too)."""
+    if pa.types.is_floating(kind):
+        return True
+    if pa.types.is_struct(kind):
+        return any(_has_float(kind.field(i).type) for i in range(kind.num_fields))
+    if _is_list(kind):
+        return _has_float(kind.value_type)
+    return False
 
 
 def release_memory() -> None:

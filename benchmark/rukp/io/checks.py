@@ -6,13 +6,12 @@ summaries, the message names the item and the offending value.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from rukp.errors import RukpError
-from rukp.io.jsonl import read_text
+from rukp.errors import RukpError, quote
+from rukp.io.jsonl import loads, read_text, split_lines
 from rukp.io.model import Rows
 from rukp.scoring.claims.model import ATTRIBUTES, Claim
 
@@ -29,7 +28,7 @@ def offset_problem(item: Mapping[str, Any], what: str, n_chars: int | None) -> t
     s, e = item["start"], item["end"]
     for key, v in (("start", s), ("end", e)):
         if not _is_int(v):
-            return "non_integer_offset", f"{what}: '{key}' must be an integer character offset, got {v!r}"
+            return "non_integer_offset", f"{what}: '{key}' must be an integer character offset, got {quote(v)}"
     if s >= e:
         return "empty_span", f"{what}: start {s} >= end {e} (spans are [start, end), end exclusive)"
     if s < 0 or (n_chars is not None and e > n_chars):
@@ -47,10 +46,10 @@ def _entity_problem(e: Any, what: str, n_chars: int | None) -> tuple[str, str] |
     if "label" not in e:
         return "missing_field", f"{what}: missing field 'label'"
     if not isinstance(e["label"], str) or not e["label"]:
-        return "wrong_type", f"{what}: 'label' must be a non-empty string, got {e['label']!r}"
+        return "wrong_type", f"{what}: 'label' must be a non-empty string, got {quote(e['label'])}"
     eid = e.get("entity_id")
     if eid is not None and (not isinstance(eid, str) or not eid):
-        return "wrong_type", f"{what}: 'entity_id' must be a non-empty string or null, got {eid!r}"
+        return "wrong_type", f"{what}: 'entity_id' must be a non-empty string or null, got {quote(eid)}"
     return None
 
 
@@ -80,10 +79,18 @@ def _any_overlap(starts: list[int], ends: list[int]) -> bool:
     return any(map(int.__lt__, starts[1:], ends))
 
 
+def _shown(label: str) -> str:
+    """A label as a message shows it: as is when short and printable, else quoted and cut."""
+    return label if len(label) <= 40 and label.isprintable() else quote(label, 40)
+
+
 def entity_rows(entities: list[Any], n_chars: int | None, report: Any, *, line: int | None, doc: str,
-                 side: str) -> Rows:
+                side: str, index: Sequence[int] | None = None) -> Rows:
     """Checked columns ``(starts, ends, labels, entity_ids, items)`` of one document, in input order; spans
-    with a problem are reported (and left out under ``skip_invalid``); overlapping spans are refused."""
+    with a problem are reported (and left out under ``skip_invalid``); overlapping spans are refused.
+    ``index``: each entity's place in the document's original list (messages and ``items``), default its
+    place in ``entities``."""
+    index = range(len(entities)) if index is None else index
     try:  # fast path: well-formed spans, checked in bulk
         starts, ends = [e["start"] for e in entities], [e["end"] for e in entities]
         labels, ids = [e["label"] for e in entities], [e.get("entity_id") for e in entities]
@@ -91,12 +98,12 @@ def entity_rows(entities: list[Any], n_chars: int | None, report: Any, *, line: 
     except (KeyError, TypeError, AttributeError):
         ok = False
     if ok:
-        items = list(range(len(starts)))
+        items = list(index)
         if not _any_overlap(starts, ends):
             return starts, ends, labels, ids, items
     else:
         rows = []
-        for k, e in enumerate(entities):
+        for k, e in zip(index, entities, strict=True):
             bad = _entity_problem(e, f"{side} entity {k}", n_chars)
             if bad:
                 report(*bad, line=line, doc=doc)
@@ -107,9 +114,9 @@ def entity_rows(entities: list[Any], n_chars: int | None, report: Any, *, line: 
     last: tuple[int, int, int] | None = None
     for s, e, k in sorted(zip(starts, ends, items, strict=True)):  # sweep over starts
         if last is not None and s < last[1]:
-            report("overlapping_span", f"{side} entity {k} [{s}, {e}) {labels[items.index(k)]} overlaps entity "
-                   f"{last[2]} [{last[0]}, {last[1]}) {labels[items.index(last[2])]} (entities are flat: no "
-                   "overlap, no nesting)", line=line, doc=doc)
+            report("overlapping_span", f"{side} entity {k} [{s}, {e}) {_shown(labels[items.index(k)])} overlaps "
+                   f"entity {last[2]} [{last[0]}, {last[1]}) {_shown(labels[items.index(last[2])])} (entities are "
+                   "flat: no overlap, no nesting)", line=line, doc=doc)
             overlapping.add(k)
             continue
         last = (s, e, k)
@@ -130,7 +137,7 @@ def _claim(c: Any, what: str, n_chars: int | None) -> tuple[str, str] | Claim:
     for key in _OPTIONAL_STR:
         v = c.get(key)
         if v is not None and not (isinstance(v, str) and v) and not (key == "cluster" and _is_int(v)):
-            return "wrong_type", f"{what}: '{key}' must be a non-empty string or null, got {v!r}"
+            return "wrong_type", f"{what}: '{key}' must be a non-empty string or null, got {quote(v)}"
     cs, ce = c.get("claimer_start"), c.get("claimer_end")
     if (cs is None) != (ce is None):
         return "missing_field", f"{what}: give both 'claimer_start' and 'claimer_end', or neither"
@@ -141,10 +148,10 @@ def _claim(c: Any, what: str, n_chars: int | None) -> tuple[str, str] | Claim:
     for name, allowed in ATTRIBUTES.items():
         v = c.get(name)
         if v is not None and v not in allowed:
-            return "invalid_value", f"{what}: {name} {v!r} is not one of {', '.join(allowed)}"
+            return "invalid_value", f"{what}: {name} {quote(v)} is not one of {', '.join(allowed)}"
     co = c.get("co_claimers") or []
     if not isinstance(co, list) or not all(isinstance(x, str) for x in co):
-        return "wrong_type", f"{what}: 'co_claimers' must be a list of strings, got {co!r}"
+        return "wrong_type", f"{what}: 'co_claimers' must be a list of strings, got {quote(co)}"
     cluster = c.get("cluster")
     return Claim(c["start"], c["end"], claimer=c.get("claimer"), claimer_start=cs, claimer_end=ce,
                  polarity=c.get("polarity"), certainty=c.get("certainty"), topic=c.get("topic"),
@@ -153,9 +160,11 @@ def _claim(c: Any, what: str, n_chars: int | None) -> tuple[str, str] | Claim:
 
 
 def checked_claims(claims: list[Any], n_chars: int | None, report: Any, *, line: int | None, doc: str,
-            side: str) -> list[Claim]:
+                   side: str, index: Sequence[int] | None = None) -> list[Claim]:
+    """The valid claims of one document as :class:`Claim`; the others are reported (``index``: as for
+    :func:`entity_rows`)."""
     out = []
-    for k, c in enumerate(claims):
+    for k, c in zip(range(len(claims)) if index is None else index, claims, strict=True):
         got = _claim(c, f"{side} claim {k}", n_chars)
         if isinstance(got, Claim):
             out.append(got)
@@ -179,25 +188,71 @@ def list_field(obj: Mapping[str, Any], key: str, report: Any, *, line: int | Non
     return value
 
 
+_JSON_TYPES = {type(None): "null", bool: "boolean", int: "number", float: "number", str: "string", list: "array"}
+
+
 def json_lines(path: Path, report: Any, text: str | None = None) -> Iterator[tuple[int, Any]]:
-    """``(line, object)`` for every non-blank line (``read_text`` names the file on a bad encoding)."""
+    """``(line, object)`` for every non-blank line, parsed strictly (:func:`rukp.io.jsonl.loads`: no repeated
+    key, no NaN or Infinity, bounded nesting) and split on ``"\\n"`` only; ``read_text`` names the file on a bad
+    encoding."""
     text = read_text(path) if text is None else text
     seen = False
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in split_lines(text):
         if not raw.strip():
             continue
         seen = True
         try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as e:
-            report("invalid_json", f"not valid JSON ({e.msg} at column {e.colno})", line=number)
+            obj = loads(raw)
+        except RukpError as e:
+            report("invalid_json", e.detail, line=number)
             continue
         if not isinstance(obj, dict):
-            report("wrong_type", f"expected a JSON object, got {type(obj).__name__}", line=number)
+            report("wrong_type", f"expected a JSON object, got a JSON {_JSON_TYPES.get(type(obj), 'value')}",
+                   line=number)
             continue
         yield number, obj
     if not seen:
         raise RukpError("file is empty (no JSON lines)", path=path)
+
+
+def gold_items(items: list[Any], kind: str, text: str | None, ids: dict[str, tuple[int, str]], report: Any,
+               mismatch: Any, *, line: int, doc: str) -> tuple[list[Any], list[int]]:
+    """A gold document's ``items`` (entities or claims) whose ``id`` and ``text`` hold: an ``id`` is a non-empty
+    string used once in the file (``ids`` remembers where each was first), a ``text`` equals the document's text
+    at the item's offsets. A text that does not is reported through ``mismatch`` (left out under
+    ``skip_invalid``). Returns the kept items and their places in ``items``."""
+    kept, index = [], []
+    for k, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            kept.append(item)
+            index.append(k)
+            continue
+        what = f"gold {kind} {k}"
+        item_id = item.get("id")
+        if item_id is not None:
+            if not isinstance(item_id, str) or not item_id:
+                report("wrong_type", f"{what}: 'id' must be a non-empty string or null, got {quote(item_id)}",
+                       line=line, doc=doc)
+            elif item_id in ids:
+                first_line, first_doc = ids[item_id]
+                report("duplicate_id", f"{what}: id {quote(item_id)} is used twice (first on line {first_line}, "
+                       f"document {quote(first_doc)}); each {kind} id must be unique in the gold file",
+                       line=line, doc=doc)
+            else:
+                ids[item_id] = (line, doc)
+        given = item.get("text")
+        if given is not None and not isinstance(given, str):
+            report("wrong_type", f"{what}: 'text' must be a string, got {quote(given)}", line=line, doc=doc)
+        s, e = item.get("start"), item.get("end")
+        if isinstance(given, str) and text is not None and _is_int(s) and _is_int(e) and 0 <= s < e <= len(text) \
+                and text[s:e] != given:
+            mismatch("text_mismatch", f"{what} [{s}, {e}): 'text' {quote(given, 60)} does not match the document's "
+                     f"text at these offsets, {quote(text[s:e], 60)} (fix the offsets or the text; --skip-invalid "
+                     "leaves the item out)", line=line, doc=doc)
+            continue
+        kept.append(item)
+        index.append(k)
+    return kept, index
 
 
 class Presence:
@@ -218,7 +273,7 @@ class Presence:
             self.first = (has, line, doc)
         elif has != self.first[0]:
             _, first_line, first_doc = self.first
-            where = f"line {first_line}" if first_line is not None else f"document {first_doc!r}"
+            where = f"line {first_line}" if first_line is not None else f"document {quote(first_doc)}"
             self.report("unexpected_field" if has else "missing_field",
                         f"{'has' if has else 'has no'} '{self.key}' field, but {where} "
                         f"{'has none' if has else 'has one'}: give '{self.key}' on every line or on none (to leave "

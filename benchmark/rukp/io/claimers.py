@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rukp.errors import RukpError
+from rukp.errors import RukpError, quote
 from rukp.io.align import normalise
 from rukp.schema import SPECIAL_CLAIMERS
 
@@ -76,9 +76,22 @@ def load_kb(path: str | Path) -> KbIndex | None:
     path = Path(path)
     if not path.is_file():
         return None
-    rows = []
+    rows, seen = [], {}
     for line, obj in json_lines(path, Problems(False, path)):
-        if not isinstance(obj.get("entity_id"), str) or not obj["entity_id"]:
-            raise RukpError("kb row: 'entity_id' must be a non-empty string", path=path, line=line)
+        kb_id = obj.get("entity_id")
+        if not isinstance(kb_id, str) or not kb_id:
+            raise RukpError(f"kb row: 'entity_id' must be a non-empty string, got {quote(kb_id)}", path=path,
+                            line=line)
+        if kb_id in seen:
+            raise RukpError(f"kb row: entity_id {quote(kb_id)} is used twice (first on line {seen[kb_id]}); each "
+                            "kb entity must be listed once", path=path, line=line)
+        seen[kb_id] = line
+        name, aliases = obj.get("name"), obj.get("aliases")
+        if name is not None and not isinstance(name, str):
+            raise RukpError(f"kb row {quote(kb_id)}: 'name' must be a string, got {quote(name)}", path=path,
+                            line=line)
+        if aliases is not None and not (isinstance(aliases, list) and all(isinstance(a, str) for a in aliases)):
+            raise RukpError(f"kb row {quote(kb_id)}: 'aliases' must be a list of strings, got {quote(aliases)}",
+                            path=path, line=line)
         rows.append(obj)
     return KbIndex.from_rows(rows)

@@ -36,10 +36,10 @@ CHUNK_BYTES = 8 << 20
 #: file of a few megabytes; raised to twice the longest line when a line is longer.
 BLOCK_BYTES = 4 << 20
 
-#: Characters other than ``\n`` that :meth:`str.splitlines` (the line-by-line reader) breaks lines at; ``\r``
-#: is allowed only before ``\n``.
+#: Control characters that are never valid in JSON (outside a string they are not whitespace, inside one they
+#: must be escaped): a file holding one goes to the line-by-line reader, which names the line. ``\r`` is
+#: allowed only before ``\n`` (the line-by-line reader splits on ``\n`` only; U+2028 is an ordinary character).
 _BREAKS_ASCII = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e")
-_BREAKS_OTHER = ("\x85", "\u2028", "\u2029")
 _NEWLINE, _RETURN, _OPEN, _CLOSE = b"\n\r{}"
 
 
@@ -56,10 +56,8 @@ def _lines_in(data: bytes, cut: int) -> Lines | None:
     it. (Bytes after ``cut`` may be looked at too: they are checked again with the next chunk.)"""
     if not data.isascii():
         try:
-            text = data[:cut].decode("utf-8")
+            data[:cut].decode("utf-8")
         except UnicodeDecodeError:
-            return None
-        if any(c in text for c in _BREAKS_OTHER):
             return None
     if data[0] != _OPEN or any(data.find(c, 0, cut) >= 0 for c in _BREAKS_ASCII):
         return None
@@ -77,6 +75,8 @@ def _lines_in(data: bytes, cut: int) -> Lines | None:
         return None
     if chars[last] != _NEWLINE and chars[last] != _CLOSE:
         return None
+    if arrow.too_deep(data[:cut]):
+        return None
     longest = int(np.diff(ends, prepend=-1).max(initial=0))
     if chars[last] != _NEWLINE:  # the file's last line, without a line end
         return Lines(len(ends) + 1, max(longest, cut - (int(ends[-1]) + 1 if len(ends) else 0)))
@@ -85,7 +85,8 @@ def _lines_in(data: bytes, cut: int) -> Lines | None:
 
 def scan_lines(path: Path) -> Lines | None:
     r"""The number of lines of a file that is valid UTF-8 with one JSON object per line: every line starts with
-    ``{`` and ends with ``}``, no line is blank and no character but ``\n`` (or ``\r\n``) breaks a line. A
+    ``{`` and ends with ``}``, no line is blank or nested too deep (:func:`rukp.io.arrow.too_deep`), and no
+    character but ``\n`` (or ``\r\n``) breaks a line. A
     line boundary is then always between two top-level objects (a string cannot hold a raw line break), so when
     pyarrow reads as many rows as there are lines, row ``i`` is line ``i + 1``. None for any other layout."""
     lines, longest = 0, 0
@@ -124,7 +125,7 @@ def _read(path: Path, fields: list) -> arrow.pa.Table | None:
     lines = scan_lines(path)
     if lines is None:
         return None
-    table = arrow.read_table(path, fields, block_size=max(BLOCK_BYTES, 2 * lines.longest))
+    table = arrow.read_table(path, fields, block_size=max(BLOCK_BYTES, 2 * lines.longest), depth_checked=True)
     return table if table is not None and table.num_rows == lines.count else None
 
 
@@ -158,6 +159,35 @@ def _spans(entities: arrow.pa.ChunkedArray, docs: np.ndarray, n_chars: np.ndarra
     if "" in labels or "" in entity_ids:
         return None
     return SpanArrays(docs[row], start, end, label, tuple(labels), entity, tuple(entity_ids), row + 1, None)
+
+
+def _ids_and_texts(entities: arrow.pa.ChunkedArray, texts: list[str | None]) -> bool:
+    """Whether the gold entities' optional ``id`` (a non-empty string, each used once) and ``text`` (the
+    document's text at the entity's offsets) hold, as the line-by-line loader demands."""
+    pa = arrow.pa
+    entities = entities.combine_chunks()
+    kind = entities.type.value_type
+    names = {kind.field(i).name for i in range(kind.num_fields)}
+    flat = entities.flatten()
+    for name in ("id", "text") if names & {"id", "text"} else ():
+        if name not in names:
+            continue
+        column = flat.field(name)
+        if not (pa.types.is_string(column.type) or pa.types.is_null(column.type)):
+            return False
+        values = column.to_pylist()
+        if name == "id":
+            given = [v for v in values if v is not None]
+            if "" in given or len(set(given)) != len(given):
+                return False
+            continue
+        counts = np.diff(int_values(entities.offsets, np.int32))
+        rows = np.repeat(np.arange(len(counts)), counts).tolist()
+        starts, ends = flat.field("start").to_pylist(), flat.field("end").to_pylist()
+        for value, row, start, end in zip(values, rows, starts, ends, strict=True):
+            if value is not None and texts[row] is not None and texts[row][start:end] != value:
+                return False
+    return True
 
 
 def _sentences(column: arrow.pa.ChunkedArray, texts: list[str | None], n_chars: np.ndarray
@@ -237,6 +267,8 @@ def _gold_columns(path: Path) -> tuple[list[GoldDocument], SpanArrays] | tuple[N
         texts = table.column("text").to_pylist()
         n_chars = np.fromiter((-1 if t is None else len(t) for t in texts), dtype=np.int64, count=len(texts))
         spans = _spans(table.column("entities"), np.arange(len(ids), dtype=np.int64), n_chars)
+        if spans is not None and not _ids_and_texts(table.column("entities"), texts):
+            spans = None
         sentences = _sentences(table.column("sentences"), texts, n_chars) if spans is not None else None
     finally:
         del table

@@ -1,25 +1,27 @@
 """Reading gold and predicted entity spans from JSONL files into scoring tables (:func:`load_entity_files`).
 
 The documents JSONL (gold) and the predictions JSONL are read with pyarrow (:mod:`rukp.io.arrow`) and, when
-that cannot vouch for the input, line by line with ``json.loads``, checking each value once at this boundary
-and reporting a bad value as one :class:`~rukp.errors.RukpError` naming the file, the line and the document.
+that cannot vouch for the input, line by line with the strict parser of :mod:`rukp.io.jsonl`, checking each
+value once at this boundary and reporting a bad value as one :class:`~rukp.errors.RukpError` naming the file,
+the line and the document.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from rukp.errors import RukpError
+from rukp.errors import RukpError, quote
+from rukp.io.jsonl import loads
 from rukp.schema import ENTITY_LABELS
 from rukp.scoring.entities import EntityScores, score_data
 from rukp.scoring.tables import EntityData, Interner, SpanBuilder, check_labels, finish_tables
 
 
 def _iter_lines(path: Path) -> Iterator[tuple[int, dict]]:
-    """``(line number, object)`` for each non-blank line of a JSONL file (``json.loads`` drops a UTF-8 BOM)."""
+    """``(line number, object)`` for each non-blank line of a JSONL file, split on ``"\\n"`` only and parsed
+    strictly (:func:`rukp.io.jsonl.loads`); a UTF-8 byte-order mark at the start is dropped."""
     if path.is_dir():
         raise RukpError("is a directory, expected a file", path=path)
     if not path.is_file():
@@ -27,21 +29,15 @@ def _iter_lines(path: Path) -> Iterator[tuple[int, dict]]:
     with path.open("rb") as fh:
         for number, raw in enumerate(fh, start=1):
             try:
-                obj = json.loads(raw)
-            except (UnicodeDecodeError, json.JSONDecodeError) as e:
-                if not raw.strip():
-                    continue
-                raise RukpError(_json_problem(raw, e), path=path, line=number) from None
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as e:
+                raise RukpError(f"not valid UTF-8 ({e.reason} at byte {e.start})", path=path, line=number) from None
+            if not line.strip():
+                continue
+            obj = loads(line, path=path, line=number)
             if not isinstance(obj, dict):
                 raise RukpError(f"expected a JSON object, got {type(obj).__name__}", path=path, line=number)
             yield number, obj
-
-
-def _json_problem(raw: bytes, error: Exception) -> str:
-    """A line that does not parse, in words."""
-    if isinstance(error, UnicodeDecodeError):
-        return f"not valid UTF-8 ({error.reason} at byte {error.start})"
-    return f"not valid JSON ({error.msg} at column {error.colno})"
 
 
 def _doc_id(obj: dict, key: str, path: Path | None, line: int | None) -> str:
@@ -49,7 +45,7 @@ def _doc_id(obj: dict, key: str, path: Path | None, line: int | None) -> str:
         raise RukpError(f"missing field '{key}'", path=path, line=line)
     value = obj[key]
     if not isinstance(value, str) or not value:
-        raise RukpError(f"'{key}' must be a non-empty string, got {value!r}", path=path, line=line)
+        raise RukpError(f"'{key}' must be a non-empty string, got {quote(value)}", path=path, line=line)
     return value
 
 
@@ -87,7 +83,7 @@ def _load_lines(gold_path: Path, pred_path: Path, labels: tuple[str, ...], allow
             doc_id = _doc_id(obj, "id", gold_path, line)
             if doc_id in index:
                 first = gold.where[index[doc_id]][0]
-                raise RukpError(f"duplicate document id {doc_id!r} (first on line {first})", path=gold_path,
+                raise RukpError(f"duplicate document id {quote(doc_id)} (first on line {first})", path=gold_path,
                                 line=line, doc=doc_id)
             index[doc_id] = len(index)
             gold.add(index[doc_id], _entities(obj, gold_path, line, doc_id), line=line, doc_id=doc_id)
@@ -99,11 +95,11 @@ def _load_lines(gold_path: Path, pred_path: Path, labels: tuple[str, ...], allow
         for line, obj in _iter_lines(pred_path):
             doc_id = _doc_id(obj, "doc_id", pred_path, line)
             if doc_id not in index:
-                raise RukpError(f"document {doc_id!r} is not in the gold file {gold_path}", path=pred_path,
+                raise RukpError(f"document {quote(doc_id)} is not in the gold file {gold_path}", path=pred_path,
                                 line=line, doc=doc_id)
             if doc_id in seen:
-                raise RukpError(f"duplicate prediction for document {doc_id!r} (first on line {seen[doc_id]})",
-                                path=pred_path, line=line, doc=doc_id)
+                raise RukpError(f"duplicate prediction for document {quote(doc_id)} (first on line "
+                                f"{seen[doc_id]})", path=pred_path, line=line, doc=doc_id)
             seen[doc_id] = line
             pred.add(index[doc_id], _entities(obj, pred_path, line, doc_id), line=line, doc_id=doc_id)
     finally:

@@ -5,7 +5,16 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from rukp.io.checks import Presence, checked_claims, entity_rows, exclusive_ends, json_lines, list_field
+from rukp.errors import quote
+from rukp.io.checks import (
+    Presence,
+    checked_claims,
+    entity_rows,
+    exclusive_ends,
+    gold_items,
+    json_lines,
+    list_field,
+)
 from rukp.io.jsonl import read_text
 from rukp.io.model import Gold, GoldDocument, Problems, SpanColumns
 from rukp.io.sentences import sentence_offsets
@@ -13,7 +22,7 @@ from rukp.scoring.claims.model import Claim
 
 
 def load_gold(path: str | Path, *, entities: bool | None = None, claims: bool | None = None,
-              inclusive_ends: bool = False) -> Gold:
+              inclusive_ends: bool = False, skip_invalid: bool = False) -> Gold:
     """Read and validate a gold file in the ``documents`` format (``text`` optional).
 
     ``entities``/``claims`` None: read when the file has them (every line or none, else an error naming the
@@ -22,7 +31,10 @@ def load_gold(path: str | Path, *, entities: bool | None = None, claims: bool | 
 
     Checked: JSON, ``id`` present, unique and a string; ``entities`` (when scored) with integer offsets,
     ``0 <= start < end`` (``<= len(text)`` when there is text), a string label, no overlap; ``claims`` (when
-    scored) likewise, with attributes from the schema. Labels are checked against the view when scoring.
+    scored) likewise, with attributes from the schema; an item's ``id``, when given, used once in the file,
+    and its ``text``, when given, equal to the document's text at its offsets (``skip_invalid``: an item whose
+    text differs is left out and listed in :attr:`Gold.skipped`, every other problem is still an error).
+    Labels are checked against the view when scoring.
     Large files are read by the columnar fast path (:mod:`rukp.io.columnar`) when it can vouch for them.
     """
     from rukp.io import columnar
@@ -31,7 +43,8 @@ def load_gold(path: str | Path, *, entities: bool | None = None, claims: bool | 
     fast = None if inclusive_ends else columnar.load_gold(path, entities=entities, claims=claims)
     if fast is not None:
         return fast
-    report = Problems(False, path)
+    report, mismatch = Problems(False, path), Problems(skip_invalid, path)
+    item_ids: dict[str, dict[str, tuple[int, str]]] = {"entity": {}, "claim": {}}
     has_entities, has_claims = Presence("entities", entities, report), Presence("claims", claims, report)
     documents: list[GoldDocument] = []
     columns = SpanColumns()
@@ -42,9 +55,9 @@ def load_gold(path: str | Path, *, entities: bool | None = None, claims: bool | 
         if "id" not in obj:
             report("missing_field", "missing field 'id'", line=line)
         if not isinstance(doc_id, str) or not doc_id:
-            report("wrong_type", f"'id' must be a non-empty string, got {doc_id!r}", line=line)
+            report("wrong_type", f"'id' must be a non-empty string, got {quote(doc_id)}", line=line)
         if doc_id in seen:
-            report("duplicate_document", f"duplicate document id {doc_id!r} (first on line {seen[doc_id]})",
+            report("duplicate_document", f"duplicate document id {quote(doc_id)} (first on line {seen[doc_id]})",
                    line=line, doc=doc_id)
         seen[doc_id] = line
         text = obj.get("text")
@@ -56,15 +69,20 @@ def load_gold(path: str | Path, *, entities: bool | None = None, claims: bool | 
             ents = list_field(obj, "entities", report, line=line, doc=doc_id)
             if inclusive_ends:
                 ents = exclusive_ends(ents)
-            columns.extend(pos, entity_rows(ents, n_chars, report, line=line, doc=doc_id, side="gold"), line)
+            ents, index = gold_items(ents, "entity", text, item_ids["entity"], report, mismatch, line=line,
+                                     doc=doc_id)
+            columns.extend(pos, entity_rows(ents, n_chars, report, line=line, doc=doc_id, side="gold",
+                                            index=index), line)
         doc_claims: list[Claim] = []
         if has_claims(obj, line=line, doc=doc_id):
             raw = list_field(obj, "claims", report, line=line, doc=doc_id)
-            doc_claims = checked_claims(raw, n_chars, report, line=line, doc=doc_id, side="gold")
+            raw, index = gold_items(raw, "claim", text, item_ids["claim"], report, mismatch, line=line, doc=doc_id)
+            doc_claims = checked_claims(raw, n_chars, report, line=line, doc=doc_id, side="gold", index=index)
         sents = sentence_offsets(obj, text, report, line=line, doc=doc_id)
         documents.append(GoldDocument(doc_id, line, text, sents, doc_claims))
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()  # the file's bytes (a byte-order mark included)
-    return Gold(str(path), sha256, documents, columns, has_entities.present, has_claims.present)
+    return Gold(str(path), sha256, documents, columns, has_entities.present, has_claims.present,
+                skipped=mismatch.items)
 
 
 def attach_tokens(gold: Gold, ner_path: str | Path) -> None:

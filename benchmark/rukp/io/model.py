@@ -67,8 +67,9 @@ class SpanColumns:
     def __len__(self) -> int:
         return len(self.doc)
 
-    def extend(self, doc: int, rows: Rows, line: int | None) -> None:
-        """Append one document's checked columns ``(starts, ends, labels, entity_ids, items)``."""
+    def extend(self, doc: int, rows: Rows, line: int | None, lines: list[int | None] | None = None) -> None:
+        """Append one document's checked columns ``(starts, ends, labels, entity_ids, items)``; ``lines``: the
+        source line of each span when they differ (CoNLL: the line of the span's first tag), else ``line``."""
         starts, ends, labels, entities, items = rows
         self.doc.extend([doc] * len(starts))
         self.start.extend(starts)
@@ -76,7 +77,7 @@ class SpanColumns:
         self.label.extend(labels)
         self.entity.extend(entities)
         self.item.extend(items)
-        self.line.extend([line] * len(starts))
+        self.line.extend([line] * len(starts) if lines is None else lines)
 
     def arrays(self) -> SpanArrays:
         """These spans as numpy columns, in the same order."""
@@ -183,6 +184,8 @@ class Gold:
     selected_from: int | None = None
     #: The knowledge base that resolves claimers given as names (:class:`rukp.io.claimers.KbIndex`), or None.
     kb: Any = None
+    #: Gold items left out under ``skip_invalid`` (a ``text`` that does not match the item's offsets).
+    skipped: list[Skipped] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.index = {d.id: i for i, d in enumerate(self.documents)}
@@ -222,6 +225,11 @@ class Predictions:
     unaligned: list[Unaligned] = field(default_factory=list)
     #: Text-anchored items placed by the fuzzy rule, in input order.
     fuzzy: list[Fuzzy] = field(default_factory=list)
+    #: What the extractor says about itself (its ``describe()``: model, server, prompts...), when it has one.
+    extractor: dict[str, Any] | None = None
+    #: Error items of the extractor's outputs (``"errors": [...]``): ``{"count", "documents", "first"}``; None
+    #: when the predictions did not come from an extractor run.
+    extractor_errors: dict[str, Any] | None = None
 
     def skipped_summary(self) -> dict[str, int]:
         """How many items were skipped, by reason."""

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from rukp.errors import RukpError
+from rukp.errors import RukpError, quote
 from rukp.io.model import Gold, Predictions, SpanArrays, SpanColumns
 
 
@@ -26,7 +26,7 @@ def check_ids(gold: Gold, ids: Sequence[str] | None) -> None:
     unknown = [d for d in ids or () if d not in gold.index]
     if unknown:
         valid = ", ".join(gold.doc_ids[:50]) + (" …" if len(gold.doc_ids) > 50 else "")
-        raise RukpError(f"unknown document id {unknown[0][:60]!r} (docs= / --doc); the gold has: {valid}",
+        raise RukpError(f"unknown document id {quote(unknown[0])} (docs= / --doc); the gold has: {valid}",
                         path=gold.path)
 
 
@@ -41,7 +41,8 @@ def select_documents(gold: Gold, preds: Predictions, ids: Sequence[str] | None) 
     new_pos = np.full(len(gold.documents), -1, dtype=np.int64)
     new_pos[kept] = np.arange(len(kept))
     sub_gold = Gold(gold.path, gold.sha256, [gold.documents[i] for i in kept], _spans(gold.entities, new_pos),
-                    gold.has_entities, gold.has_claims, gold.selected_from or len(gold.documents), gold.kb)
+                    gold.has_entities, gold.has_claims, gold.selected_from or len(gold.documents), gold.kb,
+                    [s for s in gold.skipped if s.doc is None or s.doc in wanted])
     sub_preds = replace(preds, entities=_spans(preds.entities, new_pos),
                         claims={int(new_pos[i]): c for i, c in preds.claims.items() if new_pos[i] >= 0},
                         covered={int(new_pos[i]) for i in preds.covered if new_pos[i] >= 0},

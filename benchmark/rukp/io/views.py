@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from rukp import schema
-from rukp.errors import RukpError
+from rukp.errors import RukpError, quote
 from rukp.io.model import Gold, Predictions, Problems, Skipped, SpanArrays
 from rukp.scoring.tables import EntityData, SpanTable
 from rukp.views import LabelMap, View, predicted_label
@@ -45,7 +45,7 @@ def _gold_lookup(gold: Gold, columns: SpanArrays, view: View) -> np.ndarray:
             lut[code] = index[target]
     if bad:
         k = int(np.flatnonzero(np.isin(columns.label, bad))[0])
-        raise RukpError(f"gold entity {columns.item_of(k)}: label {columns.labels[int(columns.label[k])]!r} is "
+        raise RukpError(f"gold entity {columns.item_of(k)}: label {quote(columns.labels[int(columns.label[k])])} is "
                         f"not one of {', '.join(schema.ENTITY_LABELS)}", path=gold.path,
                         line=columns.source_line(k), doc=gold.documents[int(columns.doc[k])].id)
     return lut
@@ -68,10 +68,10 @@ def view_tables(gold: Gold, preds: Predictions, view: View, label_map: LabelMap 
             unknown.append(code)
     report = Problems(skip_invalid, preds.source if preds.kind not in {"rows", "extractor"} else None)
     if unknown:
-        mapped = f" or label map {label_map.name!r}" if label_map else ""
+        mapped = f" or label map {quote(label_map.name)}" if label_map else ""
         hint = "" if label_map else " (give --label-map; spaCy's PER/LOC/ORG/MISC: --label-map spacy)"
         for k in np.flatnonzero(np.isin(p.label, unknown)).tolist():
-            report("unknown_label", f"predicted entity {p.item_of(k)}: label {p.labels[int(p.label[k])]!r} is "
+            report("unknown_label", f"predicted entity {p.item_of(k)}: label {quote(p.labels[int(p.label[k])])} is "
                    f"not in view {view.name} ({', '.join(view.labels)}){mapped}{hint}",
                    line=p.source_line(k), doc=gold.documents[int(p.doc[k])].id)
 
@@ -98,8 +98,8 @@ def unaligned_spurious(gold: Gold, preds: Predictions, view: View, label_map: La
             continue
         known, target = predicted_label(u.label, view, label_map)
         if not known:
-            report("unknown_label", f"predicted entity {u.text[:40]!r} (unaligned): label {u.label!r} is not in "
-                   f"view {view.name} ({', '.join(view.labels)})", line=u.line, doc=gold.documents[u.doc].id)
+            report("unknown_label", f"predicted entity {quote(u.text, 40)} (unaligned): label {quote(u.label)} is "
+                   f"not in view {view.name} ({', '.join(view.labels)})", line=u.line, doc=gold.documents[u.doc].id)
         elif target is not None:
             extra[u.doc, index[target]] += 1
     return extra, report.items

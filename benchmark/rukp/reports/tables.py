@@ -113,6 +113,11 @@ def summary_lines(report: Any) -> list[str]:
              f"(scored as predicting nothing): {preds['documents_without_predictions']}"]
     if preds["failed_documents"]:
         lines.append(f"failed documents (extractor error): {', '.join(preds['failed_documents'])}")
+    errors = meta.get("extractor_errors")
+    if errors and errors["count"]:
+        first = errors["first"][0]
+        lines.append(f"extractor errors: {errors['count']} in {errors['documents']} document(s), scored with what "
+                     f"they returned (first: doc {first['doc']}: {first['message'][:80]}); --json lists them")
     if skipped["total"]:
         reasons = ", ".join(f"{k}: {v}" for k, v in skipped["by_reason"].items())
         lines.append(f"skipped invalid items: {skipped['total']} ({reasons})")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rukp.errors import quote
 from rukp.scoring.spans import Span
 
 BIO_MODES: tuple[str, ...] = ("default", "iob2")
@@ -27,7 +28,7 @@ def parse_tag(tag: str) -> tuple[str, str | None]:
         return "O", None
     if isinstance(tag, str) and len(tag) > 2 and tag[0] in "BI" and tag[1] == "-":
         return tag[0], tag[2:]
-    raise ValueError(f"tag {tag!r} is not O, B-<type> or I-<type>")
+    raise ValueError(f"tag {quote(tag)} is not O, B-<type> or I-<type>")
 
 
 def tags_to_spans(tags: Sequence[str], *, mode: str = "default") -> list[tuple[int, int, str]]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from rukp.errors import RukpError
+from rukp.errors import RukpError, quote
 from rukp.scoring.spans import Span
 
 
@@ -108,7 +108,7 @@ class Interner(dict):
 
     def __missing__(self, key: Any) -> int:
         if not isinstance(key, str) or not key:
-            raise TypeError(f"entity_id must be a non-empty string or null, got {key!r}")
+            raise TypeError(f"entity_id must be a non-empty string or null, got {quote(key)}")
         code = len(self) - 1
         self[key] = code
         return code
@@ -118,13 +118,13 @@ def _span_problem(start: Any, end: Any, label: Any, entity_id: Any, labels: Sequ
     """What is wrong with one span's values, or None."""
     for key, value in (("start", start), ("end", end)):
         if type(value) is not int:
-            return f"'{key}' must be an integer character offset, got {value!r}"
+            return f"'{key}' must be an integer character offset, got {quote(value)}"
     if not 0 <= start < end:
         return f"span [{start}, {end}) is empty or negative (need 0 <= start < end, end exclusive)"
     if label not in labels:
-        return f"label {label!r} is not one of {', '.join(labels)}"
+        return f"label {quote(label)} is not one of {', '.join(labels)}"
     if entity_id is not None and (not isinstance(entity_id, str) or not entity_id):
-        return f"entity_id must be a non-empty string or null, got {entity_id!r}"
+        return f"entity_id must be a non-empty string or null, got {quote(entity_id)}"
     return None
 
 
@@ -141,7 +141,7 @@ def _structure_problem(entities: Any) -> str:
         try:
             hash(e.get("entity_id"))
         except TypeError:
-            return f"entity {k}: entity_id must be a non-empty string or null, got {e['entity_id']!r}"
+            return f"entity {k}: entity_id must be a non-empty string or null, got {quote(e['entity_id'])}"
     return "entities could not be read"
 
 
@@ -270,7 +270,7 @@ def build_entity_data(documents: Iterable[tuple[str, Sequence[Span], Sequence[Sp
     seen: set[str] = set()
     for doc_id, gold_spans, pred_spans in documents:
         if doc_id in seen:
-            raise RukpError(f"duplicate document id {doc_id!r}", doc=doc_id)
+            raise RukpError(f"duplicate document id {quote(doc_id)}", doc=doc_id)
         seen.add(doc_id)
         for builder, spans, side in ((gold, gold_spans, "gold"), (pred, pred_spans, "predicted")):
             for k, s in enumerate(spans):

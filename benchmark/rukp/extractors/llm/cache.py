@@ -80,7 +80,7 @@ class ResponseCache:
             return None
         try:
             entry = json.loads(self.path(key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # a damaged cache entry is a miss
             return None
         response = entry.get("response") if isinstance(entry, dict) else None
         return response if isinstance(response, dict) and isinstance(response.get("content"), str) else None
@@ -100,18 +100,10 @@ class ResponseCache:
 def load_replay(path: Path) -> dict[str, dict[str, Any]]:
     """Answers by request key from a raw-responses export (``--llm-raw``), to re-score without a server
     (rows recording a failed request are skipped)."""
+    from rukp.io.jsonl import iter_jsonl
+
     out: dict[str, dict[str, Any]] = {}
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as e:
-        raise RukpError(f"cannot read the raw responses to replay: {e.strerror or e}", path=path) from None
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError as e:
-            raise RukpError(f"not a JSON line: {e.msg}", path=path, line=n) from None
+    for n, row in iter_jsonl(path):  # strict JSON, "\n"-only lines, errors name the file and line
         if isinstance(row, dict) and isinstance(row.get("request"), str) and "error" in row \
                 and "response" not in row:
             continue  # a request that failed when recorded: nothing to replay (it is sent again)

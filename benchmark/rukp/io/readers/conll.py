@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from rukp.errors import RukpError
-from rukp.io.jsonl import read_text
+from rukp.errors import RukpError, quote
+from rukp.io.jsonl import read_text, split_lines
 from rukp.io.model import Gold, Predictions, Problems
 from rukp.io.readers.rows import Collector
 
@@ -30,7 +30,7 @@ def _conll_documents(path: Path, report: Problems) -> Iterator[tuple[str, int, l
     sents: list[list[tuple[int, str, str]]] = []
     current: list[tuple[int, str, str]] = []
     seen = False
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in split_lines(text):  # "\n" only: line numbers as editors count them
         stripped = raw.strip()
         header = None
         if stripped.startswith("-DOCSTART-"):
@@ -63,7 +63,7 @@ def _conll_documents(path: Path, report: Problems) -> Iterator[tuple[str, int, l
             raise RukpError("token before the first '-DOCSTART- <doc_id>' line: name the document first",
                             path=path, line=number)
         if len(cols) < 2:
-            raise RukpError(f"expected 'TOKEN TAG', got {stripped!r}", path=path, line=number)
+            raise RukpError(f"expected 'TOKEN TAG', got {quote(stripped)}", path=path, line=number)
         current.append((number, cols[0], cols[-1]))
     if current:
         sents.append(current)
@@ -82,8 +82,8 @@ def _align(tokens: list[tuple[int, str, str]], text: str, cursor: int, path: Pat
             at += 1
         if not text.startswith(token, at):
             found = text[at:at + len(token)]
-            raise RukpError(f"token {token!r} does not match the gold text at character {at} "
-                            f"(the text has {found!r}); tokens must follow the text in order", path=path,
+            raise RukpError(f"token {quote(token)} does not match the gold text at character {at} "
+                            f"(the text has {quote(found)}); tokens must follow the text in order", path=path,
                             line=line, doc=doc)
         offsets.append((at, at + len(token)))
         cursor = at + len(token)
@@ -106,10 +106,10 @@ def load_conll(path: str | Path, gold: Gold, *, skip_invalid: bool = False, bio:
         if pos is None or gold.documents[pos].text is None:
             if pos is not None:
                 raise RukpError("CoNLL predictions need the gold text to recover character offsets; the gold "
-                                f"document {doc_id!r} has no 'text'", path=path, line=doc_line, doc=doc_id)
+                                f"document {quote(doc_id)} has no 'text'", path=path, line=doc_line, doc=doc_id)
             collector.add({"doc_id": doc_id, "entities": []}, doc_line)  # reports the unknown id
             continue
-        text, cursor, entities = gold.documents[pos].text, 0, []
+        text, cursor, entities, lines = gold.documents[pos].text, 0, [], []
         for sent in sents:
             for line, _, tag in sent:
                 try:
@@ -120,5 +120,6 @@ def load_conll(path: str | Path, gold: Gold, *, skip_invalid: bool = False, bio:
             for span in bio_to_spans([tag for _, _, tag in sent], mode=mode):
                 entities.append({"start": offsets[span.start][0], "end": offsets[span.end - 1][1],
                                  "label": span.label})
-        collector.add({"doc_id": doc_id, "entities": entities}, doc_line)
+                lines.append(sent[span.start][0])  # messages about the entity name its first tag's line
+        collector.add({"doc_id": doc_id, "entities": entities}, doc_line, item_lines=lines)
     return collector.result(str(path), "conll")

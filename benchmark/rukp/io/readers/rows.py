@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from rukp.errors import RukpError
+from rukp.errors import RukpError, quote
 from rukp.io.anchor import Anchors
 from rukp.io.checks import Presence, checked_claims, entity_rows, exclusive_ends, list_field
 from rukp.io.model import Gold, Predictions, Problems, SpanColumns
@@ -25,23 +25,26 @@ class Collector:
         self.first_line: dict[str, int | None] = {}
         self.anchors = Anchors(gold.kb)
 
-    def add(self, obj: Mapping[str, Any], line: int | None, *, key: str = "doc_id") -> None:
+    def add(self, obj: Mapping[str, Any], line: int | None, *, key: str = "doc_id",
+            item_lines: Sequence[int] | None = None) -> None:
+        """Check one row against the gold and keep it; ``item_lines``: the source line of each of its entities
+        (when not ``line``), for messages."""
         report = self.report
         if key not in obj:
             report("missing_field", f"missing field '{key}'", line=line)
             return
         doc_id = obj[key]
         if not isinstance(doc_id, str) or not doc_id:
-            report("wrong_type", f"'{key}' must be a non-empty string, got {doc_id!r}", line=line)
+            report("wrong_type", f"'{key}' must be a non-empty string, got {quote(doc_id)}", line=line)
             return
         pos = self.gold.index.get(doc_id)
         if pos is None:
-            report("unknown_doc_id", f"document {doc_id!r} is not in the gold file {self.gold.path}",
+            report("unknown_doc_id", f"document {quote(doc_id)} is not in the gold file {self.gold.path}",
                    line=line, doc=doc_id)
             return
         if doc_id in self.first_line:
             first = self.first_line[doc_id]
-            report("duplicate_document", f"duplicate predictions for document {doc_id!r}"
+            report("duplicate_document", f"duplicate predictions for document {quote(doc_id)}"
                    + (f" (first on line {first})" if first else ""), line=line, doc=doc_id)
             return
         text = self.gold.documents[pos].text
@@ -61,7 +64,9 @@ class Collector:
             ents, index = self.anchors.place(ents, "entity", text, pos=pos, line=line, doc=doc_id, report=report)
             starts, ends, labels, ids, items = entity_rows(ents, n_chars, report, line=line, doc=doc_id,
                                                            side="predicted")
-            self.entities.extend(pos, (starts, ends, labels, ids, [index[k] for k in items]), line)
+            items = [index[k] for k in items]
+            self.entities.extend(pos, (starts, ends, labels, ids, items), line,
+                                 [item_lines[k] for k in items] if item_lines is not None else None)
         if claims is not None:
             claims, _ = self.anchors.place(claims, "claim", text, pos=pos, line=line, doc=doc_id, report=report)
             self.claims[pos] = checked_claims(claims, n_chars, report, line=line, doc=doc_id, side="predicted")
