@@ -68,3 +68,42 @@ def test_extractor_that_crashes_names_the_document(tmp_path, capsys):
 def test_evaluate_extractor_reports_the_same_errors(spec, message, capsys):
     code, err = run_cli(["evaluate", "--extractor", spec, "--bootstrap", "0"], capsys)
     assert code == 2 and err.startswith("error: ") and message in err and "Traceback" not in err
+
+
+def test_doc_id_is_passed_to_extractors_that_take_it_and_not_to_others() -> None:
+    import rukp
+
+    seen: list[str] = []
+
+    class WithId:
+        def extract(self, text: str, *, doc_id: str | None = None) -> dict:
+            seen.append(doc_id)
+            return {"entities": []}
+
+    def plain(text: str) -> dict:
+        return {"entities": []}
+
+    rukp.evaluate(WithId(), bootstrap=0, progress=False)
+    rukp.evaluate(plain, bootstrap=0, progress=False)
+    gold_ids = [d["id"] for d in rukp.load("documents")["test"]]
+    assert seen == gold_ids
+
+
+def test_an_extractor_failing_on_every_document_is_an_error_not_a_zero_report() -> None:
+    import pytest
+
+    import rukp
+    from rukp.errors import RukpError
+
+    def only_errors(text: str) -> dict:
+        return {"entities": [], "errors": [{"kind": "bad_json", "message": "not JSON"}]}
+
+    def half(text: str) -> dict:
+        return {"entities": [], "errors": ["x"]} if "Poutine" in text else {"entities": []}
+
+    with pytest.raises(RukpError, match="failed on every document"):
+        rukp.evaluate(only_errors, bootstrap=0, progress=False)
+    with pytest.raises(RukpError, match="failed on every document"):
+        rukp.evaluate(lambda text: 1 / 0, bootstrap=0, progress=False, skip_invalid=True)
+    report = rukp.evaluate(half, bootstrap=0, progress=False)  # some documents answered: a report
+    assert report.metadata["extractor_errors"]["count"] >= 1

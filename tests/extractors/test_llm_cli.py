@@ -110,7 +110,6 @@ def test_replay_rescores_without_a_server_through_the_extractor_object(rukp, llm
     assert _scores(report.to_dict()) == figures and report.f1(scheme="strict") == 1.0 and len(llm_env.requests) == n
 
 
-@pytest.mark.xfail(reason="needs i14b spec precedence", strict=False)
 def test_replay_rescores_from_the_cli_with_a_path_in_the_spec(rukp, llm_env, tmp_path, monkeypatch):
     from rukp import paths
 
@@ -127,7 +126,6 @@ def test_replay_rescores_from_the_cli_with_a_path_in_the_spec(rukp, llm_env, tmp
     assert _scores(json.loads(again.read_text(encoding="utf-8"))) == figures and len(llm_env.requests) == n
 
 
-@pytest.mark.xfail(reason="needs i14b spec precedence", strict=False)
 def test_replay_rescores_from_python_with_an_absolute_path_in_the_spec(rukp, llm_env, tmp_path, monkeypatch):
     import rukp as api
 
@@ -137,7 +135,6 @@ def test_replay_rescores_from_python_with_an_absolute_path_in_the_spec(rukp, llm
     assert _scores(report.to_dict()) == figures and len(llm_env.requests) == n
 
 
-@pytest.mark.xfail(reason="needs i14b to pass doc_id= from the harness", strict=False)
 def test_raw_rows_of_a_cli_run_carry_the_doc_ids(rukp, llm_env, tmp_path):
     from llm_server import gold_documents
 

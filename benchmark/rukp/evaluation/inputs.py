@@ -10,6 +10,7 @@ and the error items of its outputs (``"errors": [...]``) go into the report's me
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -123,6 +124,29 @@ def _description(extractor: Any, name: str) -> dict[str, Any] | None:
     return dict(info)
 
 
+def _extract_call(extractor: Any) -> Any:
+    """``extract(text, doc_id)``: passes the document id to extractors whose ``extract`` takes a ``doc_id``
+    keyword (for their logs and raw exports), and calls ``extract(text)`` on all others."""
+    try:
+        params = inspect.signature(extractor.extract).parameters
+    except (TypeError, ValueError):  # builtins and C extensions without a signature
+        params = {}
+    if "doc_id" in params or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return lambda text, doc_id: extractor.extract(text, doc_id=doc_id)
+    return lambda text, doc_id: extractor.extract(text)
+
+
+def _check_not_all_failed(run: _Run, name: str, n_docs: int) -> None:
+    """An extractor that failed on every document (raised, or returned only error items) gives an error, not a
+    report of zeros that looks like a real score."""
+    answered = {row["doc_id"] for row in run.rows if row.get("entities") or row.get("claims")}
+    failed = (set(run.failed) | set(run.error_docs)) - answered
+    if n_docs and len(failed) == n_docs:
+        first = run.problems[0].message if run.problems else (run.errors[0]["message"] if run.errors else "")
+        raise RukpError(f"extractor {quote(name)} failed on every document ({n_docs}); nothing to score"
+                        + (f"; first failure: {first}" if first else ""))
+
+
 def _run_extractor(extractor: Any, name: str, gold: Gold, opts: Options, progress: bool | None) -> Predictions:
     """Run ``extractor.extract(text)`` on every gold document (progress bar), then validate its output."""
     from rukp.progress import track
@@ -132,10 +156,11 @@ def _run_extractor(extractor: Any, name: str, gold: Gold, opts: Options, progres
         raise RukpError(f"an extractor needs the documents' text, and the gold has none for {missing[0]} "
                         f"({len(missing)} document(s) in all)", path=gold.path, doc=missing[0])
     run = _Run(name, opts)
+    extract = _extract_call(extractor)
     with contextlib.closing(track(gold.documents, description=f"extracting ({name})", enabled=progress)) as docs:
         for doc in docs:
             try:
-                out = extractor.extract(doc.text)
+                out = extract(doc.text, doc.id)
             except RukpError as e:  # the extractor's own clear error (the LLM's wrong URL or key): name the doc
                 raise RukpError(f"extractor {quote(name)}: {e.detail}", path=e.path, line=e.line,
                                 doc=e.doc or doc.id) from None
@@ -148,6 +173,7 @@ def _run_extractor(extractor: Any, name: str, gold: Gold, opts: Options, progres
                 raise RukpError(f"extractor {quote(name)}: extract() stopped the run: {_describe(e)} (an "
                                 "extractor must return its output or raise an exception)", doc=doc.id) from None
             run.output(out, doc.id)
+    _check_not_all_failed(run, name, len(gold.documents))
     preds = predictions_from_rows(run.rows, gold, source=name, kind="extractor", skip_invalid=opts.skip_invalid,
                                   failed=run.failed, **reader_scope(opts, gold))
     preds.skipped[:0] = run.problems
