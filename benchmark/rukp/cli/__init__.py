@@ -41,7 +41,15 @@ COMMAND_MODULES: tuple[str, ...] = ("corpus", "validate", "dataset", "evaluate",
                                     "agreement", "annotations", "docs")
 
 
+_registered = False
+
+
 def _register_all() -> None:
+    """Add every command to :data:`app` once: ``main`` runs many times in one process (tests, notebooks), and
+    registering again would stack duplicate commands that typer re-inspects on every call."""
+    global _registered
+    if _registered:
+        return
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(f"rukp.cli.{name}")
@@ -50,6 +58,7 @@ def _register_all() -> None:
                 continue
             raise
         module.register(app)
+    _registered = True
 
 
 def main(argv: list[str] | None = None) -> None:
