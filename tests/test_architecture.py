@@ -98,12 +98,17 @@ def test_every_module_has_a_layer() -> None:
             _layer(module)
 
 
+#: The only calls allowed to run upward: ``Report.to_html`` / ``Comparison.to_html`` (issue 17's
+#: ``rukp.evaluate(...).to_html(path)``) call the renderer lazily; the renderer never calls back into scoring.
+ALLOWED_UPWARD = {("rukp.evaluation.report", "rukp.reports.html"), ("rukp.evaluation.compare", "rukp.reports.html")}
+
+
 def test_imports_run_downward() -> None:
     upward = []
     for module, targets in GRAPH.items():
         if module == FACADE:
             continue
-        for target in targets - {FACADE}:
+        for target in targets - {FACADE} - {t for m, t in ALLOWED_UPWARD if m == module}:
             if RANK[_layer(target)] > RANK[_layer(module)]:
                 upward.append(f"{module} ({_layer(module)}) imports {target} ({_layer(target)})")
             a, b = _group(module), _group(target)

@@ -214,3 +214,15 @@ def test_benchmark_pages_and_leaderboard_links(tmp_path: Path) -> None:
              "bootstrap": {"resamples": 10, "seed": 0}, "rows": [], "notes": [],
              "systems": [{"system": "spacy:fr_core_news_sm"}]}
     assert f"(html/{page_filename('spacy:fr_core_news_sm')})" in render_markdown(board)
+
+
+def test_report_to_html_writes_the_same_page_as_the_renderer(tmp_path) -> None:
+    import rukp
+    from rukp.reports import html
+
+    from rukp.paths import repo_root
+
+    predictions = repo_root() / "benchmark" / "results" / "predictions" / "spacy+rules.jsonl"
+    report = rukp.evaluate(predictions, bootstrap=0, progress=False)
+    out = report.to_html(tmp_path / "page.html")
+    assert out.read_text(encoding="utf-8") == html.render(report)

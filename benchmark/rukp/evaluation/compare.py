@@ -43,6 +43,13 @@ class Comparison:
                                                         "resamples": self.a.options.bootstrap, "tests": tests},
                 "a": self.a.to_dict(), "b": self.b.to_dict()}
 
+    def to_html(self, path: str | Path, *, max_docs: int = 50) -> Path:
+        """Write the HTML page of where the two systems differ (:mod:`rukp.reports.html`)."""
+        from rukp.reports import html  # the renderer, called; it never calls back into scoring
+
+        html.write(self, path, max_docs=max_docs)
+        return Path(path)
+
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 

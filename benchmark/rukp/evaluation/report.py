@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -363,6 +364,13 @@ class Report:
                 "alignment": self.alignment, "detail": where,
                 "entities": {name: self._entities_dict(v, included) for name, v in self.views.items()},
                 "claims": self._claims_dict(self.claims, included) if self.claims is not None else None}
+
+    def to_html(self, path: str | Path, *, max_docs: int = 50) -> Path:
+        """Write the HTML error-analysis page (:mod:`rukp.reports.html`; the worst ``max_docs`` documents)."""
+        from rukp.reports import html  # the renderer, called; it never calls back into scoring
+
+        html.write(self, path, max_docs=max_docs)
+        return Path(path)
 
     def to_json(self, **kwargs: Any) -> str:
         """:meth:`to_dict` as JSON: indented when the outcomes are inline and at most
