@@ -218,9 +218,8 @@ def test_benchmark_pages_and_leaderboard_links(tmp_path: Path) -> None:
 
 def test_report_to_html_writes_the_same_page_as_the_renderer(tmp_path) -> None:
     import rukp
-    from rukp.reports import html
-
     from rukp.paths import repo_root
+    from rukp.reports import html
 
     predictions = repo_root() / "benchmark" / "results" / "predictions" / "spacy+rules.jsonl"
     report = rukp.evaluate(predictions, bootstrap=0, progress=False)
