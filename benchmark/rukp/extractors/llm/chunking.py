@@ -8,19 +8,16 @@ sentences for context, and an item that both chunks report at the same place is 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rukp.io.align import find_word
+from rukp.io.sentences import split_sentences
+
 CHARS_PER_TOKEN = 3.0
 #: tokens kept free for the chat format's own tokens (roles, separators) and estimation error
 MARGIN_TOKENS = 64
-_LINE = re.compile(r"[^\n]+")
-# a sentence ends at . ! ? … (closing quotes or brackets allowed) before whitespace and a capital, digit or quote
-_BOUNDARY = re.compile(r"(?<=[.!?…])[\"»”’)\]]*\s+(?=[\"«“(\[0-9A-ZÀ-ÖØ-Þ])")
-# ... except after an initial or a title ("M. Dupont", "J. Martin", "Dr. Roux")
-_ABBREVIATION = re.compile(r"(?:^|[\s(«\"'’-])(?:[A-ZÀ-ÖØ-Þ]|M|MM|Mme|Mmes|Mlle|Dr|Me|Mgr|Pr|St|Ste)\.$")
 
 
 @dataclass(frozen=True)
@@ -38,17 +35,8 @@ def estimate_tokens(text: str) -> int:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentence offsets: each line, cut after sentence-final punctuation followed by a capital."""
-    spans = []
-    for line in _LINE.finditer(text):
-        start = line.start()
-        for m in _BOUNDARY.finditer(line.group()):
-            if _ABBREVIATION.search(line.group(), 0, m.start()):
-                continue
-            spans.append((start, line.start() + m.start()))
-            start = line.start() + m.end()
-        spans.append((start, line.end()))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
+    """Sentence offsets: the harness's one rule splitter (:func:`rukp.io.sentences.split_sentences`)."""
+    return split_sentences(text)
 
 
 def _pieces(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
@@ -90,10 +78,8 @@ def chunk_spans(text: str, budget_tokens: int, overlap: int = 0) -> list[Chunk]:
 
 def _find(text: str, needle: str, start: int, end: int) -> int | None:
     """First word-bounded occurrence of ``needle`` in ``text[start:end]`` (None: not there)."""
-    left = r"(?<!\w)" if needle[:1].isalnum() else ""
-    right = r"(?!\w)" if needle[-1:].isalnum() else ""
-    m = re.compile(left + re.escape(needle) + right).search(text, start, end)
-    return m.start() if m else None
+    found = find_word(text, needle, start, end)
+    return found[0] if found else None
 
 
 def locate(text: str, chunk: Chunk, items: Sequence[dict[str, Any]]) -> list[int | None]:
