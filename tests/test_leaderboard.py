@@ -234,3 +234,24 @@ def test_notes_are_about_the_systems_in_the_run(gold, tmp_path):
     board, _ = run_leaderboard([System("capitalised")], gold=gold, bootstrap=0, humans=False, root=tmp_path)
     assert not [n for n in board["notes"] if "spacy+rules" in n or "Annotator rows" in n]
     assert board["notes"] == ["With 2 documents, intervals are wide and overlapping rows are not distinguishable."]
+
+
+def test_terminal_tables_fit_80_columns_with_system_names_whole() -> None:
+    from rich.console import Console
+
+    from rukp.leaderboard import render_rich
+
+    board = json.loads((RESULTS / "leaderboard.json").read_text(encoding="utf-8"))
+    console = Console(width=80, record=True)
+    console.print(render_rich(board))
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 80 and "…" not in text
+    for row in board["rows"]:  # every word of every system name is printed whole
+        assert all(word in text for word in row["system"].split())
+
+
+def test_systems_without_out_would_replace_the_committed_leaderboard_so_it_is_refused(rukp) -> None:
+    before = (RESULTS / "leaderboard.json").read_bytes()
+    code, _, err = rukp("benchmark", "--systems", "capitalised", "--quiet")
+    assert code == 2 and "--out" in err
+    assert (RESULTS / "leaderboard.json").read_bytes() == before

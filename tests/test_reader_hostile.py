@@ -377,3 +377,19 @@ def test_an_extractors_description_and_error_items_reach_the_report(tmp_path: Pa
 def test_an_extractors_wrong_output_is_one_clear_error(tmp_path: Path, out: Any, message: str) -> None:
     err = _evaluate(lambda text: out, _lines(tmp_path / "gold.jsonl", GOLD))
     assert isinstance(err, RukpError) and message in str(err) and err.doc == "a"
+
+
+@pytest.mark.parametrize("item", [{"text": 42, "claimer": ["x"]}, {"text": None, "claimer": "AUTHOR"}])
+def test_a_text_anchored_claim_whose_text_is_not_a_string_says_so(rukp, tmp_path, item) -> None:
+    path = tmp_path / "p.jsonl"
+    path.write_text(json.dumps({"doc_id": "000", "claims": [item]}) + "\n", encoding="utf-8")
+    code, _, err = rukp("evaluate", "-p", path, "-q", "--bootstrap", "0")
+    assert code == 2 and "'text' must be a string" in err and "missing field 'start'" not in err
+
+
+def test_an_entity_text_of_the_wrong_type_says_so(rukp, tmp_path) -> None:
+    path = tmp_path / "p.jsonl"
+    path.write_text(json.dumps({"doc_id": "000", "entities": [{"text": None, "label": "PER"}]}) + "\n",
+                    encoding="utf-8")
+    code, _, err = rukp("evaluate", "-p", path, "-q", "--bootstrap", "0")
+    assert code == 2 and "'text' must be a string" in err

@@ -158,7 +158,7 @@ def test_help_fits_80_columns(rukp, monkeypatch):
         too_long = [ln for ln in out.splitlines() if len(ln) > 80 or "…" in ln]
         assert not too_long, (cmd, too_long)
     _, out, _ = rukp("evaluate", "--help")
-    assert "--nervaluate-compatible" in out and "(.conll/.bio/.iob/.tsv)" in out and "<bool>" not in out
+    assert "--nervaluate-compatible" in out and "(.conll/.bio/.iob/.iob2/.tsv)" in out and "<bool>" not in out
     code, out, _ = rukp("--version")
     assert code == 0 and out.strip() == f"rukp {rukp_version()}"
 
@@ -171,7 +171,7 @@ def test_counts_agree_with_their_nouns(files, rukp, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     code, out, _ = rukp("evaluate", "-p", files["ents"], "--gold", GOLD, "--bootstrap", 0, "--doc", "d1")
     assert code == 0
-    assert "resample the 1 selected document," in out and "with only 1 document they" in out
+    assert "one document cannot be resampled" in out
     assert "(1 document, sha256" in out and not re.search(r"\b1 (selected )?documents\b", out)
 
 
@@ -206,3 +206,27 @@ def test_markdown_lists_the_counts_per_status(files):
     assert "Fuzzy (placed on a similar text)" in md
     assert Counter(line.split("|")[1].strip() for line in md.splitlines() if re.match(r"\| d\d \|", line)) == {
         "d1": 2, "d2": 2}
+
+
+def test_one_document_has_no_interval_over_documents() -> None:
+    import rukp
+    from rukp.paths import repo_root
+
+    predictions = repo_root() / "benchmark" / "results" / "predictions" / "spacy+rules.jsonl"
+    report = rukp.evaluate(predictions, docs=["000"], bootstrap=200, progress=False)
+    interval = report.interval("entities.fine.v1.strict.f1")
+    assert interval.point is not None and interval.low is None and interval.high is None
+    assert report.interval("entities.fine.v1.strict.f1", "sentences").low is not None
+    assert any("No interval over documents" in n for n in report.metadata["notes"])
+
+
+def test_a_long_unaligned_item_keeps_its_real_length() -> None:
+    import rukp
+    from rukp.reports.tables import alignment_item_lines
+
+    long = "x" * 5000
+    report = rukp.evaluate([{"doc_id": "000", "entities": [{"text": long, "label": "PER"}]}], claims=False,
+                           bootstrap=0, progress=False)
+    (item,) = report.alignment["unaligned"]
+    assert item["chars"] == 5000 and len(item["text"]) == 80
+    assert any("(5,000 chars)" in line for line in alignment_item_lines(report))

@@ -384,23 +384,32 @@ def _pages_line(board: Mapping[str, Any]) -> str:
 
 
 def render_rich(board: Mapping[str, Any], runs: Sequence[Run] = ()) -> Any:
-    """The terminal table (rich), with this run's throughput (docs/s) when ``runs`` are given.
+    """The terminal tables (rich), one per view, with this run's throughput (docs/s) when ``runs`` are given.
 
-    Short headers and no vertical rules so that it fits 80 columns: system names may fold, numbers never wrap.
+    One table per view, short headers and no vertical rules, so that it fits 80 columns with system names whole
+    (they wrap only between words) and numbers never wrap.
     """
     from rich import box
+    from rich.console import Group
     from rich.table import Table
 
     rates = {r.system.spec: r.docs_per_second for r in runs}
-    table = Table(title="rukp-fr leaderboard", box=box.SIMPLE_HEAD, pad_edge=False,
-                  caption=f"{plural(board['gold']['documents'], 'documents')}; F1 in %, 95% CI over documents "
-                          f"({board['bootstrap']['resamples']} resamples)")
-    for i, col in enumerate((*TERMINAL_COLUMNS, "docs/s") if rates else TERMINAL_COLUMNS):
-        table.add_column(col, justify="left" if i < 2 else "right", no_wrap=i >= 1,
-                         overflow="fold" if i == 0 else "ignore", min_width=12 if i == 0 else None)
-    for row, cells in zip(board["rows"], table_cells(board), strict=True):
-        table.add_row(*cells, *([_rate(rates.get(row["system"]))] if rates else []))
-    return table
+    columns = (*TERMINAL_COLUMNS[:1], *TERMINAL_COLUMNS[2:], *(("docs/s",) if rates else ()))
+    longest_word = max((len(w) for row in board["rows"] for w in str(row["system"]).split()), default=6)
+    tables = []
+    for view in dict.fromkeys(row["view"] for row in board["rows"]):
+        table = Table(title=f"rukp-fr leaderboard, {view} view", box=box.SIMPLE_HEAD, pad_edge=False,
+                      title_justify="left")
+        for i, col in enumerate(columns):
+            table.add_column(col, justify="left" if i == 0 else "right", no_wrap=i > 0,
+                             min_width=min(longest_word, 24) if i == 0 else None)
+        for row, cells in zip(board["rows"], table_cells(board), strict=True):
+            if row["view"] == view:
+                table.add_row(cells[0], *cells[2:], *([_rate(rates.get(row["system"]))] if rates else []))
+        tables.append(table)
+    caption = (f"{plural(board['gold']['documents'], 'documents')}; F1 in %, 95% CI over documents "
+               f"({board['bootstrap']['resamples']} resamples)")
+    return Group(*tables, caption)
 
 
 def render_png(board: Mapping[str, Any]) -> bytes:

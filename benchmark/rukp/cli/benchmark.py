@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from rukp import paths
+from rukp.errors import RukpError
 
 
 def benchmark_cmd(
@@ -53,6 +54,9 @@ def benchmark_cmd(
     from rukp.progress import bars
 
     chosen = None
+    if systems is not None and out is None and gold is None:
+        raise RukpError("--systems without --out would replace the committed leaderboard (benchmark/results/ and "
+                        "the README table) with these systems alone; give --out DIR for a leaderboard of your own")
     if systems is not None:
         chosen = systems_from_specs([s.strip() for s in systems.split(",") if s.strip()])
     from rukp.extractors.llm.options import llm_environment
@@ -66,18 +70,20 @@ def benchmark_cmd(
     out = out if out is not None else paths.repo_root() / "benchmark" / "results"
     readme_path = paths.repo_root() / "README.md" if readme else None
     changed = write_outputs(board, runs, out, readme=readme_path)
-    Console().print(render_rich(board, runs))
+    console = Console()  # the terminal's width (80 when piped): notes and sentences wrap, never run on
+    console.print(render_rich(board, runs))
     for note in board["notes"]:
-        typer.echo(f"note: {note}")
+        console.print(f"note: {note}", markup=False, highlight=False)
     scores = [p for p in changed if p.name != THROUGHPUT_FILE]
     systems_run = f"Scored {len(runs)} system(s) on {board['gold']['documents']} documents"
     if scores:
         readme_said = " (including the README table)" if readme_path in scores else ""
-        typer.echo(f"{systems_run}; {len(scores)} result file(s) changed under {out}{readme_said}; "
-                   f"throughput in {out / THROUGHPUT_FILE}.")
+        console.print(f"{systems_run}; {len(scores)} result file(s) changed under {out}{readme_said}; "
+                      f"throughput in {out / THROUGHPUT_FILE}.", markup=False, highlight=False)
     else:
-        typer.echo(f"{systems_run}; the results under {out} are unchanged"
-                   f"{' and so is the README table' if readme_path else ''}; throughput in {out / THROUGHPUT_FILE}.")
+        console.print(f"{systems_run}; the results under {out} are unchanged"
+                      f"{' and so is the README table' if readme_path else ''}; throughput in "
+                      f"{out / THROUGHPUT_FILE}.", markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

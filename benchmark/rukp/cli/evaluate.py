@@ -15,7 +15,7 @@ def evaluate_cmd(
     extractor: str = typer.Option(None, "--extractor", "-e",
                                   help="Extractor spec: spacy:fr_core_news_md, a registered name, module:attr."),
     predictions: Path = typer.Option(None, "--predictions", "-p",
-                                     help="Predictions file: JSONL, CoNLL BIO (.conll/.bio/.iob/.tsv) or a Label "
+                                     help="Predictions file: JSONL, CoNLL BIO (.conll/.bio/.iob/.iob2/.tsv) or a Label "
                                           "Studio JSON export."),
     compare: tuple[str, str] | None = typer.Option(None, "--compare", metavar="A B",
                                             help="Compare two systems (predictions files or extractor specs)."),
@@ -39,10 +39,10 @@ def evaluate_cmd(
                                                               "and the predictions have them)."),
     no_entities: bool = typer.Option(False, "--no-entities", help="Do not score entities (default: scored when "
                                                                   "the gold and the predictions have them)."),
-    fmt: str = typer.Option("auto", "--format", help="Predictions format: jsonl, conll or labelstudio (default: "
-                                                     "by extension)."),
-    bio: str = typer.Option("auto", "--bio", help="CoNLL chunking: iob2 (strict) or conlleval (lenient; default, "
-                                                  "except .iob2 files)."),
+    fmt: str = typer.Option("auto", "--format", help="Predictions format: jsonl, conll or labelstudio; auto: by "
+                                                     "the file's extension."),
+    bio: str = typer.Option("auto", "--bio", help="CoNLL chunking: iob2 (strict) or conlleval (lenient); auto: "
+                                                  "iob2 for .iob2 files, conlleval otherwise."),
     doc: list[str] = typer.Option(None, "--doc", metavar="ID", help="Score only this document id (repeatable)."),
     inclusive_ends: bool = typer.Option(False, "--inclusive-ends",
                                         help="Entity ends are inclusive (nervaluate's data: one token has start == "

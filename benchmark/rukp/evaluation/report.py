@@ -258,9 +258,13 @@ class Report:
         selection = self.selection
         notes = [selection] if selection else []
         resampled = plural(n_docs, "selected" if selection else "gold", "documents")
-        notes.append(f"Intervals over documents resample the {resampled}, the independent units"
-                     + (f"; with only {plural(n_docs, 'documents')} they are wide and rest on few distinct resamples."
-                        if n_docs < 30 else "."))
+        if n_docs < 2:
+            notes.append("No interval over documents: one document cannot be resampled into anything but itself "
+                         "(intervals are shown as —; score more documents, or see the sentence intervals).")
+        else:
+            notes.append(f"Intervals over documents resample the {resampled}, the independent units"
+                         + (f"; with only {plural(n_docs, 'documents')} they are wide and rest on few distinct "
+                            "resamples." if n_docs < 30 else "."))
         for task, state in self.scope.items():
             if state != "scored":
                 notes.append(f"{task}: {state}" + {"not predicted": " (the predictions have none; not scored)",
@@ -307,7 +311,7 @@ class Report:
         kinds = {"entities": self.scope.get("entities") == "scored", "claims": self.scope.get("claims") == "scored"}
         out: dict[str, Any] = {k: dict(v) for k, v in preds.alignment.items() if kinds.get(k)}
         out["unaligned"] = [{"doc": self.gold.documents[u.doc].id, "kind": u.kind,
-                             "text": u.text if len(u.text) <= 80 else u.text[:79] + "…",
+                             "text": u.text if len(u.text) <= 80 else u.text[:79] + "…", "chars": len(u.text),
                              ("label" if u.kind == "entity" else "claimer"): u.label}
                             for u in preds.unaligned if kinds.get("entities" if u.kind == "entity" else "claims")]
         out["fuzzy"] = [{"doc": self.gold.documents[f.doc].id, "kind": f.kind, "text": _cut(f.text),

@@ -42,6 +42,12 @@ class Anchors:
         index in ``items`` (for messages)."""
         plural = "entities" if kind == "entity" else "claims"
         counts = self.counts.setdefault(plural, dict.fromkeys(STATUSES, 0))
+        for k, item in enumerate(items):  # an item meant to be text-anchored, with a text that is not a string
+            if isinstance(item, Mapping) and "text" in item and "start" not in item and "end" not in item \
+                    and not isinstance(item["text"], str):
+                report("wrong_type", f"predicted {kind} {k}: 'text' must be a string (or give 'start' and 'end'), "
+                       f"got {quote(item['text'], 60)}", line=line, doc=doc)
+                return [], []
         if kind == "claim":
             items = [self._claimer(c) for c in items]
         anchored = [k for k, item in enumerate(items) if text_anchored(item)]

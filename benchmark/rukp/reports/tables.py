@@ -171,6 +171,14 @@ def _who(item: Mapping[str, Any]) -> str:
     return f" {who}" if who else ""
 
 
+def _cut_text(item: Mapping[str, Any], limit: int) -> str:
+    """An item's text, quoted and cut, with its real length when the report kept only the start of it."""
+    text = str(item.get("text", ""))
+    chars = item.get("chars")
+    shown = repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
+    return shown + (f" ({chars:,} chars)" if isinstance(chars, int) and chars > limit else "")
+
+
 def alignment_item_lines(report: Any, *, limit: int | None = ITEMS_SHOWN) -> list[str]:
     """The unaligned items (counted as spurious) and the fuzzily placed ones with their similarity, one short
     line each (doc, kind, text cut by :func:`rukp.errors.quote`, label or claimer); at most ``limit`` per list,
@@ -180,7 +188,7 @@ def alignment_item_lines(report: Any, *, limit: int | None = ITEMS_SHOWN) -> lis
         return []
     lines: list[str] = []
     lists = (("unaligned", "unaligned (not found in the text; counted as spurious)",
-              lambda u: f"  {u['doc']} {u['kind']} {quote(u['text'], 40)}{_who(u)}"),
+              lambda u: f"  {u['doc']} {u['kind']} {_cut_text(u, 40)}{_who(u)}"),
              ("fuzzy", "fuzzy (placed on a similar text; similarity)",
               lambda u: f"  {u['doc']} {u['kind']} {quote(u['text'], 24)} → {quote(u['matched'], 24)} "
                         f"{u['score']:.2f}{_who(u)}"))

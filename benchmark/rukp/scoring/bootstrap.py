@@ -120,6 +120,10 @@ def _opt(x: float) -> float | None:
 CHUNK_CELLS = 4_000_000
 
 
+#: Fewer units than this give no interval (undefined, shown as —): a single document or sentence cannot be
+#: resampled into anything but itself.
+MIN_UNITS = 2
+
 #: Integers up to this are exact in float32.
 FLOAT32_EXACT = 2**24
 
@@ -178,6 +182,8 @@ def bootstrap(stat: Statistic, *, n_resamples: int = DEFAULT_RESAMPLES, seed: in
     n = stat.n_units
     rng = np.random.default_rng(seed)
     point = stat(np.ones((1, n)))
+    if n < MIN_UNITS:  # one unit resamples to itself: a zero-width "interval" would claim a certainty it lacks
+        return {name: Interval(_opt(point[name][0]), None, None, n_resamples, n_resamples) for name in point}
     values = _chunked(lambda k: stat(resample_weights(n, k, rng)), n_resamples, n)
     names = list(values)
     lows, highs = _percentiles_columns(np.column_stack([values[k] for k in names]), alpha)
