@@ -50,8 +50,8 @@ def test_an_unreachable_server_stops_the_cli_run_at_once_with_exit_2(rukp, llm_e
     t0 = time.monotonic()
     code, out, err = rukp("evaluate", "-e", "llm:test-model", "--llm-base-url", closed_url, *EVAL)
     assert code == 2 and out == ""
-    assert (f"cannot reach the OpenAI-compatible server at {closed_url}: connection refused; is it running? "
-            "set OPENAI_BASE_URL or --llm-base-url") in err
+    assert (f"cannot reach the OpenAI-compatible server at {closed_url}: connection refused; is it running, "
+            "and is that its address (OPENAI_BASE_URL or --llm-base-url)?") in err
     assert err.count("cannot reach") == 1 and time.monotonic() - t0 < 15
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,15 @@ def _escape(cell: str) -> str:
     return cell.replace("|", "\\|")
 
 
+def _numeric(cells: list[str]) -> bool:
+    """Whether a column holds numbers (or — for undefined ones), which are right-aligned."""
+    return all(re.fullmatch(r"[-+<>=≤≥ ]*[\d.,%\[\]– ]+|—|", c.strip()) for c in cells)
+
+
 def table(header: list[str], rows: list[list[str]]) -> str:
-    """A GitHub-flavoured Markdown table, numbers right-aligned."""
-    lines = ["| " + " | ".join(map(_escape, header)) + " |",
-             "|" + "|".join([":---"] + ["---:"] * (len(header) - 1)) + "|"]
+    """A GitHub-flavoured Markdown table: the first column and text columns left-aligned, numbers right-aligned."""
+    align = [":---" if i == 0 or not _numeric([row[i] for row in rows]) else "---:" for i in range(len(header))]
+    lines = ["| " + " | ".join(map(_escape, header)) + " |", "|" + "|".join(align) + "|"]
     lines += ["| " + " | ".join(map(_escape, row)) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 

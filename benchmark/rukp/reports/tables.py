@@ -242,5 +242,6 @@ def comparison_notes(comparison: Any) -> list[str]:
         if n < 20:
             notes.append(f"over {unit}: {plural(n, 'units')} allow{'s' if n == 1 else ''} only 2^{n} = {2 ** n} "
                          "distinct swaps, so no randomisation "
-                         f"p-value can fall below about {2 / 2 ** n:.3f}")
+                         f"p-value can fall below about {2 / 2 ** n:.3f}; the bootstrap p-value has no such floor "
+                         "and is optimistic with so few units: trust the randomisation one")
     return notes

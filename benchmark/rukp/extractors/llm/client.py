@@ -185,7 +185,7 @@ class ChatClient:
 
     def _unreachable(self, reason: str) -> ServerUnavailable:
         return ServerUnavailable(f"cannot reach the OpenAI-compatible server at {self.server}: {reason}; is it "
-                                 "running? set OPENAI_BASE_URL or --llm-base-url")
+                                 "running, and is that its address (OPENAI_BASE_URL or --llm-base-url)?")
 
     def _send(self, kwargs: dict[str, Any]) -> Any:
         openai = self.openai
