@@ -85,7 +85,9 @@ def predictions_from_rows(rows: Iterable[Mapping[str, Any]], gold: Gold, *, sour
                           inclusive_ends: bool = False) -> Predictions:
     """Validate in-memory prediction rows ``{"doc_id", "entities", "claims"}`` against ``gold`` (``entities``/
     ``claims`` None: read when the rows have them, see :class:`~rukp.io.checks.Presence`)."""
-    report = Problems(skip_invalid, None if kind in {"rows", "extractor"} else source)
+    # where a problem is: the file, or for an extractor's outputs the extractor itself
+    report = Problems(skip_invalid, f"extractor {source!r} output" if kind == "extractor" else
+                      None if kind == "rows" else source)
     collector = Collector(gold, report, entities=entities, claims=claims, inclusive_ends=inclusive_ends)
     n = 0
     for n, row in enumerate(rows, start=1):
