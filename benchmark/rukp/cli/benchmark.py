@@ -76,14 +76,23 @@ def benchmark_cmd(
         console.print(f"note: {note}", markup=False, highlight=False)
     scores = [p for p in changed if p.name != THROUGHPUT_FILE]
     systems_run = f"Scored {len(runs)} system(s) on {board['gold']['documents']} documents"
+    where, rates = _shown(out), _shown(out / THROUGHPUT_FILE)
     if scores:
         readme_said = " (including the README table)" if readme_path in scores else ""
-        console.print(f"{systems_run}; {len(scores)} result file(s) changed under {out}{readme_said}; "
-                      f"throughput in {out / THROUGHPUT_FILE}.", markup=False, highlight=False)
+        said = f"{systems_run}; {len(scores)} result file(s) changed under {where}{readme_said}; throughput in {rates}."
     else:
-        console.print(f"{systems_run}; the results under {out} are unchanged"
-                      f"{' and so is the README table' if readme_path else ''}; throughput in "
-                      f"{out / THROUGHPUT_FILE}.", markup=False, highlight=False)
+        said = (f"{systems_run}; the results under {where} are unchanged"
+                f"{' and so is the README table' if readme_path else ''}; throughput in {rates}.")
+    # wrapped by the terminal, never inside a path (so that it can be copied)
+    console.print(said, markup=False, highlight=False, soft_wrap=True)
+
+
+def _shown(path: Path) -> str:
+    """A path as the closing sentence shows it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def register(app: typer.Typer) -> None:
