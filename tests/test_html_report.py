@@ -225,3 +225,18 @@ def test_report_to_html_writes_the_same_page_as_the_renderer(tmp_path) -> None:
     report = rukp.evaluate(predictions, bootstrap=0, progress=False)
     out = report.to_html(tmp_path / "page.html")
     assert out.read_text(encoding="utf-8") == html.render(report)
+
+
+def test_compare_page_prints_tiny_p_values_as_a_bound_not_zero() -> None:
+    import re
+
+    import rukp
+    from rukp.paths import repo_root
+    from rukp.reports import html
+
+    predictions = repo_root() / "benchmark" / "results" / "predictions"
+    comparison = rukp.compare(predictions / "spacy+rules.jsonl", predictions / "capitalised.jsonl",
+                              bootstrap=200, shuffles=2000, progress=False)
+    page = html.render(comparison)
+    assert "&lt; 0.001" in page  # sentences: the systems differ far beyond what 2,000 shuffles can resolve
+    assert not re.search(r'class="[^"]*\bp\b[^"]*">0\.000<', page)

@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator, ValidationError, validators
 
 from rukp import schema
 from rukp.errors import quote
+from rukp.io.jsonl import json_type
 
 SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 _TEXT = {"type": "string", "minLength": 1}
@@ -100,14 +101,6 @@ CORPUS_DOCUMENT = _record({
     "dropped": {"type": "array", "items": _DROPPED},
 })
 
-_JSON_TYPES = {type(None): "null", bool: "boolean", int: "integer", float: "number", str: "string",
-               list: "array", dict: "object"}
-
-
-def _json_type(value: Any) -> str:
-    return _JSON_TYPES.get(type(value), type(value).__name__)
-
-
 def _first_repeat(values: list[Any]) -> Any:
     seen: list[Any] = []
     for value in values:
@@ -140,7 +133,7 @@ def _message(error: ValidationError) -> list[str]:
             error.validator_value)
         if isinstance(value, float) and not math.isfinite(value):
             return [f"{field} must be a finite {wanted}, not {value} (JSON has no NaN or Infinity)"]
-        return [f"{field} must be {wanted}, not {_json_type(value)} {quote(value)}"]
+        return [f"{field} must be {wanted}, not {json_type(value, integer=True)} {quote(value)}"]
     if kind == "minLength":
         return [f"{field} must not be empty"]
     if kind == "minItems":

@@ -311,7 +311,7 @@ class Report:
         kinds = {"entities": self.scope.get("entities") == "scored", "claims": self.scope.get("claims") == "scored"}
         out: dict[str, Any] = {k: dict(v) for k, v in preds.alignment.items() if kinds.get(k)}
         out["unaligned"] = [{"doc": self.gold.documents[u.doc].id, "kind": u.kind,
-                             "text": u.text if len(u.text) <= 80 else u.text[:79] + "…", "chars": len(u.text),
+                             "text": _cut(u.text), "chars": len(u.text),
                              ("label" if u.kind == "entity" else "claimer"): u.label}
                             for u in preds.unaligned if kinds.get("entities" if u.kind == "entity" else "claims")]
         out["fuzzy"] = [{"doc": self.gold.documents[f.doc].id, "kind": f.kind, "text": _cut(f.text),

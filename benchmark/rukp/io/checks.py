@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from rukp.errors import RukpError, quote
-from rukp.io.jsonl import loads, read_text, split_lines
+from rukp.io.jsonl import json_type, loads, read_text, split_lines
 from rukp.io.model import Rows
 from rukp.scoring.claims.model import ATTRIBUTES, Claim
 
@@ -188,7 +188,6 @@ def list_field(obj: Mapping[str, Any], key: str, report: Any, *, line: int | Non
     return value
 
 
-_JSON_TYPES = {type(None): "null", bool: "boolean", int: "number", float: "number", str: "string", list: "array"}
 
 
 def json_lines(path: Path, report: Any, text: str | None = None) -> Iterator[tuple[int, Any]]:
@@ -207,7 +206,7 @@ def json_lines(path: Path, report: Any, text: str | None = None) -> Iterator[tup
             report("invalid_json", e.detail, line=number)
             continue
         if not isinstance(obj, dict):
-            report("wrong_type", f"expected a JSON object, got a JSON {_JSON_TYPES.get(type(obj), 'value')}",
+            report("wrong_type", f"expected a JSON object, got a JSON {json_type(obj)}",
                    line=number)
             continue
         yield number, obj

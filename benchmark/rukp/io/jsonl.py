@@ -129,7 +129,7 @@ def iter_jsonl_text(text: str, *, path: str | Path | None = None) -> Iterator[tu
             continue
         obj = loads(line, path=path, line=number)
         if not isinstance(obj, dict):
-            raise RukpError(f"expected a JSON object, got a JSON {_json_type(obj)}", path=path, line=number)
+            raise RukpError(f"expected a JSON object, got a JSON {json_type(obj)}", path=path, line=number)
         yield number, obj
 
 
@@ -153,9 +153,12 @@ def read_json(path: str | Path) -> Any:
     return loads(read_text(path), path=path)
 
 
-_JSON_TYPES = {type(None): "null", bool: "boolean", int: "number", float: "number", str: "string",
+_JSON_TYPES = {type(None): "null", bool: "boolean", int: "integer", float: "number", str: "string",
                list: "array", dict: "object"}
 
 
-def _json_type(value: Any) -> str:
-    return _JSON_TYPES.get(type(value), type(value).__name__)
+def json_type(value: Any, *, integer: bool = False) -> str:
+    """The JSON name of a parsed value's type (``array``, ``string``...), for messages; ``integer``: JSON
+    Schema's vocabulary, where an integer is ``integer`` rather than ``number``."""
+    name = _JSON_TYPES.get(type(value), type(value).__name__)
+    return "number" if name == "integer" and not integer else name

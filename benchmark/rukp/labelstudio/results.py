@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from rukp.errors import RukpError, quote
-from rukp.io.jsonl import loads, read_json
+from rukp.io.jsonl import json_type, loads, read_json
 from rukp.labelstudio import config as cfg
 from rukp.schema import CLUSTER_ID_PATTERN, ENTITY_ID_PATTERN, SPECIAL_CLAIMERS
 
@@ -71,12 +71,8 @@ class _Where:
         return RukpError(f"{subject}: {message}", path=self.source, doc=self.doc_id)
 
 
-_JSON_TYPES = {type(None): "null", bool: "boolean", int: "integer", float: "number", str: "string",
-               list: "array", dict: "object"}
-
-
 def _got(value: Any) -> str:
-    return f"{_JSON_TYPES.get(type(value), type(value).__name__)} {quote(value, 40)}"
+    return f"{json_type(value, integer=True)} {quote(value, 40)}"
 
 
 def _is_int(value: Any) -> bool:

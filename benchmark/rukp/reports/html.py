@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from rukp.io.atomic import write_many_atomic, write_text_atomic
-from rukp.reports.html_marks import OUTCOME_NAMES, fmt, fmt_ci, item_types, quote, segments, shown_path
+from rukp.reports.formatting import fmt
+from rukp.reports.html_marks import OUTCOME_NAMES, fmt_ci, item_types, quote, segments, shown_path
 
 DEFAULT_MAX_DOCS = 50
 SCHEMES: tuple[str, ...] = ("strict", "exact", "partial", "ent_type")

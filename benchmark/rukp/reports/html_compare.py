@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from rukp.reports.html_marks import OUTCOME_NAMES, fmt, quote, segments, shown_path
+from rukp.reports.formatting import fmt, format_p
+from rukp.reports.html_marks import OUTCOME_NAMES, quote, segments, shown_path
 
 DIFF_NAMES: dict[str, str] = {"a_right": "A right, B wrong", "b_right": "B right, A wrong"}
 
@@ -91,7 +92,7 @@ def _tests(tests: Mapping[str, Mapping[str, Mapping[str, Any]]], views: list[str
             ci = "—" if t["low"] is None else f"[{t['low']:+.3f}, {t['high']:+.3f}]"
             rows.append({"name": name, "a": fmt(t["a"]), "b": fmt(t["b"]), "ci": ci,
                          "diff": "—" if t["diff"] is None else f"{t['diff']:+.3f}",
-                         "p_boot": fmt(t["p_bootstrap"]), "p_rand": fmt(t["p_randomisation"])})
+                         "p_boot": format_p(t["p_bootstrap"]), "p_rand": format_p(t["p_randomisation"])})
         out[unit] = rows
     return out
 

@@ -135,11 +135,6 @@ def _mark(text: str, a: int, b: int, items: list[Mapping[str, Any]], roles: set[
             "title": "\n".join(item_title(it, text) for it in items)}
 
 
-def fmt(x: float | None) -> str:
-    """A score with three decimals; ``—`` when undefined."""
-    return "—" if x is None else f"{x:.3f}"
-
-
 def fmt_ci(intervals: Mapping[str, Any] | None, unit: str, metric: str) -> str:
     """``[low, high]`` of a metric's interval over ``unit``; empty when not computed, ``—`` when undefined."""
     iv = ((intervals or {}).get(unit) or {}).get(metric)
