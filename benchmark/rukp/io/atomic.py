@@ -1,18 +1,23 @@
 """Atomic file writes: write to a temporary file in the same folder, then rename over the target.
 
 Written files get the permissions the umask gives (as ``open(path, "w")`` would), not the 0600 of
-:func:`tempfile.mkstemp`. JSON writers refuse non-finite numbers: ``NaN`` and ``Infinity`` are not JSON.
+:func:`tempfile.mkstemp`. A target that exists and is not a regular file (``/dev/null``, a FIFO, a terminal)
+is written directly, never replaced by a regular file. A failed write (a full disk, no permission) is one
+:class:`RukpError` naming the file, and leaves no temporary file behind (a SIGTERM reaches the cleanup too:
+the CLI turns it into an exception). JSON writers refuse non-finite numbers: ``NaN`` and ``Infinity`` are
+not JSON.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
-from collections.abc import Iterable, Mapping
-from contextlib import ExitStack
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from rukp.errors import RukpError
 
@@ -42,6 +47,53 @@ def make_temp(path: Path, *, suffix: str = ".tmp") -> tuple[int, str]:
     return fd, tmp
 
 
+def is_special(path: Path) -> bool:
+    """Whether ``path`` exists and is neither a regular file nor a folder (a device, a FIFO, a socket): such a
+    target is written directly, never replaced by a regular file."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def write_error(error: OSError, path: Path) -> RukpError:
+    """One line for a failed write: the file and the system's reason (``No space left on device``)."""
+    reason = error.strerror or type(error).__name__
+    return RukpError(f"cannot write the file: {reason}", path=path)
+
+
+@contextmanager
+def open_output(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
+    """A file object for ``path``: a temporary file renamed over it when the block ends without error, or the
+    target itself when it is a device or FIFO. OS errors become one :class:`RukpError` naming the file."""
+    path = Path(path)
+    text = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
+    if is_special(path):
+        try:
+            with open(path, mode, **text) as fh:  # noqa: SIM115
+                yield fh
+        except OSError as e:
+            raise write_error(e, path) from None
+        return
+    check_writable(path)
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = make_temp(path)
+        with os.fdopen(fd, mode, **text) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as e:
+        raise write_error(e, path) from None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
 def check_writable(path: Path) -> None:
     """Fail with one clear message before writing when ``path`` cannot be a file (a folder, or under a file)."""
     if path.is_dir():
@@ -65,10 +117,14 @@ def write_many_atomic(files: Mapping[Path, str | bytes]) -> None:
     """
     for path in files:
         check_writable(Path(path))
+    special = {Path(p): v for p, v in files.items() if is_special(Path(p))}
     staged: list[tuple[str, Path]] = []
+    current = Path()
     try:
         for path, text in files.items():
-            path = Path(path)
+            current = path = Path(path)
+            if path in special:
+                continue
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = make_temp(path)
             staged.append((tmp, path))
@@ -78,12 +134,18 @@ def write_many_atomic(files: Mapping[Path, str | bytes]) -> None:
                 fh.write(text)
                 fh.flush()
                 os.fsync(fh.fileno())
-    except BaseException:
+        for tmp, path in staged:
+            current = path
+            os.replace(tmp, path)
+        staged.clear()
+    except OSError as e:
+        raise write_error(e, current) from None
+    finally:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
-        raise
-    for tmp, path in staged:
-        os.replace(tmp, path)
+    for path, text in special.items():  # a device or FIFO: written as it is, never replaced
+        with open_output(path, "wb" if isinstance(text, bytes) else "w") as fh:
+            fh.write(text)
 
 
 def _non_finite(error: ValueError, where: str) -> RukpError:
