@@ -11,8 +11,8 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from cli_runner import run_rukp
+
 from rukp.errors import RukpError
 from rukp.io.atomic import open_output, write_many_atomic
 
