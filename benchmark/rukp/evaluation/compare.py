@@ -7,8 +7,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from rukp.defaults import DEFAULT_RESAMPLES, DEFAULT_SHUFFLES
-from rukp.errors import RukpError
+from rukp.defaults import DEFAULT_RESAMPLES, DEFAULT_SHUFFLES, MAX_SHUFFLES
+from rukp.errors import RukpError, quote
 from rukp.evaluation.inputs import load_input
 from rukp.evaluation.options import make_options
 from rukp.evaluation.report import REPORT_SCHEMA, UNITS, Report
@@ -60,7 +60,10 @@ def compare(a: Any, b: Any, *, shuffles: int = DEFAULT_SHUFFLES, gold: str | Pat
     with the paired bootstrap and approximate randomisation (``shuffles`` ≥ 10,000 recommended)."""
     opts = make_options(**options)
     if isinstance(shuffles, bool) or not isinstance(shuffles, int) or shuffles < 1:
-        raise RukpError(f"shuffles={shuffles!r} must be a positive integer")
+        raise RukpError(f"shuffles={quote(shuffles)} must be a positive integer")
+    if shuffles > MAX_SHUFFLES:
+        raise RukpError(f"shuffles={shuffles} is more than {MAX_SHUFFLES:,}, the most accepted (the default 10,000 "
+                        "resolve p-values to 1e-4)")
     label_maps = label_maps_of(opts)
     gold_set = gold_of(gold, opts)
     check_ids(gold_set, opts.docs)
