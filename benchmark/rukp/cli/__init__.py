@@ -17,7 +17,7 @@ from typing import Any
 
 import typer
 
-from rukp.errors import RukpError
+from rukp.errors import RukpError, printable
 
 app = typer.Typer(
     name="rukp",
@@ -78,7 +78,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="rukp")
     except RukpError as e:
-        typer.secho(f"error: {e}", fg="red", err=True)
+        lines = str(e).split("\n")  # a validation's list of problems keeps its lines; each line is escaped
+        typer.secho("error: " + "\n".join(printable(line) for line in lines), fg="red", err=True)
         sys.exit(2)
     except SystemExit as e:  # typer turns Ctrl-C into a silent exit 130: say so in one line
         interrupt = _interrupt_of(e)

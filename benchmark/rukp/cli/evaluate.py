@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from rukp.defaults import DEFAULT_RESAMPLES, DEFAULT_SHUFFLES, DEFAULT_THRESHOLD
-from rukp.errors import RukpError
+from rukp.errors import RukpError, printable
 from rukp.io.outputs import check_outputs
 
 
@@ -60,6 +60,9 @@ def evaluate_cmd(
                                           help="Write per-document figures here (JSONL, or Parquet for .parquet)."),
     outcomes_out: Path = typer.Option(None, "--outcomes",
                                       help="Write every span and claim outcome here (JSONL, or Parquet for .parquet)."),
+    extractor_timeout: float = typer.Option(0, "--extractor-timeout", metavar="SECONDS",
+                                            help="Most seconds an extractor may take on one document "
+                                                 "(0: no limit); the document that runs past it is named."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No terminal tables."),
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="Per-type tables of every scheme with all outcome counts (shown anyway "
@@ -106,30 +109,30 @@ def evaluate_cmd(
                          template=llm_template, raw=llm_raw):
         if compare is not None:
             result = compare_fn(compare[0], compare[1], shuffles=shuffles, progress=False if quiet else None,
-                                **options)
+                                extractor_timeout=extractor_timeout, **options)
         else:
             result = evaluate_fn(extractor if extractor is not None else predictions,
-                                 progress=False if quiet else None, **options)
+                                 progress=False if quiet else None, extractor_timeout=extractor_timeout, **options)
     if not quiet:
         terminal.render(result, verbose=verbose)
     else:  # -q hides the tables, never that items were left out
         for line in _skip_summary(result):
-            typer.echo(line, err=True)
+            typer.echo(printable(line), err=True)
     for key, path in side_files.items():
         (detail.write_per_document if key == "per_document" else detail.write_outcomes)(result, path)
-        typer.echo(f"wrote {shown[path]}", err=True)
+        typer.echo(f"wrote {printable(shown[path])}", err=True)
     if json_out is not None:
         json_report.write(result, json_out, side_files={k: shown[p] for k, p in side_files.items()})
-        typer.echo(f"wrote {shown[json_out]}", err=True)
+        typer.echo(f"wrote {printable(shown[json_out])}", err=True)
     for path, renderer in ((markdown_out, markdown), (plot_out, plot), (diff_out, diff)):
         if path is not None:
             renderer.write(result, path)
-            typer.echo(f"wrote {shown[path]}", err=True)
+            typer.echo(f"wrote {printable(shown[path])}", err=True)
     if html_out is not None:
         from rukp.reports import html
 
         html.write(result, html_out, max_docs=html_docs)
-        typer.echo(f"wrote {shown[html_out]}", err=True)
+        typer.echo(f"wrote {printable(shown[html_out])}", err=True)
 
 
 def run_inputs(*, predictions: Path | None, compare: tuple[str, str] | None, gold: Path | None,

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from rukp.defaults import DEFAULT_RESAMPLES, DEFAULT_THRESHOLD
+from rukp.evaluation.deadline import check_limit
 from rukp.evaluation.inputs import load_input
 from rukp.evaluation.options import Options, make_options
 from rukp.evaluation.report import UNITS, Report
@@ -88,7 +89,8 @@ def evaluate(extractor_or_predictions: Any, *, gold: str | Path | Gold | None = 
              nervaluate_compatible: bool = False, bootstrap: int = DEFAULT_RESAMPLES, seed: int = 0,
              skip_invalid: bool = False, entities: bool | None = None, claims: bool | None = None,
              format: str = "auto", bio: str = "auto", docs: str | Sequence[str] | None = None,
-             inclusive_ends: bool = False, progress: bool | None = None) -> Report:
+             inclusive_ends: bool = False, progress: bool | None = None,
+             extractor_timeout: float | None = None) -> Report:
     """Score an extractor or predictions against the gold and return a :class:`~rukp.evaluation.report.Report`.
 
     What is scored is inferred: entities and claims are each scored when both the gold and the predictions
@@ -142,6 +144,9 @@ def evaluate(extractor_or_predictions: Any, *, gold: str | Path | Gold | None = 
         same data.
     progress : bool or None, default None
         Progress bar while an extractor runs (None: only on a terminal).
+    extractor_timeout : float or None, default None
+        Most seconds an extractor may take on one document (None or 0: no limit); a document past it is an
+        error naming it (left out and counted under ``skip_invalid``). Uses SIGALRM: main thread only.
 
     Returns
     -------
@@ -153,9 +158,10 @@ def evaluate(extractor_or_predictions: Any, *, gold: str | Path | Gold | None = 
                         claim_threshold=claim_threshold, nervaluate_compatible=nervaluate_compatible,
                         bootstrap=bootstrap, seed=seed, skip_invalid=skip_invalid, entities=entities,
                         claims=claims, format=format, bio=bio, docs=docs, inclusive_ends=inclusive_ends)
+    timeout = check_limit(extractor_timeout)
     label_maps = label_maps_of(opts)
     gold_set = gold_of(gold, opts)
     check_ids(gold_set, opts.docs)
-    preds = load_input(extractor_or_predictions, gold_set, opts, progress=progress)
+    preds = load_input(extractor_or_predictions, gold_set, opts, progress=progress, timeout=timeout)
     gold_set, preds = select_documents(gold_set, preds, opts.docs)
     return score(gold_set, preds, opts, label_maps)

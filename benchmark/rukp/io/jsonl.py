@@ -6,7 +6,9 @@ which accepts only what RFC 8259 calls interoperable JSON:
 - no repeated key in an object (Python's ``json`` silently keeps the last one);
 - no ``NaN``, ``Infinity`` or ``-Infinity``, and no number that overflows to infinity (``1e309``);
 - no nesting deeper than :data:`MAX_DEPTH` levels (checked before parsing, so a 100,000-level file is one
-  clear error, not a ``RecursionError``).
+  clear error, not a ``RecursionError``);
+- no lone surrogate (``"\\ud800"`` without its pair): it is not a character, no UTF-8 writer can write it,
+  so it is refused here, at the reader, rather than crashing a report or a build later.
 
 JSONL is split on ``"\\n"`` only (a ``"\\r"`` before it is dropped): U+2028, U+2029 and U+0085 are valid
 inside JSON strings and do not end a line. Every problem is one :class:`~rukp.errors.RukpError` naming the
@@ -28,6 +30,8 @@ from rukp.errors import RukpError, quote
 #: Deepest nesting of arrays and objects a JSON value may have (the gold needs 4; Label Studio exports 6).
 MAX_DEPTH = 200
 
+#: A ``\\uD800``–``\\uDFFF`` escape: only then can a parsed string hold a surrogate (UTF-8 text cannot).
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 _STRING_OR_OTHER = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[^\[\]{}"]+')
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1, '"': 0}
 
@@ -85,7 +89,7 @@ def loads(text: str, *, path: str | Path | None = None, line: int | None = None)
     if nesting_depth(text) > MAX_DEPTH:
         raise RukpError(f"not accepted: JSON nested deeper than {MAX_DEPTH} levels", path=path, line=line)
     try:
-        return _DECODER.decode(text)
+        value = _DECODER.decode(text)
     except json.JSONDecodeError as e:
         if line is None:
             raise RukpError(json_error_message(e), path=path, line=e.lineno) from None
@@ -94,6 +98,30 @@ def loads(text: str, *, path: str | Path | None = None, line: int | None = None)
         raise RukpError(f"not accepted: {e}", path=path, line=line) from None
     except (ValueError, RecursionError) as e:  # e.g. an integer of more than 4300 digits
         raise RukpError(f"not accepted: {quote(str(e))}", path=path, line=line) from None
+    if "\\u" in text and SURROGATE_ESCAPE.search(text):
+        lone = lone_surrogate(value)
+        if lone is not None:
+            raise RukpError(f"not accepted: a lone surrogate {lone!r} in a string (an escape such as "
+                            "\\ud800 without its pair is not a Unicode character)", path=path, line=line)
+    return value
+
+
+def lone_surrogate(value: Any) -> str | None:
+    """The first lone surrogate in a parsed value's strings (keys included), or None."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as e:
+                return item[e.start]
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 def read_text(path: str | Path, *, keep_bom: bool = False) -> str:
