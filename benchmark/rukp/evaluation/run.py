@@ -39,7 +39,8 @@ def score(gold: Gold, preds: Predictions, opts: Options, label_maps: dict[str, L
     """Score once (the tasks of ``scope``, default inferred), then add the bootstrap intervals."""
     scope = scope if scope is not None else infer_scope(opts, gold, [preds])
     # Sentence units need every document's sentences, and at least one where there is text to hold a span.
-    use_sentences = all(d.sentences is not None and (d.sentences or d.text == "") for d in gold.documents)
+    use_sentences = (all(d.sentences is not None and (d.sentences or d.text == "") for d in gold.documents)
+                     and any(d.sentences for d in gold.documents))  # no sentence at all: no sentence unit
     sents = SentenceIndex(gold) if use_sentences else None
     views: dict[str, ViewResult] = {}
     if scope["entities"] == "scored":

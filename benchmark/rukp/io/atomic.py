@@ -57,8 +57,12 @@ def is_special(path: Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
-def write_error(error: OSError, path: Path) -> RukpError:
+def write_error(error: OSError | UnicodeEncodeError, path: Path) -> RukpError:
     """One line for a failed write: the file and the system's reason (``No space left on device``)."""
+    if isinstance(error, UnicodeEncodeError):  # only a lone surrogate cannot be written as UTF-8
+        bad = error.object[error.start:error.end]
+        return RukpError(f"cannot write the file: the text holds {bad!r}, a lone surrogate that UTF-8 cannot "
+                         "encode (it came from the input: a JSON escape such as \\ud800 without its pair)", path=path)
     reason = error.strerror or type(error).__name__
     return RukpError(f"cannot write the file: {reason}", path=path)
 
@@ -73,7 +77,7 @@ def open_output(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
         try:
             with open(path, mode, **text) as fh:  # noqa: SIM115
                 yield fh
-        except OSError as e:
+        except (OSError, UnicodeEncodeError) as e:
             raise write_error(e, path) from None
         return
     check_writable(path)
@@ -87,7 +91,7 @@ def open_output(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
         tmp = None
-    except OSError as e:
+    except (OSError, UnicodeEncodeError) as e:
         raise write_error(e, path) from None
     finally:
         if tmp is not None:
@@ -138,7 +142,7 @@ def write_many_atomic(files: Mapping[Path, str | bytes]) -> None:
             current = path
             os.replace(tmp, path)
         staged.clear()
-    except OSError as e:
+    except (OSError, UnicodeEncodeError) as e:
         raise write_error(e, current) from None
     finally:
         for tmp, _ in staged:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import stat
 from collections.abc import Iterator
 from itertools import accumulate
 from pathlib import Path
@@ -124,18 +125,59 @@ def lone_surrogate(value: Any) -> str | None:
     return None
 
 
+#: Bytes of the FIFOs (and process substitutions, ``<(…)``) read so far, by path: a pipe can be read once only.
+_PIPES: dict[str, bytes] = {}
+
+
+def non_regular(path: Path) -> str | None:
+    """What ``path`` is when it exists but is neither a regular file nor a FIFO (``a character device``), or
+    None. Devices are refused: ``/dev/null`` reads as empty and ``/dev/zero`` never ends."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISFIFO(mode):
+        return None
+    return ("a directory" if stat.S_ISDIR(mode) else "a character device" if stat.S_ISCHR(mode)
+            else "a block device" if stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "not a regular file")
+
+
+def check_input(path: str | Path, what: str = "file") -> Path:
+    """``path`` when it can be read as an input: a regular file or a FIFO; else one :class:`RukpError` saying
+    what it is (not found, a directory, a device, a socket)."""
+    path = Path(path)
+    kind = non_regular(path)
+    if kind == "a directory":
+        raise RukpError(f"is a directory, expected a {what}", path=path)
+    if kind is not None:
+        raise RukpError(f"is {kind}, not a {what} (give a regular file, a pipe or <(…))", path=path)
+    if not path.exists():
+        raise RukpError(f"{what} not found", path=path)
+    return path
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of an input file (:func:`check_input`); a FIFO is read once and its bytes kept, so that a
+    second read (the gold's checksum) sees the same content."""
+    path = check_input(path)
+    if not path.is_fifo():
+        return path.read_bytes()
+    key = str(path.absolute())
+    if key not in _PIPES:
+        _PIPES[key] = path.read_bytes()
+    return _PIPES[key]
+
+
 def read_text(path: str | Path, *, keep_bom: bool = False) -> str:
-    """Read a UTF-8 file; a missing file, a folder or another encoding is a :class:`RukpError` naming the file.
+    """Read a UTF-8 file (or a FIFO, once); a missing file, a folder, a device or another encoding is a
+    :class:`RukpError` naming the file.
 
     A leading byte-order mark (as some Windows editors write) is dropped, so JSON and JSONL parse; seeds pass
     ``keep_bom=True`` because their text must stay byte for byte what the manifest pins.
     """
     path = Path(path)
-    if path.is_dir():
-        raise RukpError("is a directory, expected a file", path=path)
-    if not path.is_file():
-        raise RukpError("file not found", path=path)
-    data = path.read_bytes()
+    data = read_bytes(path)
     try:
         return data.decode("utf-8" if keep_bom else "utf-8-sig")
     except UnicodeDecodeError as e:

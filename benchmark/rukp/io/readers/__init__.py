@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rukp.errors import RukpError
+from rukp.io.jsonl import check_input
 from rukp.io.model import Gold, Predictions
 from rukp.io.readers.conll import CONLL_SUFFIXES, load_conll
 from rukp.io.readers.jsonl import load_jsonl
@@ -39,11 +40,7 @@ def load_predictions(path: str | Path, gold: Gold, *, entities: bool | None = No
     """Predictions from a file in format ``fmt`` (``auto``: :func:`detect_format`). ``entities``/``claims``
     None: read when the file has them (CoNLL: entities only); ``bio`` is the CoNLL chunking rule (``auto``:
     strict IOB2 for ``.iob2`` files, conlleval's otherwise); ``inclusive_ends`` reads JSONL ends as inclusive."""
-    path = Path(path)
-    if path.is_dir():
-        raise RukpError("is a directory, expected a file", path=path)
-    if not path.is_file():
-        raise RukpError("predictions file not found", path=path)
+    path = check_input(path, "predictions file")
     if fmt == "auto":
         fmt = detect_format(path)
     if fmt == "jsonl":
