@@ -68,6 +68,9 @@ def add_article(source: str | Path, *, date: str | None = None, date_evidence: s
     """Add ``source`` as a new seed and rebuild ``corpus/``; refuse non-UTF-8, empty and duplicate files."""
     source = Path(source)
     _check_date(date)
+    if date_evidence is not None and not date_evidence.strip():
+        raise RukpError("--date-evidence is empty: give a verbatim passage of the article that dates it, or leave "
+                        "the option out")
     if date_evidence is not None and date is None:
         raise RukpError("--date-evidence needs --date (the evidence supports a date)")
     text = read_text(source, keep_bom=True).removeprefix(_BOM)  # written back as the seed: byte for byte

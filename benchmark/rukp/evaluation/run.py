@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from rukp.defaults import DEFAULT_RESAMPLES, DEFAULT_THRESHOLD
+from rukp.errors import RukpError
 from rukp.evaluation.deadline import check_limit
 from rukp.evaluation.inputs import load_input
 from rukp.evaluation.options import Options, make_options
@@ -74,6 +75,10 @@ def gold_of(gold: str | Path | Gold | None, opts: Options) -> Gold:
         return gold
     from rukp.paths import BUNDLED_DATA
 
+    if gold is None and opts.inclusive_ends:
+        raise RukpError("--inclusive-ends (inclusive_ends=True) reads the gold's ends as inclusive too, and the "
+                        "bundled gold's ends are exclusive: use it with your own --gold written that way (nervaluate's "
+                        "data); CoNLL predictions need no such option")
     path = Path(gold) if gold is not None else BUNDLED_DATA / "documents.jsonl"
     loaded = load_gold(path, entities=opts.entities, claims=opts.claims, inclusive_ends=opts.inclusive_ends,
                        skip_invalid=opts.skip_invalid)

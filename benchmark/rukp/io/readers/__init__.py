@@ -41,7 +41,8 @@ def load_predictions(path: str | Path, gold: Gold, *, entities: bool | None = No
     None: read when the file has them (CoNLL: entities only); ``bio`` is the CoNLL chunking rule (``auto``:
     strict IOB2 for ``.iob2`` files, conlleval's otherwise); ``inclusive_ends`` reads JSONL ends as inclusive."""
     path = check_input(path, "predictions file")
-    if fmt == "auto":
+    auto = fmt == "auto"
+    if auto:
         fmt = detect_format(path)
     if fmt == "jsonl":
         return load_jsonl(path, gold, entities=entities, claims=claims, skip_invalid=skip_invalid,
@@ -57,5 +58,12 @@ def load_predictions(path: str | Path, gold: Gold, *, entities: bool | None = No
             bio = "iob2" if path.suffix.lower() == ".iob2" else "conlleval"
         return load_conll(path, gold, skip_invalid=skip_invalid, bio=bio)
     if fmt == "labelstudio":
-        return load_labelstudio(path, gold, entities=entities, claims=claims, skip_invalid=skip_invalid)
+        try:
+            return load_labelstudio(path, gold, entities=entities, claims=claims, skip_invalid=skip_invalid)
+        except RukpError as e:
+            if not auto or e.path != str(path):
+                raise
+            raise RukpError(f"{e.detail} (read as a Label Studio export because the name ends in .json; for JSON "
+                            "Lines use --format jsonl, or name the file .jsonl)", path=e.path, line=e.line,
+                            doc=e.doc) from None
     raise RukpError(f"unknown predictions format {fmt!r}; choose auto, jsonl, conll or labelstudio", path=path)
