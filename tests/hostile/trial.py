@@ -12,9 +12,10 @@ Classes of a result (:func:`classify`):
 - ``hang``: the process ran past its time limit;
 - ``unclear``: exit not 0 without one ``error:`` line, or a message missing what the case expects.
 
-Run all cases: ``python tests/hostile/trial.py [-j JOBS] [-k SUBSTRING]`` prints one line per case that is not
-``clear error``/``handled`` and the counts per class. ``tests/hostile/test_trial.py`` runs the same cases under
-pytest (the fast ones in the default suite, the rest marked slow). LLM-answer cases live in
+Run all cases: ``python tests/hostile/trial.py [-j JOBS] [-k SUBSTRING]`` prints one line per case as it
+ends (``BAD`` when it is neither ``clear error`` nor ``handled``) and the counts per class.
+``tests/hostile/test_trial.py`` runs the same cases under pytest (the fast ones in the default suite, the rest
+marked slow). LLM-answer cases live in
 ``tests/hostile/llm_cases.py`` (see ``tests/hostile/README.md``): its ``CASES`` list is appended here.
 """
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -208,15 +210,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-j", "--jobs", type=int, default=2)
     parser.add_argument("-k", "--keyword", default="")
     parser.add_argument("--json", type=Path, help="write every outcome here")
+    parser.add_argument("--done", type=Path, help="skip the cases that this earlier output of the trial lists")
     args = parser.parse_args(argv)
-    cases = [c for c in all_cases() if args.keyword in c.name or args.keyword in c.family]
+    done = set()
+    if args.done is not None:
+        done = {m.group(1) for line in args.done.read_text(encoding="utf-8").splitlines()
+                if (m := re.match(r"(?:ok |BAD) .*? (\S+) \(\d+ s\): ", line))}
+    cases = [c for c in all_cases() if (args.keyword in c.name or args.keyword in c.family) and c.name not in done]
     started = time.monotonic()
+    outcomes = []
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        outcomes = list(pool.map(run_case, cases))
+        for o in pool.map(run_case, cases):  # each line as soon as it is known: a long trial shows progress
+            outcomes.append(o)
+            mark = "ok " if o.cls in GOOD else "BAD"
+            print(f"{mark} {o.cls:14} {o.case.family:10} {o.case.name} ({o.seconds:.0f} s): {o.detail}", flush=True)
     counts = Counter(o.cls for o in outcomes)
-    for o in outcomes:
-        if o.cls not in GOOD:
-            print(f"{o.cls:14} {o.case.family:12} {o.case.name}: {o.detail}")
     print(f"{len(outcomes)} cases in {time.monotonic() - started:.0f} s: "
           + ", ".join(f"{counts.get(c, 0)} {c}" for c in CLASSES))
     if args.json:
