@@ -46,7 +46,8 @@ def annotations_lock(annotations_dir: Path, what: str, *, wait: float | None = N
         finally:
             _held[key] -= 1
         return
-    folder.mkdir(parents=True, exist_ok=True)
+    while not folder.is_dir() and folder.parent != folder:  # no annotations yet: lock the repository folder
+        folder = folder.parent
     wait = lock_wait() if wait is None else wait
     fd = os.open(folder, os.O_RDONLY)
     try:
