@@ -158,21 +158,37 @@ def _start_lines() -> str:
     return block.group(0)
 
 
-def test_the_documented_start_notices_a_dead_server_at_once(tmp_path):
-    """A server that crashes at start (as with an incompatible sentry-sdk) is reported in seconds, with its log."""
+def _run_start(tmp_path: Path, fake_script: str, tail: str = "") -> tuple[subprocess.CompletedProcess, float]:
+    """Run the documented start-up lines with ``fake_script`` as ``.venv-ls/bin/label-studio``; (result, seconds)."""
     fake = tmp_path / ".venv-ls" / "bin" / "label-studio"
     fake.parent.mkdir(parents=True)
-    fake.write_text("#!/bin/sh\necho 'Traceback (most recent call last):'\n"
-                    "echo \"TypeError: Unknown option 'send_default_pii'\"\nexit 1\n", encoding="utf-8")
+    fake.write_text(fake_script, encoding="utf-8")
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
-    with socket.socket() as s:  # a port nobody listens on
+    with socket.socket() as s:  # a free port
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    script = "set -euo pipefail\n" + _start_lines().replace("8080", str(port))
+    script = "set -euo pipefail\n" + _start_lines().replace("8080", str(port)) + tail
     start = time.monotonic()
     done = subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PATH": os.environ.get("PATH", "/usr/bin:/bin")})
-    elapsed = time.monotonic() - start
+    return done, time.monotonic() - start
+
+
+def test_the_documented_start_waits_until_the_server_answers(tmp_path):
+    """A stand-in server that answers ``/health`` (a static file server, after a short start-up)."""
+    fake = '#!/bin/sh\ncd "$(dirname "$0")" && touch health && sleep 3 && exec python3 -m http.server "$5" ' \
+           '--bind 127.0.0.1\n'
+    done, elapsed = _run_start(tmp_path, fake, tail='echo "up=$ls_up"; kill "$ls_pid"\n')
+    assert done.returncode == 0, done.stderr
+    assert "up=yes" in done.stdout and "not up" not in done.stdout
+    assert elapsed < 60
+
+
+def test_the_documented_start_notices_a_dead_server_at_once(tmp_path):
+    """A server that crashes at start (as with an incompatible sentry-sdk) is reported in seconds, with its log."""
+    fake = ("#!/bin/sh\necho 'Traceback (most recent call last):'\n"
+            "echo \"TypeError: Unknown option 'send_default_pii'\"\nexit 1\n")
+    done, elapsed = _run_start(tmp_path, fake)
     assert done.returncode == 0, done.stderr
     assert elapsed < 20, f"the wait went on for {elapsed:.0f} s after the server had died"
     assert "Label Studio is not up; the end of label-studio.log:" in done.stdout
