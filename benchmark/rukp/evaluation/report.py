@@ -33,6 +33,7 @@ from rukp.scoring.claims import (
     ATTRIBUTES,
     attribute_report,
 )
+from rukp.scoring.schemes import PER_TYPE_CONVENTION
 from rukp.views import get_view
 
 REPORT_SCHEMA = "rukp.report.v1"
@@ -205,7 +206,22 @@ class Report:
             "outcomes": list(self.outcomes_table(name).rows()) if inline["outcomes"] else None,
             "fallback_components": vr.scores.fallback_components,
             "dropped_by_view": vr.dropped,
+            "outcome_counts": vr.scores.outcome_totals(),
+            "type_confusion": self.type_confusion(name),
         }
+
+    def type_confusion(self, view: str | None = None) -> dict[str, Any]:
+        """Entity-type confusion of ``view``: ``matrix[gold type][predicted type]`` counts the matched pairs
+        with the same boundaries, ``missed[gold type]`` the other gold spans, ``spurious[predicted type]`` the
+        other predictions (text items found nowhere included); types that occur nowhere are left out."""
+        vr = self._view(view)
+        m = vr.scores.confusion()
+        labels = vr.scores.labels
+        keep = [i for i in range(len(labels)) if m[i].sum() + m[:, i].sum() > 0]
+        return {"pairs": "same boundaries", "labels": [labels[i] for i in keep],
+                "matrix": {labels[g]: {labels[p]: int(m[g, p]) for p in keep} for g in keep},
+                "missed": {labels[g]: int(m[g, -1]) for g in keep},
+                "spurious": {labels[p]: int(m[-1, p]) for p in keep}}
 
     def _claims_dict(self, cr: ClaimsResult, inline: Mapping[str, bool]) -> dict[str, Any]:
         c = dict(zip(("gold", "predicted", "matched", "claimer_given", "claimer_correct", "overlap_tokens",
@@ -257,6 +273,8 @@ class Report:
         n_docs = len(gold.documents)
         selection = self.selection
         notes = [selection] if selection else []
+        if self.views:
+            notes.append(f"per type: {PER_TYPE_CONVENTION}")
         resampled = plural(n_docs, "selected" if selection else "gold", "documents")
         if n_docs < 2:
             notes.append("No interval over documents: one document cannot be resampled into anything but itself "
@@ -294,6 +312,7 @@ class Report:
                         "items": [s.to_dict() for s in skipped]},
             "extractor": preds.extractor, "extractor_errors": preds.extractor_errors,
             "options": self.options.to_dict(), "seed": self.options.seed,
+            "per_type_convention": PER_TYPE_CONVENTION if self.views else None,
             "bootstrap": {"resamples": self.options.bootstrap, "alpha": bs.DEFAULT_ALPHA, "method": "percentile",
                           "units": {"documents": n_docs if "documents" in self.intervals else None,
                                     "sentences": self.sentences.n if "sentences" in self.intervals else None}},

@@ -170,6 +170,14 @@ class EntityScores:
                                     LinkingCounts(int(self.doc_linking[i, 0]), int(self.doc_linking[i, 1])),
                                     int(self.doc_fallback[i]))
 
+    def outcome_totals(self) -> dict[str, int]:
+        """How many spans got each outcome (a pair once; predictions with no span are ``spurious``)."""
+        n = len(OUTCOMES)
+        totals = (np.bincount(self.gold_outcome.astype(np.int64), minlength=n)
+                  + np.bincount(self.pred_outcome[self.pred_match < 0].astype(np.int64), minlength=n))
+        totals[O_SPURIOUS] += 0 if self.unplaced is None else int(self.unplaced.sum())
+        return {name: int(totals[i]) for i, name in enumerate(OUTCOMES)}
+
     def confusion(self) -> np.ndarray:
         """Entity-type confusion ``(L + 1, L + 1)``: ``[gold type, predicted type]`` counts the matched pairs
         with the same boundaries; the last column the gold spans without such a partner (missed), the last row
