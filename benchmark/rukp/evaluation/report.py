@@ -7,6 +7,7 @@ form from the stored counts, so renderers (:mod:`rukp.reports`) never re-run sco
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -273,6 +274,8 @@ class Report:
         n_docs = len(gold.documents)
         selection = self.selection
         notes = [selection] if selection else []
+        if without:
+            notes.append(self.coverage_note)
         if self.views:
             notes.append(f"per type: {PER_TYPE_CONVENTION}")
         resampled = plural(n_docs, "selected" if selection else "gold", "documents")
@@ -351,7 +354,24 @@ class Report:
         if self.claims is not None:
             lines.append(f"  claims: detection F1 {_f(self.figures.get('claims.detection.f1'))}")
         lines += [f"  {task}: {state}" for task, state in self.scope.items() if state != "scored"]
+        if (coverage := self.coverage_note) is not None:
+            lines += textwrap.wrap(coverage, 80, initial_indent="  ", subsequent_indent="    ")
         return lines
+
+    @property
+    def coverage_note(self) -> str | None:
+        """The gold documents without predictions (scored as predicting nothing) and how to score only the
+        others (``--doc``); None when every document has predictions."""
+        gold, covered = self.gold, self.predictions.covered
+        without = [d.id for i, d in enumerate(gold.documents) if i not in covered]
+        if not without:
+            return None
+        shown = ", ".join(without[:5]) + (f" and {len(without) - 5} more" if len(without) > 5 else "")
+        with_ids = [d.id for i, d in enumerate(gold.documents) if i in covered]
+        how = (" ".join(f"--doc {i}" for i in with_ids) if 0 < len(with_ids) <= 3
+               else "--doc ID for each predicted document (docs=[...] in Python)")
+        return (f"{len(without)} of {plural(len(gold.documents), 'gold documents')} have no predictions and are "
+                f"scored as predicting nothing: {shown}; to score only the predicted ones, use {how}")
 
     @property
     def selection(self) -> str | None:

@@ -77,6 +77,9 @@ def _compare_data(comparison: Any) -> dict[str, Any]:
     from dataclasses import asdict
 
     return {"a": _page_data(comparison.a), "b": _page_data(comparison.b), "shuffles": comparison.shuffles,
+            "conclusions": comparison.conclusions(),
+            "coverage": [f"{tag}: {r.coverage_note}" for tag, r in (("A", comparison.a), ("B", comparison.b))
+                         if r.coverage_note is not None],
             "tests": {unit: {name: asdict(t) for name, t in sorted(per.items())}
                       for unit, per in comparison.tests.items()}}
 

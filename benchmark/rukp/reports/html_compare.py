@@ -140,6 +140,7 @@ def context(data: Mapping[str, Any], *, max_docs: int) -> dict[str, Any]:
         "shuffles": data["shuffles"], "tests": _tests(data["tests"], views, meta["options"]["scheme"]),
         "counts": counts, "diff_names": DIFF_NAMES, "totals": {k: totals.get(k, 0) for k in DIFF_NAMES},
         "types": types, "documents": shown, "rukp_version": meta["rukp_version"],
+        "conclusions": data.get("conclusions", []), "coverage": data.get("coverage", []),
     }
 
 

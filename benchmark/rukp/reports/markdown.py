@@ -79,7 +79,7 @@ def alignment_markdown(alignment: dict[str, Any]) -> str:
 def comparison_markdown(comparison: Any) -> str:
     """Both reports and the paired tests."""
     parts = [f"# Comparison\n\n- A: {comparison.a.predictions.source}\n- B: {comparison.b.predictions.source}\n"]
-    parts += [f"- {note}\n" for note in comparison_notes(comparison)]
+    parts += [f"- {line}\n" for line in [*comparison.conclusions(), *comparison_notes(comparison)]]
     for unit in comparison.tests:
         header, rows = comparison_table(comparison, unit)
         parts.append(f"\n## A − B over {unit} ({comparison.shuffles} shuffles)\n\n" + table(header, rows))

@@ -181,6 +181,9 @@ def figure(obj: Any) -> Any:
     lines = textwrap.wrap(title(obj), 100)
     if reports[0].views:  # one short line, as in every report
         lines.append(f"per type: {PER_TYPE_CONVENTION}")
+    for tag, r in zip(("A: ", "B: ") if len(reports) > 1 else ("",), reports, strict=True):
+        if (coverage := getattr(r, "coverage_note", None)) is not None:
+            lines += textwrap.wrap(tag + coverage, 100)
     fig.suptitle("\n".join(lines), fontsize=10)
     return fig
 

@@ -129,7 +129,7 @@ def render_comparison(comparison: Any, console: Console, *, verbose: bool = Fals
         console.rule(f"{tag}: {report.predictions.source}")
         render_report(report, console, verbose=verbose)
     console.rule("A − B")
-    for line in comparison_notes(comparison):
+    for line in [*comparison.conclusions(), *comparison_notes(comparison)]:
         _say(console, line)
     for unit in comparison.tests:
         title = f"paired tests over {unit} ({comparison.shuffles} shuffles)"
