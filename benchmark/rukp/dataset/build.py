@@ -38,9 +38,19 @@ def dataset_files(views: dict[str, list[dict[str, Any]]], root: Path) -> dict[Pa
 def build_dataset(root: Path | None = None, *, check: bool = False) -> DatasetBuild:
     """Derive every config from corpus + annotations; write the stale files unless ``check``. The checkout is
     validated first (as ``rukp validate``): invalid annotations are listed, never half-built into views."""
+    root = root or paths.repo_root()
+    if check:
+        return _build(root, check=True)
+    from rukp.io.lock import annotations_lock
+
+    with annotations_lock(paths.annotations_dir(root), "`rukp dataset build`"):
+        return _build(root, check=False)
+
+
+def _build(root: Path, *, check: bool) -> DatasetBuild:
+    """Validate the checkout, then derive the views and write the stale files unless ``check``."""
     from rukp.annotations.validate import check_repo
 
-    root = root or paths.repo_root()
     problems = check_repo(root).problems
     if problems:
         raise ValidationFailed(problems, what="dataset build: nothing written; `rukp validate`")
