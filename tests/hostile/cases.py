@@ -93,8 +93,9 @@ def _outputs() -> list[Case]:
                                                             "--json", "BUNDLED"], setup=None,
                       message="an input of this run"))
     cases.append(Case("extractor-chdir", "outputs", [*EVAL, "-e", "wander:extract", "--json", "r.json"],
-                      setup=_module("wander", "import os\nos.makedirs('elsewhere', exist_ok=True)\n"
-                                              "def extract(text):\n    os.chdir(os.path.abspath('elsewhere'))\n"
+                      setup=_module("wander", "import os\nE = os.path.abspath('elsewhere')\n"
+                                              "os.makedirs(E, exist_ok=True)\n"
+                                              "def extract(text):\n    os.chdir(E)\n"
                                               "    return {'entities': []}\n"),
                       expect="ok", check=lambda r, p: (r / "r.json").is_file()
                       and not (r / "elsewhere" / "r.json").exists()))
