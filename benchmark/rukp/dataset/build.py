@@ -51,10 +51,11 @@ def _build(root: Path, *, check: bool) -> DatasetBuild:
     """Validate the checkout, then derive the views and write the stale files unless ``check``."""
     from rukp.annotations.validate import check_repo
 
+    corpus = load_corpus(root)  # a missing or unreadable corpus is one line, before the full validation
     problems = check_repo(root).problems
     if problems:
         raise ValidationFailed(problems, what="dataset build: nothing written; `rukp validate`")
-    views = all_views(load_corpus(root), load_annotations(paths.annotations_dir(root)))
+    views = all_views(corpus, load_annotations(paths.annotations_dir(root)))
     files = dataset_files(views, root)
     stale = [p for p, text in files.items() if not p.is_file() or p.read_text(encoding="utf-8") != text]
     if stale and not check:

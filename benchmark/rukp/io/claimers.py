@@ -77,7 +77,7 @@ def load_kb(path: str | Path) -> KbIndex | None:
     path = Path(path)
     if not path.exists():
         return None
-    check_input(path, "kb file (kb.jsonl beside the gold)")  # a folder or a device in its place is an error
+    check_input(path, "kb file")  # a folder or a device in its place is an error
     rows, seen = [], {}
     for line, obj in json_lines(path, Problems(False, path)):
         kb_id = obj.get("entity_id")

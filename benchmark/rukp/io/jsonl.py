@@ -149,7 +149,7 @@ def check_input(path: str | Path, what: str = "file") -> Path:
     path = Path(path)
     kind = non_regular(path)
     if kind == "a directory":
-        raise RukpError(f"is a directory, expected a {what}", path=path)
+        raise RukpError("is a directory, expected a file" + (f" ({what})" if what != "file" else ""), path=path)
     if kind is not None:
         raise RukpError(f"is {kind}, not a {what} (give a regular file, a pipe or <(…))", path=path)
     if not path.exists():
