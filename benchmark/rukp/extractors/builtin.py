@@ -32,6 +32,13 @@ def rules_claims(model: str | None = None) -> Any:
     return RulesClaims(model or DEFAULT_MODEL)
 
 
+def claim_cues(arg: str | None = None) -> Any:
+    """``claim-cues``: a check-worthiness score per sentence from surface cues (no model)."""
+    from rukp.extractors.claim_cues import ClaimCues
+
+    return ClaimCues()
+
+
 def hf(model_dir: str | None = None) -> Any:
     """``hf:MODEL_DIR``: a local transformers token-classification model."""
     if not model_dir:

@@ -3,7 +3,9 @@
 An item names a gold sentence by ``index`` (0-based, the order of the document's ``sentences``) or by
 ``start``/``end`` (character offsets: every sentence the span overlaps). It gives ``claim`` (a boolean) and/or
 ``score`` (a finite number, higher = more check-worthy); without ``claim`` the label is ``score >=``
-:data:`SCORE_THRESHOLD`. Sentences not listed are predicted negative and rank last.
+:data:`SCORE_THRESHOLD`. Sentences not listed are predicted negative and rank last. A sentence listed twice by
+``index`` is an error; one marked by several spans (a system's own sentence split) takes the highest score and is
+positive when any item says so.
 """
 
 from __future__ import annotations
@@ -28,6 +30,14 @@ class SentencePrediction:
     index: int
     claim: bool
     score: float | None
+    by_index: bool = True
+
+
+def _merge(a: SentencePrediction, b: SentencePrediction) -> SentencePrediction:
+    """One sentence marked by several items (spans of the system's own sentence split): positive when any says
+    so, the highest score."""
+    scores = [x for x in (a.score, b.score) if x is not None]
+    return SentencePrediction(a.index, a.claim or b.claim, max(scores) if scores else None, a.by_index and b.by_index)
 
 
 def _number(x: Any) -> bool:
@@ -37,7 +47,9 @@ def _number(x: Any) -> bool:
 def checked_sentences(items: list[Any], sentences: Sequence[tuple[int, int]] | None, n_chars: int | None,
                       report: Any, *, line: int | None, doc: str) -> list[SentencePrediction]:
     """The valid sentence items of one document, one per sentence in index order; each problem is reported
-    (a sentence listed twice, an index out of range, a span no sentence overlaps, a missing label and score)."""
+    (a sentence listed twice by ``index``, an index out of range, a span no sentence overlaps, a missing label
+    and score). A sentence marked by several ``start``/``end`` items is positive when any says so and takes the
+    highest score."""
     if sentences is None:
         if items:
             report("no_gold_sentences", "sentence predictions, but the gold document has neither 'sentences' nor "
@@ -79,8 +91,9 @@ def checked_sentences(items: list[Any], sentences: Sequence[tuple[int, int]] | N
                 continue
         label = bool(claim) if claim is not None else float(score) >= SCORE_THRESHOLD
         for i in indices:
-            if i in out:
+            if i in out and "index" in item and out[i].by_index:
                 report("duplicate_sentence", f"{what}: sentence {i} is listed more than once", line=line, doc=doc)
                 continue
-            out[i] = SentencePrediction(i, label, None if score is None else float(score))
+            new = SentencePrediction(i, label, None if score is None else float(score), "index" in item)
+            out[i] = new if i not in out else _merge(out[i], new)
     return [out[i] for i in sorted(out)]
