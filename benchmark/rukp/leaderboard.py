@@ -419,7 +419,7 @@ def render_rich(board: Mapping[str, Any], runs: Sequence[Run] = ()) -> Any:
     """The terminal tables (rich), one per view, with this run's throughput (docs/s) when ``runs`` are given.
 
     One table per view, short headers and no vertical rules, so that it fits 80 columns with system names whole
-    (they wrap only between words) and numbers never wrap.
+    (they wrap only between words) and numbers never wrap; then one table of the claim-sentence columns.
     """
     from rich import box
     from rich.console import Group
@@ -439,6 +439,17 @@ def render_rich(board: Mapping[str, Any], runs: Sequence[Run] = ()) -> Any:
             if row["view"] == view:
                 table.add_row(cells[0], *cells[2:len(TERMINAL_COLUMNS)],
                               *([_rate(rates.get(row["system"]))] if rates else []))
+        tables.append(table)
+    scored = [(row, cells) for row, cells in zip(board["rows"], table_cells(board), strict=True)
+              if row.get("sentences_scored") and row["view"] == board["rows"][0]["view"]]
+    if scored:  # claim sentences do not depend on the view: one table
+        table = Table(title="claim sentences (a gold claim overlaps the sentence)", box=box.SIMPLE_HEAD,
+                      pad_edge=False, title_justify="left")
+        for i, col in enumerate(("system", "sentence F1 [95% CI]", "AP")):
+            table.add_column(col, justify="left" if i == 0 else "right", no_wrap=i > 0,
+                             min_width=min(longest_word, 24) if i == 0 else None)
+        for _, cells in scored:
+            table.add_row(cells[0], *cells[len(TERMINAL_COLUMNS):])
         tables.append(table)
     caption = (f"{plural(board['gold']['documents'], 'documents')}; F1 in %, 95% CI over documents "
                f"({board['bootstrap']['resamples']} resamples)")
