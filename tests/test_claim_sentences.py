@@ -266,3 +266,18 @@ def test_sentence_block_in_every_format(gold_docs, tmp_path):
     console = Console(record=True, width=120)
     render_report(report, console)
     assert "claim-sentence F1" in console.export_text()
+
+
+def test_claim_cues_scores_sentences_from_surface_cues():
+    from rukp.extractors.claim_cues import ClaimCues, cue_score
+
+    claim = "Selon le Pentagone, un total de 10.000 soldats nord-coréens se trouvent déjà en Russie."
+    assert cue_score(claim) > 0.5
+    assert cue_score("Les soldats sont-ils déjà en Russie ?") < cue_score("Les soldats sont déjà en Russie.")
+    assert cue_score("(POOL/ALEXANDER NEMENOV)") < 0.1 and cue_score("Contexte régional") < 0.5
+    text = f"{claim}\nContexte régional"
+    out = ClaimCues().extract(text)
+    assert [(s["start"], s["end"]) for s in out["sentences"]] == [(0, len(claim)), (len(claim) + 1, len(text))]
+    report = rukp.evaluate(ClaimCues(), bootstrap=0)
+    assert report.scope["sentences"] == "scored" and report.claim_sentences.scored
+    assert 0.0 <= report.figures["sentences.average_precision"] <= 1.0

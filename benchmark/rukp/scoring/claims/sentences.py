@@ -149,7 +149,7 @@ class SentenceStatistic:
     def __init__(self, labels: SentenceLabels, unit: np.ndarray, n_units: int, prefix: str = "sentences.") -> None:
         self.labels, self.unit, self.n_units, self.prefix = labels, np.asarray(unit, dtype=np.int64), n_units, prefix
         self.counts = labels.unit_counts(self.unit, n_units).astype(np.float64)
-        self.ranking = Ranking(labels.gold, labels.score) if labels.score is not None else None
+        self.ranking = Ranking(labels.gold, labels.score) if labels.score is not None and len(labels) else None
 
     def __call__(self, weights: np.ndarray) -> dict[str, np.ndarray]:
         w = np.atleast_2d(np.asarray(weights, dtype=np.float64))
