@@ -144,7 +144,8 @@ def test_claims_only_source_and_explicit_choices(tmp_path: Path) -> None:
                                          for d in GOLD])
     path = _write(tmp_path / "c.jsonl", [{"doc_id": d["id"], "claims": d["claims"]} for d in GOLD])
     report = rukp.evaluate(path, gold=gold, bootstrap=0)
-    assert report.scope == {"entities": "not predicted", "claims": "scored", "sentences": "scored"}
+    # no text and no sentences in the gold: claims at sentence level cannot be scored
+    assert report.scope == {"entities": "not predicted", "claims": "scored", "sentences": "no gold"}
     assert report.views == {}
     assert report.figures["claims.detection.f1"] == 1.0
     with pytest.raises(RukpError, match=r"nothing to score \(entities: not predicted; claims: not requested\)"):

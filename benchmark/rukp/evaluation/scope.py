@@ -50,7 +50,8 @@ def infer_scope(opts: Options, gold: Gold, predictions: Sequence[Predictions]) -
         else:
             scope[task] = "scored"
     if "scored" not in scope.values():
-        why = "; ".join(f"{task}: {state}" for task, state in scope.items())
+        why = "; ".join(f"{task}: {state}" for task, state in scope.items()
+                        if task != "sentences" or state != scope["claims"])  # said once, for claims
         sources = " and ".join(p.source for p in predictions)
         raise RukpError(f"nothing to score ({why}): the gold {gold.path} and the predictions {sources} share no "
                         "task")
