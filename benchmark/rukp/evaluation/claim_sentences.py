@@ -26,31 +26,7 @@ from rukp.scoring.claims.sentences import (
     SentenceStatistic,
     count_metrics,
     point_figures,
-    project_spans,
 )
-
-
-def _claimer_counts(sentences: list[tuple[int, int]], gold: list[Claim], pred: list[Claim]) -> np.ndarray:
-    """Per sentence ``(right, predicted, found, gold)``: the predicted claimer ids (of the predicted claims
-    overlapping it) that are the claimer or a co-claimer of a gold claim overlapping it, the predicted ids, the
-    gold claimers (of the gold claims overlapping it) that the prediction names, and the gold claimers."""
-    n = len(sentences)
-    main: list[set[str]] = [set() for _ in range(n)]
-    accepted: list[set[str]] = [set() for _ in range(n)]
-    named: list[set[str]] = [set() for _ in range(n)]
-    for c in gold:
-        hit = project_spans(sentences, [(c.start, c.end)]).nonzero()[0]
-        for i in hit:
-            if c.claimer is not None:
-                main[i].add(c.claimer)
-                accepted[i].add(c.claimer)
-            accepted[i].update(c.co_claimers)
-    for c in pred:
-        if c.claimer is not None:
-            for i in project_spans(sentences, [(c.start, c.end)]).nonzero()[0]:
-                named[i].add(c.claimer)
-    return np.array([[len(p & a), len(p), len(g & p), len(g)] for g, a, p in zip(main, accepted, named, strict=True)],
-                    dtype=np.int64).reshape(n, 4)
 
 
 @dataclass
@@ -150,12 +126,86 @@ def locate_unaligned(gold: Gold, preds: Predictions) -> tuple[dict[int, list[Cla
     return extra, {"count": len(items), "unaligned": len(unaligned), "threshold": LOCATE_THRESHOLD, "items": items}
 
 
-def _cat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
-    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
-
-
 def _opt(x: float) -> float | None:
     return float(x) if np.isfinite(x) else None
+
+
+class _Sentences:
+    """Every gold sentence in one table (documents in gold order): spans of any document are placed on it with
+    two binary searches, so a corpus costs a few array operations, not one call per document."""
+
+    def __init__(self, gold: Gold) -> None:
+        sizes = np.fromiter((len(d.sentences or []) for d in gold.documents), dtype=np.int64,
+                            count=len(gold.documents))
+        self.offsets = np.concatenate([[0], np.cumsum(sizes)])
+        self.n = int(self.offsets[-1])
+        self.doc = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+        self.index = np.arange(self.n, dtype=np.int64) - self.offsets[:-1][self.doc]
+        flat = np.fromiter((x for d in gold.documents for se in (d.sentences or []) for x in se), dtype=np.int64,
+                           count=2 * self.n).reshape(self.n, 2)
+        self.width = max(0, int(flat.max(initial=0)), *(len(d.text or "") for d in gold.documents)) + 1
+        self._starts = self.doc * self.width + flat[:, 0]
+        self._ends = self.doc * self.width + flat[:, 1]
+
+    def ranges(self, doc: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``[first, last)`` global sentence indices that each span ``[start, end)`` of document ``doc`` overlaps."""
+        top = self.width - 1  # beyond every sentence end: a position past them all stays in its document
+        first = np.searchsorted(self._ends, doc * self.width + np.minimum(start, top), side="right")
+        last = np.searchsorted(self._starts, doc * self.width + np.minimum(end, top), side="left")
+        return np.maximum(first, self.offsets[doc]), np.minimum(last, self.offsets[doc + 1])
+
+    def marks(self, doc: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """Which sentences at least one of the spans overlaps."""
+        first, last = self.ranges(doc, start, end)
+        keep = first < last
+        diff = np.zeros(self.n + 1, dtype=np.int64)
+        np.add.at(diff, first[keep], 1)
+        np.add.at(diff, last[keep], -1)
+        return np.cumsum(diff[:-1]) > 0
+
+    def pairs(self, doc: np.ndarray, start: np.ndarray, end: np.ndarray, code: np.ndarray, k: int) -> np.ndarray:
+        """Distinct ``sentence * k + code`` for every sentence each span overlaps (one code per span)."""
+        first, last = self.ranges(doc, start, end)
+        lengths = np.maximum(last - first, 0)
+        total = int(lengths.sum())
+        begin = np.repeat(first, lengths)
+        step = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return np.unique((begin + step) * k + np.repeat(code, lengths))
+
+
+def _spans(claims: dict[int, list[Claim]] | list[tuple[int, list[Claim]]]) -> tuple[np.ndarray, ...]:
+    """``(doc, start, end)`` arrays of the claims of each document."""
+    items = claims.items() if isinstance(claims, dict) else claims
+    rows = [(i, c.start, c.end) for i, cs in items for c in cs]
+    arr = np.asarray(rows, dtype=np.int64).reshape(-1, 3)
+    return arr[:, 0], arr[:, 1], arr[:, 2]
+
+
+def _claimer_counts(table: _Sentences, gold: Gold, pred: dict[int, list[Claim]]) -> np.ndarray:
+    """Per sentence ``(right, predicted, found, gold)``: the predicted claimer ids (of the predicted claims
+    overlapping it) that are the claimer or a co-claimer of a gold claim overlapping it, the predicted ids, the
+    gold claimers (of the gold claims overlapping it) that the prediction names, and the gold claimers."""
+    codes: dict[str, int] = {}
+
+    def rows(items: Any, who: Any) -> tuple[np.ndarray, ...]:
+        out = [(i, c.start, c.end, codes.setdefault(name, len(codes))) for i, cs in items for c in cs
+               for name in who(c)]
+        arr = np.asarray(out, dtype=np.int64).reshape(-1, 4)
+        return arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3]
+
+    gold_items = list(enumerate(d.claims for d in gold.documents))
+    main_rows = rows(gold_items, lambda c: [c.claimer] if c.claimer is not None else [])
+    co_rows = rows(gold_items, lambda c: list(c.co_claimers))
+    pred_rows = rows(pred.items(), lambda c: [c.claimer] if c.claimer is not None else [])
+    k = max(len(codes), 1)
+    main = table.pairs(*main_rows, k)
+    accepted = np.union1d(main, table.pairs(*co_rows, k))
+    predicted = table.pairs(*pred_rows, k)
+    out = np.zeros((table.n, 4), dtype=np.int64)
+    for col, pairs in enumerate((predicted[np.isin(predicted, accepted)], predicted,
+                                 main[np.isin(main, predicted)], main)):
+        out[:, col] = np.bincount(pairs // k, minlength=table.n)
+    return out
 
 
 def sentence_result(gold: Gold, preds: Predictions) -> SentencesResult:
@@ -164,39 +214,27 @@ def sentence_result(gold: Gold, preds: Predictions) -> SentencesResult:
     like the system's own spans."""
     own = preds.has_sentences
     extra_claims, located = ({}, None) if own else locate_unaligned(gold, preds)
-    docs, index, gold_lab, pred_lab, scores, listed, claimers = [], [], [], [], [], [], []
-    any_score = own and any(p.score is not None for ps in preds.sentences.values() for p in ps)
-    names_claimers = not own and any(c.claimer is not None for cs in [*preds.claims.values(), *extra_claims.values()]
-                                     for c in cs)
-    for i, d in enumerate(gold.documents):
-        sents = d.sentences or []
-        n = len(sents)
-        docs.append(np.full(n, i, dtype=np.int64))
-        index.append(np.arange(n, dtype=np.int64))
-        gold_lab.append(project_spans(sents, [(c.start, c.end) for c in d.claims]))
-        if own:
-            pred = np.zeros(n, dtype=bool)
-            score = np.full(n, np.nan)
-            for p in preds.sentences.get(i, []):
-                pred[p.index] = p.claim
-                if p.score is not None:
-                    score[p.index] = p.score
-            pred_lab.append(pred)
-            scores.append(score)
-            listed.append(~np.isnan(score))
-        else:
-            spans = [*preds.claims.get(i, []), *extra_claims.get(i, [])]
-            pred_lab.append(project_spans(sents, [(c.start, c.end) for c in spans]))
-            if names_claimers:
-                claimers.append(_claimer_counts(sents, d.claims, spans))
+    table = _Sentences(gold)
+    gold_lab = table.marks(*_spans(list(enumerate(d.claims for d in gold.documents))))
     score = None
+    claimers = None
     notes: dict[str, Any] = {"located": located} if located is not None else {}
-    if any_score:
-        raw = _cat(scores, np.float64)
-        finite = raw[~np.isnan(raw)]
-        lowest = float(finite.min()) - 1.0 if finite.size else 0.0
-        notes["listed"] = ~np.isnan(raw)
-        score = np.where(np.isnan(raw), lowest, raw)  # unlisted sentences rank last, tied
-    labels = SentenceLabels(_cat(docs, np.int64), _cat(index, np.int64), _cat(gold_lab, bool), _cat(pred_lab, bool),
-                            score, _cat(claimers, np.int64) if names_claimers else None)
+    if own:
+        rows = [(i, p.index, p.claim, np.nan if p.score is None else p.score)
+                for i, ps in preds.sentences.items() for p in ps]
+        pos = np.asarray([table.offsets[i] + k for i, k, _, _ in rows], dtype=np.int64)
+        pred_lab = np.zeros(table.n, dtype=bool)
+        pred_lab[pos] = np.asarray([c for _, _, c, _ in rows], dtype=bool)
+        raw = np.full(table.n, np.nan)
+        raw[pos] = np.asarray([x for *_, x in rows], dtype=np.float64)
+        if not np.isnan(raw).all():
+            finite = raw[~np.isnan(raw)]
+            notes["listed"] = ~np.isnan(raw)
+            score = np.where(np.isnan(raw), float(finite.min()) - 1.0, raw)  # unlisted sentences rank last, tied
+    else:
+        spans = {i: [*preds.claims.get(i, []), *extra_claims.get(i, [])] for i in {*preds.claims, *extra_claims}}
+        pred_lab = table.marks(*_spans(spans))
+        if any(c.claimer is not None for cs in spans.values() for c in cs):
+            claimers = _claimer_counts(table, gold, spans)
+    labels = SentenceLabels(table.doc, table.index, gold_lab, pred_lab, score, claimers)
     return SentencesResult("sentences" if own else "claims", labels, [d.id for d in gold.documents], notes)
