@@ -390,7 +390,10 @@ class Report:
             lines.append(f"  entities {name}: strict F1 {_f(vr.counts.f1('strict'))}")
         if self.claims is not None:
             lines.append(f"  claims: detection F1 {_f(self.figures.get('claims.detection.f1'))}")
-        lines += [f"  {task}: {state}" for task, state in self.scope.items() if state != "scored"]
+        if self.claim_sentences is not None:
+            lines.append(f"  claim sentences: F1 {_f(self.figures.get('sentences.f1'))}")
+        lines += [f"  {task}: {state}" for task, state in self.scope.items() if state != "scored"
+                  and not (task == "sentences" and state == self.scope.get("claims"))]  # said once, for claims
         if (coverage := self.coverage_note) is not None:
             lines += textwrap.wrap(coverage, 80, initial_indent="  ", subsequent_indent="    ")
         return lines

@@ -41,6 +41,8 @@ def infer_scope(opts: Options, gold: Gold, predictions: Sequence[Predictions]) -
         has = [_has(p, task) for p in predictions]
         if getattr(opts, "claims" if task == "sentences" else task) is False:
             scope[task] = "not requested"
+        elif task == "sentences" and gold.has_claims and not any(has):  # as for claims, whatever else the gold lacks
+            scope[task] = "not predicted"
         elif not _gold_has(gold, task):
             scope[task] = "no gold"
         elif not any(has):
