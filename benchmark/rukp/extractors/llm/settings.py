@@ -9,6 +9,7 @@ may be a spec parameter, so neither ends up in a system name, a report or a cach
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -50,10 +51,31 @@ def _positive_int(value: str) -> int:
 def _non_negative(kind: Callable[[str], Any]) -> Callable[[str], Any]:
     def parse(value: str) -> Any:
         n = kind(value)
-        if not n >= 0:
-            raise ValueError("expected a number >= 0")
+        if not (n >= 0 and math.isfinite(n)):
+            raise ValueError("expected a finite number >= 0")
         return n
     return parse
+
+
+#: the longest ``timeout`` accepted (seconds): one day
+MAX_TIMEOUT = 86400.0
+
+
+def _timeout(value: str) -> float:
+    n = float(value)
+    if not 0 < n <= MAX_TIMEOUT:
+        raise ValueError(f"expected seconds > 0 and at most {MAX_TIMEOUT:g}")
+    return n
+
+
+def check_base_url(url: str) -> None:
+    """Refuse a server URL that is not ``http(s)://host...`` (a ``file://`` URL, a bare host name)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        shown = public_url(url) if parts.scheme.lower() in ("http", "https") else url
+        shown = shown if len(shown or "") <= 80 else (shown or "")[:77] + "..."
+        raise RukpError(f"the server URL {shown!r} (OPENAI_BASE_URL or --llm-base-url) is not an http:// or "
+                        "https:// address of an OpenAI-compatible server (e.g. http://127.0.0.1:8000/v1)")
 
 
 def _templates(value: str) -> tuple[tuple[str, Path], ...]:
@@ -118,7 +140,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "cache": _choice(CACHE_MODES),
     "raw": lambda v: Path(v).expanduser(),
     "replay": lambda v: Path(v).expanduser(),
-    "timeout": _non_negative(float),
+    "timeout": _timeout,
     "retries": _non_negative(int),
     "backoff": _non_negative(float),
 }
