@@ -147,9 +147,10 @@ def _content(value: Any) -> str:
 
 
 def _kind(value: Any) -> str:
+    """``a JSON array``, ``a JSON string``..., or ``null``."""
     from rukp.io.jsonl import json_type
 
-    return json_type(value)
+    return "null" if value is None else f"a JSON {json_type(value)}"
 
 
 def completion_from_body(data: bytes, content_type: str, mode: str) -> Completion:
@@ -161,7 +162,7 @@ def completion_from_body(data: bytes, content_type: str, mode: str) -> Completio
     except ValueError:  # not UTF-8, not JSON
         raise BadResponse(_body_problem(data, content_type)) from None
     if not isinstance(body, dict):
-        raise BadResponse(f"the answer is a JSON {_kind(body)}, expected a chat completion object: "
+        raise BadResponse(f"the answer is {_kind(body)}, expected a chat completion object: "
                           f"{quote(body, 100)}")
     if "choices" not in body and isinstance(body.get("error"), dict | str):
         error = body["error"]
@@ -181,6 +182,15 @@ def completion_from_body(data: bytes, content_type: str, mode: str) -> Completio
     usage = body.get("usage")
     return Completion(content, finish if isinstance(finish, str) else None, mode,
                       usage if isinstance(usage, dict) else None)
+
+
+def _utf8(text: str) -> str:
+    """``text`` with lone surrogates (which cannot be sent as UTF-8) replaced by U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return text
 
 
 def _require_openai() -> Any:
@@ -260,6 +270,7 @@ class ChatClient:
                  temperature: float, seed: int, max_tokens: int) -> Completion:
         """The server's answer to ``messages``; falls back to plainer output modes when one is refused."""
         openai = self.openai
+        messages = [{**m, "content": _utf8(m["content"])} for m in messages]
         while True:
             index = self._mode
             mode = self.modes[index]
@@ -404,6 +415,11 @@ class ChatClient:
                 self.reached = True
                 raise RequestFailed(f"server {self.server} answered {e.status_code}: "
                                     f"{redact(str(e.message))}") from None
+            except (RukpError, Interrupted, RequestFailed):
+                raise
+            except Exception as e:  # anything else the client raises: this request's error, not a traceback
+                raise RequestFailed(f"the request to {self.server} failed: {type(e).__name__}: "
+                                    f"{redact(str(e))}") from None
 
 
 def _httpx(openai: Any) -> Any:
