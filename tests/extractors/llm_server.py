@@ -8,7 +8,8 @@ Scripted misbehaviour: ``actions`` for the next requests (``"429"``, ``"500"``, 
 object before it is sent, ``raw`` replaces the whole body (bytes, with ``content_type``), ``no_length`` sends
 it without a Content-Length (read until the connection closes), ``trickle`` sends the whole HTTP answer one
 byte every so many seconds, ``hang_after`` answers that many requests and then holds every later one (until
-the server stops), and ``/loop/…`` redirects to itself forever.
+the server stops), and ``/loop/…`` redirects to itself forever. ``target`` limits ``shape``, ``raw``,
+``no_length`` and ``trickle`` to the chunks that contain it (default ``""``: every chunk).
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ class FakeLLM:
         self.no_length = False
         self.trickle = 0.0
         self.hang_after: int | None = None
+        self.target = ""
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -144,15 +146,16 @@ class FakeLLM:
                 pass
 
             def _send(self, status: int, obj: Any, headers: dict[str, str] | None = None,
-                      data: bytes | None = None) -> None:
+                      data: bytes | None = None, hostile: bool = True) -> None:
                 data = json.dumps(obj).encode("utf-8") if data is None else data
                 try:
-                    if server.trickle:
+                    if server.trickle and hostile:
                         self._trickle(status, data)
                         return
                     self.send_response(status)
-                    self.send_header("Content-Type", server.content_type if status == 200 else "application/json")
-                    if not (server.no_length and status == 200):
+                    ok = status == 200 and hostile
+                    self.send_header("Content-Type", server.content_type if ok else "application/json")
+                    if not (server.no_length and ok):
                         self.send_header("Content-Length", str(len(data)))
                     for k, v in (headers or {}).items():
                         self.send_header(k, v)
@@ -235,6 +238,9 @@ class FakeLLM:
                                  "message": {"role": "assistant", "content": content}}],
                     "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
                 }
+                if server.target not in chunk:
+                    self._send(200, answer, hostile=False)
+                    return
                 if server.shape is not None:
                     answer = server.shape(answer)
                 self._send(200, answer, data=server.raw)

@@ -58,6 +58,7 @@ BAD: dict[str, tuple[dict, str]] = {
     "a message that is a string": ({"shape": set_choice("hello")}, "message is a JSON string, expected an object"),
     "no choices": ({"shape": lambda a: {**a, "choices": []}}, "has no choices"),
     "a JSON array body": ({"raw": b"[1, 2]"}, "the answer is a JSON array"),
+    "an empty body": ({"raw": b""}, "the answer's body is empty (HTTP 200"),
     "an error object with status 200": ({"raw": body({"error": {"message": "model overloaded"}})},
                                         "the server answered an error: model overloaded"),
     "content nested 100k deep in the body": (
@@ -125,7 +126,7 @@ def test_content_given_as_text_parts_is_joined(llm_env):
         e["text"] for e in sorted(DOCS[0]["entities"], key=lambda e: e["start"])]
 
 
-def test_a_lone_surrogate_in_the_content_is_replaced_said_and_cached(llm_env, tmp_path):
+def test_a_lone_surrogate_in_the_content_is_replaced_said_and_stored_repaired(llm_env, tmp_path):
     want = gold_answer(DOCS, DOCS[0]["text"], "entities")
     content = json.dumps(want, ensure_ascii=False).replace('"entities":', '"note": "\ud800", "entities":', 1)
     llm_env.raw = body(completion(content))  # json.dumps writes the surrogate as the escape \ud800
@@ -133,7 +134,8 @@ def test_a_lone_surrogate_in_the_content_is_replaced_said_and_cached(llm_env, tm
     out = extractor(f"test-model?tasks=entities&raw={raw}").extract(DOCS[0]["text"], doc_id=DOCS[0]["id"])
     assert len(out["entities"]) == len(want["entities"]) > 0
     assert [e["kind"] for e in out["errors"]] == ["invalid_items"] and "U+FFFD" in out["errors"][0]["message"]
-    assert "\\ud800" in raw.read_text(encoding="utf-8")  # written, escaped
+    response = json.loads(raw.read_text(encoding="utf-8"))["response"]  # stored repaired, with the note
+    assert "\ufffd" in response["content"] and response["notes"] == [out["errors"][0]["message"]]
     again = extractor().extract(DOCS[0]["text"], doc_id=DOCS[0]["id"])  # from the cache: the same result
     assert again == out and len(llm_env.requests) == 1
 
@@ -186,12 +188,20 @@ def test_infinite_numbers_are_option_errors(name):
         parse_spec(f"m?{name}=inf", {})
 
 
-@pytest.mark.parametrize("url", ["file:///tmp/server", "ftp://127.0.0.1/v1", "127.0.0.1:8000/v1", "http:///v1"])
-def test_a_base_url_that_is_not_http_says_so(llm_env, monkeypatch, url):
+@pytest.mark.parametrize("url, message", [
+    ("file:///tmp/server", "is not an http:// or https:// address of an OpenAI-compatible server"),
+    ("ftp://127.0.0.1/v1", "is not an http:// or https:// address"),
+    ("127.0.0.1:8000/v1", "is not an http:// or https:// address"),
+    ("http:///v1", "is not an http:// or https:// address"),
+    ("http://127.0.0.1:99999/v1", r"is not a valid URL \(Port out of range"),
+    ("http://user:sk-hidden@127.0.0.1:port/v1", r"'http://127.0.0.1:port/v1' .* is not a valid URL \(Port could not"),
+    ("http://[::1/v1", r"is not a valid URL \(Invalid IPv6 URL\)"),
+])
+def test_a_base_url_that_is_not_http_says_so(llm_env, monkeypatch, url, message):
     monkeypatch.setenv("OPENAI_BASE_URL", url)
-    with pytest.raises(RukpError, match="is not an http:// or https:// address of an OpenAI-compatible server"):
+    with pytest.raises(RukpError, match=message) as caught:
         extractor().extract(DOCS[0]["text"])
-    assert llm_env.requests == []
+    assert llm_env.requests == [] and "sk-hidden" not in str(caught.value)
 
 
 def test_a_redirect_loop_says_what_it_is(llm_env, monkeypatch):

@@ -107,20 +107,24 @@ def unreachable_reason(error: BaseException) -> str | None:
 
 @dataclass(frozen=True)
 class Completion:
-    """What the server answered: the message text, why it stopped, the output mode used, token usage."""
+    """What the server answered: the message text, why it stopped, the output mode used, token usage, and
+    notes on what was repaired (lone surrogates replaced)."""
 
     content: str
     finish_reason: str | None
     mode: str
     usage: dict[str, Any] | None
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"content": self.content, "finish_reason": self.finish_reason, "mode": self.mode,
-                "usage": self.usage}
+        out = {"content": self.content, "finish_reason": self.finish_reason, "mode": self.mode, "usage": self.usage}
+        return {**out, "notes": list(self.notes)} if self.notes else out
 
 
 def _body_problem(data: bytes, content_type: str) -> str:
     """Why an answer body is not JSON, in words (the body quoted, cut short)."""
+    if not data.strip():
+        return f"the answer's body is empty (HTTP 200, Content-Type {content_type or 'none'!r})"
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -178,10 +182,24 @@ def completion_from_body(data: bytes, content_type: str, mode: str) -> Completio
         what = f"message is {_kind(message)}" if isinstance(choice, dict) else f"choice is {_kind(choice)}"
         raise BadResponse(f"the answer's {what}, expected an object: {quote(message, 100)}")
     content = _content(message.get("content"))
+    notes: tuple[str, ...] = ()
+    if _utf8(content) != content:
+        content = _utf8(content)
+        notes = ("the answer held lone surrogates (not valid Unicode): each was replaced by U+FFFD",)
     finish = choice.get("finish_reason")
     usage = body.get("usage")
-    return Completion(content, finish if isinstance(finish, str) else None, mode,
-                      usage if isinstance(usage, dict) else None)
+    return Completion(content, _utf8(finish) if isinstance(finish, str) else None, mode, _usage(usage), notes)
+
+
+def _usage(value: Any) -> dict[str, Any] | None:
+    """The answer's token usage when it is an object that can be stored as it is (else None: not needed)."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError, UnicodeEncodeError):
+        return None
+    return value
 
 
 def _utf8(text: str) -> str:
@@ -248,8 +266,12 @@ class ChatClient:
         #: whether the server has answered any request (with any HTTP status) in this run
         self.reached = False
         # the client's own retries are off: ours are counted, bounded and honour the settings
-        self.client = openai.OpenAI(base_url=base_url, api_key=_key(), max_retries=0,
-                                    timeout=openai.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)))
+        try:
+            self.client = openai.OpenAI(base_url=base_url, api_key=_key(), max_retries=0,
+                                        timeout=openai.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)))
+        except Exception as e:  # a URL the HTTP library cannot use
+            raise RukpError(f"the server URL {self.server!r} (OPENAI_BASE_URL or --llm-base-url) cannot be used: "
+                            f"{redact(str(e))}") from None
 
     def interrupt(self) -> None:
         """Stop: every waiting request raises :class:`Interrupted` within :data:`POLL` seconds."""

@@ -298,10 +298,11 @@ class LLMExtractor:
                 errors.append(self._error(doc_id, text, job, job.kind, job.error or "no answer"))
                 continue
             content = job.answer.get("content", "")
-            if has_surrogates(content):
+            notes = [n for n in job.answer.get("notes") or () if isinstance(n, str)]
+            if has_surrogates(content):  # an answer cached before answers were repaired on arrival
                 content = content.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-                errors.append(self._error(doc_id, text, job, "invalid_items", "the answer holds lone surrogates "
-                                          "(not valid Unicode): each was replaced by U+FFFD"))
+                notes.append("the answer held lone surrogates (not valid Unicode): each was replaced by U+FFFD")
+            errors.extend(self._error(doc_id, text, job, "invalid_items", note) for note in notes)
             try:
                 items, problems = parse_answer(content, job.template.task)
             except BadAnswer as e:
