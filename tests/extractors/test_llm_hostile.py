@@ -257,3 +257,11 @@ def test_the_docs_state_the_limits_the_code_uses():
 
     text = (Path(__file__).resolve().parents[2] / "docs" / "llm.md").read_text(encoding="utf-8")
     assert f"larger than {MAX_RESPONSE_BYTES // 2**20} MiB" in text and f"at most {MAX_TIMEOUT:g}" in text
+
+
+def test_after_ctrl_c_in_python_the_same_extractor_runs_again(llm_env):
+    """From Python (a notebook), an interrupted extractor sends its requests again on the next call."""
+    ex = extractor()
+    ex.client().interrupt()
+    out = ex.extract(DOCS[0]["text"], doc_id=DOCS[0]["id"])
+    assert out["errors"] == [] and out["entities"] and len(llm_env.requests) == 1

@@ -21,6 +21,7 @@ raised again.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import threading
 import time
@@ -72,6 +73,29 @@ def progress_bar(total: int, description: str) -> Iterator[Callable[[], None]]:
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(description, total=total)
         yield lambda: bar.advance(task)
+
+
+@contextmanager
+def _ctrl_c(interrupt: Callable[[], None]) -> Iterator[threading.Event]:
+    """While the block runs, Ctrl-C calls ``interrupt`` (requests in flight give up at once) and sets the
+    event, so that the block ends cleanly and the caller raises ``KeyboardInterrupt`` from a known place
+    (never from inside a lock); a second Ctrl-C raises at once. Only in the main thread (else no change)."""
+    event = threading.Event()
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        if event.is_set():
+            raise KeyboardInterrupt
+        event.set()
+        interrupt()
+
+    if threading.current_thread() is not threading.main_thread():
+        yield event
+        return
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield event
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
 
 
 @dataclass
@@ -255,19 +279,23 @@ class LLMExtractor:
     def _send(self, jobs: list[_Job], advance: Callable[[], None]) -> None:
         if not jobs:
             return
-        self.client()  # a missing server stops here, once
+        client = self.client()  # a missing server stops here, once
+        client.stop.clear()  # a run interrupted before (from Python) may go on
         pool = ThreadPoolExecutor(max_workers=min(self.settings.concurrency, len(jobs)),
                                   thread_name_prefix="rukp-llm")
-        try:
-            futures = [pool.submit(self._request, job) for job in jobs]
-            for future in as_completed(futures):
-                future.result()  # a ServerUnavailable stops the run
-                advance()
-        except KeyboardInterrupt:  # requests in flight give up within a fraction of a second
-            self.client().interrupt()
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        with _ctrl_c(client.interrupt) as interrupted:
+            try:
+                futures = [pool.submit(self._request, job) for job in jobs]
+                for future in as_completed(futures):
+                    future.result()  # a ServerUnavailable stops the run
+                    advance()
+            except KeyboardInterrupt:  # raised where no handler could be installed (not the main thread)
+                client.interrupt()
+                raise
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+        if interrupted.is_set():
+            raise KeyboardInterrupt
 
     # ------------------------------------------------------------------ results
 
