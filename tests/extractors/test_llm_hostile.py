@@ -265,3 +265,21 @@ def test_after_ctrl_c_in_python_the_same_extractor_runs_again(llm_env):
     ex.client().interrupt()
     out = ex.extract(DOCS[0]["text"], doc_id=DOCS[0]["id"])
     assert out["errors"] == [] and out["entities"] and len(llm_env.requests) == 1
+
+
+def test_interrupt_ends_a_retry_wait_and_a_held_request_at_once(llm_env):
+    """The client's waits (a held request, the backoff between tries) end within a fraction of a second."""
+    import threading
+
+    from rukp.extractors.llm.client import ChatClient, Interrupted
+
+    messages = [{"role": "user", "content": "Texte à annoter :\n\nx"}]
+    for setup in ({"always": "500"}, {"hang_after": 0}):
+        for name, value in setup.items():
+            setattr(llm_env, name, value)
+        client = ChatClient(llm_env.url, "test-model", timeout=60, retries=5, backoff=20)
+        threading.Timer(0.5, client.interrupt).start()
+        t0 = time.monotonic()
+        with pytest.raises(Interrupted):
+            client.complete(messages, {}, name="x", temperature=0, seed=0, max_tokens=10)
+        assert 0.5 <= time.monotonic() - t0 < 1.5

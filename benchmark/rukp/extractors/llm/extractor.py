@@ -24,7 +24,6 @@ import logging
 import signal
 import sys
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -119,7 +118,7 @@ class LLMExtractor:
     """Entities and claims from a chat model on any OpenAI-compatible server (see the module docstring)."""
 
     def __init__(self, settings: LLMSettings, *, name: str | None = None, client: ChatClient | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] | None = None) -> None:
         self.settings = settings
         self.name = name or f"llm:{settings.model}"
         self.templates = prompts.templates(settings.tasks, settings.lang, settings.template)
