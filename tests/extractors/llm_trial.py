@@ -11,7 +11,7 @@ and classifies what a user would see, with the classes of the repository's hosti
   (``ValueError: …``) or not one line; ``silent``: exit code 0 where a problem should have been reported;
 - ``hang``: the process ran past the case's time bound (e.g. ``(retries + 1) × timeout`` plus start-up).
 
-Run it alone with ``python tests/extractors/llm_trial.py`` (prints one line per case and the counts);
+Run it alone with ``python tests/extractors/llm_trial.py [-j JOBS] [NAME...]`` (one line per case, then the counts);
 ``test_llm_trial.py`` runs it under pytest.
 """
 
@@ -280,15 +280,20 @@ def relay(name: str) -> int:
 
 
 def run_trial(selected: list[Case] | None = None, progress: Callable[[Outcome], None] | None = None,
-              ) -> list[Outcome]:
-    """Run the cases (all by default), each in its own scratch folder; ``progress`` sees each outcome."""
-    outcomes = []
-    for case in selected if selected is not None else cases():
+              jobs: int = 1) -> list[Outcome]:
+    """Run the cases (all by default), each in its own scratch folder and ``jobs`` at a time; ``progress``
+    sees each outcome as it comes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(case: Case) -> Outcome:
         with tempfile.TemporaryDirectory(prefix="rukp-llm-trial-") as tmp:
-            outcomes.append(run_case(case, Path(tmp)))
+            outcome = run_case(case, Path(tmp))
         if progress is not None:
-            progress(outcomes[-1])
-    return outcomes
+            progress(outcome)
+        return outcome
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return list(pool.map(one, selected if selected is not None else cases()))
 
 
 def _show(o: Outcome) -> None:
@@ -299,8 +304,14 @@ def _show(o: Outcome) -> None:
 def main() -> int:
     """Run the trial (or the cases named as arguments), print one line per case and the counts; exit 1 when
     any case is not as expected."""
-    names = set(sys.argv[1:])
-    outcomes = run_trial([c for c in cases() if not names or c.name in names], progress=_show)
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="run only these cases")
+    parser.add_argument("-j", "--jobs", type=int, default=1, help="cases at a time")
+    args = parser.parse_args()
+    outcomes = run_trial([c for c in cases() if not args.names or c.name in args.names], progress=_show,
+                         jobs=args.jobs)
     counts = Counter(o.verdict for o in outcomes)
     print(f"{len(outcomes)} cases: " + ", ".join(f"{counts[c]} {c}" for c in CLASSES))
     return 0 if all(o.as_expected for o in outcomes) else 1
