@@ -91,17 +91,17 @@ class Reordered:
     """
 
     def __init__(self, stat: Statistic, rank: np.ndarray) -> None:
-        self.stat, self.rank = stat, np.asarray(rank, dtype=np.int64)
+        self.inner, self.rank = stat, np.asarray(rank, dtype=np.int64)
         self.n_units = stat.n_units
         if sorted(self.rank.tolist()) != list(range(self.n_units)):
             raise ValueError(f"rank is not a permutation of the {self.n_units} units")
 
     def __call__(self, weights: np.ndarray) -> Mapping[str, np.ndarray]:
-        return self.stat(np.atleast_2d(np.asarray(weights))[:, self.rank])
+        return self.inner(np.atleast_2d(np.asarray(weights))[:, self.rank])
 
     def stack(self, other: Statistic) -> Reordered:
         assert isinstance(other, Reordered)
-        return Reordered(self.stat.stack(other.stat), np.concatenate([self.rank, other.rank + self.n_units]))
+        return Reordered(self.inner.stack(other.inner), np.concatenate([self.rank, other.rank + self.n_units]))
 
 
 def canonical_rank(keys: list, sizes: list[int] | np.ndarray | None = None) -> np.ndarray | None:
