@@ -8,7 +8,7 @@ import pytest
 from label_studio_sdk.label_interface import LabelInterface
 
 from rukp import schema
-from rukp.labelstudio import config as cfg
+from rukp.io.labelstudio import config as cfg
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from rukp.annotations.store import AnnotationSet, load_annotations, save_annotat
 from rukp.annotations.validate import validate
 from rukp.corpus.build import load_corpus
 from rukp.errors import RukpError
-from rukp.labelstudio import config as cfg
+from rukp.io.labelstudio import config as cfg
 from rukp.labelstudio.server import API_KEY_ENV, pull, push
 
 pytestmark = [pytest.mark.labelstudio, pytest.mark.slow]

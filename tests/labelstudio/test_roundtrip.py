@@ -14,9 +14,9 @@ from synthetic_gold import annotation_sets, as_export, small_gold
 from rukp.annotations.store import AnnotationSet, annotation_files, load_annotations, save_annotations
 from rukp.annotations.validate import validate
 from rukp.corpus.build import load_corpus
-from rukp.labelstudio import config as cfg
+from rukp.io.labelstudio import config as cfg
+from rukp.io.labelstudio.results import choose_annotation, parse_export, read_export
 from rukp.labelstudio.importer import plan_import
-from rukp.labelstudio.results import choose_annotation, parse_export, read_export
 from rukp.labelstudio.tasks import build_tasks, gold_rows
 
 CORPUS = load_corpus()

@@ -35,7 +35,7 @@ _DRY_RUN = typer.Option(False, "--dry-run", help="Print the diff and validate; w
 def config_cmd(out: Path = typer.Option(None, "--out", "-o", help="Write the config here (default: stdout).")
                ) -> None:
     """Write the labeling config generated from the annotation scheme."""
-    from rukp.labelstudio.config import label_config, write_config
+    from rukp.io.labelstudio.config import label_config, write_config
 
     if out is None:
         typer.echo(label_config(), nl=False)

@@ -28,8 +28,8 @@ from rukp.annotations.store import (
 )
 from rukp.corpus.build import load_corpus, text_sha256
 from rukp.errors import RukpError, ValidationFailed
+from rukp.io.labelstudio.results import ExportedDoc, load_export
 from rukp.labelstudio.diff import DocDiff, diff_rows
-from rukp.labelstudio.results import ExportedDoc, load_export
 from rukp.schema import NAMED_LABELS, SCHEME_VERSION
 
 Report = Callable[[str], None]

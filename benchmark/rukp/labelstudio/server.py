@@ -19,9 +19,9 @@ from rukp import paths
 from rukp.errors import RukpError, quote
 from rukp.io.atomic import dumps_json, write_text_atomic
 from rukp.io.jsonl import loads
-from rukp.labelstudio import config as cfg
+from rukp.io.labelstudio import config as cfg
+from rukp.io.labelstudio.results import parse_export
 from rukp.labelstudio.importer import ImportPlan, Report, import_docs
-from rukp.labelstudio.results import parse_export
 from rukp.labelstudio.tasks import make_tasks
 
 API_KEY_ENV = "LABEL_STUDIO_API_KEY"

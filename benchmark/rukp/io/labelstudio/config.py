@@ -4,7 +4,7 @@ One ``Labels`` control (``label``) holds the fine entity types plus two span kin
 ``CLAIMER`` (a claimer mention that is not itself an entity mention). Per-region controls carry every
 other field of ``annotations/FORMAT.md``; ``Relations`` link a claimer mention to its claim
 (``claimer``) and claims to claims (``supports``, ``contradicts``). Field names below are shared by
-the exporter (:mod:`rukp.labelstudio.tasks`) and the parser (:mod:`rukp.labelstudio.results`).
+the exporter (:mod:`rukp.labelstudio.tasks`) and the parser (:mod:`rukp.io.labelstudio.results`).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from typing import Any
 
 from rukp.errors import RukpError, quote
 from rukp.io.jsonl import json_type, loads, read_json
-from rukp.labelstudio import config as cfg
+from rukp.io.labelstudio import config as cfg
 from rukp.schema import CLUSTER_ID_PATTERN, ENTITY_ID_PATTERN, SPECIAL_CLAIMERS
 
 _ENTITY_FIELDS = frozenset(cfg.ENTITY_FIELDS)
