@@ -51,7 +51,9 @@ def _spans(alignments: list[Alignment]) -> list[tuple[int | None, int | None]]:
 
 def test_the_gold_has_documents_with_entities_and_claims():
     texts, ents, claims = _gold()
-    assert len(texts) == 5 and set(ents) == set(claims) == set(texts)
+    corpus = [json.loads(line) for line in (paths.corpus_dir() / "documents.jsonl").open(encoding="utf-8")]
+    assert set(texts) == {d["id"] for d in corpus}  # one dataset document per corpus document
+    assert ents and claims and set(ents) <= set(texts) and set(claims) <= set(texts)
 
 
 @pytest.mark.parametrize("doc_id", DOC_IDS)
