@@ -29,6 +29,9 @@ _EXTRACTOR = typer.Option(None, "--extractor", "-e", help="Pre-fill with an extr
 _DOCS = typer.Option(None, "--doc", metavar="ID",
                      help="Only this document (repeat for several; default: every document).")
 _DRY_RUN = typer.Option(False, "--dry-run", help="Print the diff and validate; write nothing.")
+_AGENT = typer.Option("person", "--annotator-kind", metavar="person|ai_agent",
+                      help="Who annotated in Label Studio, recorded in the provenance of a newly annotated document "
+                           "(the datasheet tells people from AI agents).")
 
 
 @labelstudio_app.command("config")
@@ -69,12 +72,14 @@ def _finish(plan: ImportPlan, dry_run: bool) -> None:
 @labelstudio_app.command("import")
 def import_cmd(export: Path = typer.Argument(..., exists=True, dir_okay=False,
                                              help="Label Studio JSON export (not JSON_MIN)."),
-               dry_run: bool = _DRY_RUN, root: Path = _ROOT, annotations: Path = _ANNOTATIONS) -> None:
+               dry_run: bool = _DRY_RUN, root: Path = _ROOT, annotations: Path = _ANNOTATIONS,
+               agent: str = _AGENT) -> None:
     """Import a Label Studio JSON export into annotations/ (diff, validate, atomic write)."""
     from rukp.labelstudio.importer import import_export
 
     check_root(root)
-    plan = import_export(export, dry_run=dry_run, root=root, annotations_dir=annotations, report=typer.echo)
+    plan = import_export(export, dry_run=dry_run, root=root, annotations_dir=annotations, report=typer.echo,
+                         agent=agent)
     _finish(plan, dry_run)
 
 
@@ -98,13 +103,13 @@ def push_cmd(url: str = _URL, project: str = _PROJECT, as_: str = _AS, predictio
 @labelstudio_app.command("pull")
 def pull_cmd(url: str = _URL, project: str = _PROJECT, dry_run: bool = _DRY_RUN,
              save: Path = typer.Option(None, "--save", help="Also keep the downloaded JSON export here."),
-             root: Path = _ROOT, annotations: Path = _ANNOTATIONS) -> None:
+             root: Path = _ROOT, annotations: Path = _ANNOTATIONS, agent: str = _AGENT) -> None:
     """Download the project's annotations and import them like `rukp labelstudio import`."""
     from rukp.labelstudio.server import pull
 
     check_root(root)
     plan = pull(url, project=project, dry_run=dry_run, save=save, root=root, annotations_dir=annotations,
-                report=typer.echo)
+                report=typer.echo, agent=agent)
     _finish(plan, dry_run)
 
 

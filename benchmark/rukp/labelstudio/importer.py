@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from rukp import paths
+from rukp.annotations.provenance import AGENTS, describe, label_studio_provenance
 from rukp.annotations.store import (
     FILES,
     MANIFEST,
@@ -112,8 +113,9 @@ def _sorted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class _Planner:
     """Applies exported documents to a copy of the annotations, collecting diffs and notes."""
 
-    def __init__(self, before: AnnotationSet, corpus: list[dict[str, Any]], source: str) -> None:
+    def __init__(self, before: AnnotationSet, corpus: list[dict[str, Any]], source: str, agent: str) -> None:
         self.corpus = {d["id"]: d for d in corpus}
+        self.agent = agent
         self.plan = ImportPlan(source, before, copy.deepcopy(before))
         self.next_relation = max([_number(r["id"], "R") for r in before.relations], default=0)
 
@@ -142,6 +144,8 @@ class _Planner:
                         + diff_rows("relation", old_rels, new_rels))
         self.plan.diffs.append(diff)
         self._manifest(doc.doc_id, text_sha256(corpus_doc["text"]))
+        if diff.changes and not old_ents and not old_claims:  # annotated for the first time
+            self._provenance(doc)
 
     def _relations(self, doc: ExportedDoc, claim_ids: dict[str, str], old_ids: set[str], new_ids: set[str]
                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -181,6 +185,18 @@ class _Planner:
             manifest["documents"] = dict(sorted(documents.items()))
             self.plan.notes.append(f"manifest: doc {doc_id} annotated on text_sha256 {sha[:12]}…")
 
+    def _provenance(self, doc: ExportedDoc) -> None:
+        """Record how a document first annotated in Label Studio was made (documents annotated before keep their
+        record; corrections made in Label Studio are recorded in ``annotations/imports/``)."""
+        entry = self.plan.after.manifest["documents"][doc.doc_id]
+        if "provenance" in entry:
+            return
+        truth = doc.source.get("ground_truth") is True
+        entry["provenance"] = label_studio_provenance(
+            [doc.source], agent=self.agent,
+            adjudication=f"Label Studio ground truth (annotation {doc.source.get('id')})" if truth else None)
+        self.plan.notes.append(f"manifest: doc {doc.doc_id}: {describe({'documents': {doc.doc_id: entry}})}")
+
     def references(self, imported: set[str]) -> None:
         """Add missing kb entries, aliases and clusters; drop kb entries and clusters the import left unused."""
         after, before, notes = self.plan.after, self.plan.before, self.plan.notes
@@ -217,14 +233,18 @@ class _Planner:
 
 
 def plan_import(docs: list[ExportedDoc], *, before: AnnotationSet, corpus: list[dict[str, Any]], source: str,
-                skipped: list[str] | None = None, directory: Path | None = None) -> ImportPlan:
-    """The annotations after importing ``docs`` into ``before`` (nothing is written), validated.
+                skipped: list[str] | None = None, directory: Path | None = None,
+                agent: str = "person") -> ImportPlan:
+    """The annotations after importing ``docs`` into ``before`` (nothing is written), validated. A document
+    annotated for the first time records its provenance, with ``agent`` (``person`` or ``ai_agent``).
 
     Problems name the files in ``directory`` (default ``annotations/``) at the lines the import would write.
     """
     from rukp.annotations.validate import SourceFile, validate
 
-    planner = _Planner(before, corpus, source)
+    if agent not in AGENTS:
+        raise RukpError(f"annotator kind {agent!r} is not one of {', '.join(AGENTS)}")
+    planner = _Planner(before, corpus, source, agent)
     for doc in sorted(docs, key=lambda d: d.doc_id):
         planner.document(doc)
     planner.references({d.doc_id for d in docs})
@@ -243,7 +263,7 @@ def plan_import(docs: list[ExportedDoc], *, before: AnnotationSet, corpus: list[
 
 def import_docs(docs: list[ExportedDoc], skipped: list[str], *, source: str, dry_run: bool = False,
                 root: Path | None = None, annotations_dir: Path | None = None,
-                report: Report | None = None) -> ImportPlan:
+                report: Report | None = None, agent: str = "person") -> ImportPlan:
     """Import parsed documents: report the diff, validate, and write unless ``dry_run``.
 
     Raises :class:`ValidationFailed` (after reporting the diff) when the result would not be valid;
@@ -251,7 +271,7 @@ def import_docs(docs: list[ExportedDoc], skipped: list[str], *, source: str, dry
     """
     directory = annotations_dir or paths.annotations_dir(root)
     plan = plan_import(docs, before=load_annotations(directory), corpus=load_corpus(root), source=source,
-                       skipped=skipped, directory=directory)
+                       skipped=skipped, directory=directory, agent=agent)
     for line in plan.render() if report else []:
         report(line)
     if plan.problems:

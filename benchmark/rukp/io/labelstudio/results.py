@@ -50,6 +50,11 @@ class ExportedDoc:
     entities: list[dict[str, Any]] = field(default_factory=list)
     claims: list[dict[str, Any]] = field(default_factory=list)
     relations: list[dict[str, Any]] = field(default_factory=list)
+    #: The chosen annotation's metadata (``id``, ``completed_by``, ``created_at``, ``updated_at``, ``ground_truth``).
+    source: dict[str, Any] = field(default_factory=dict)
+
+
+_SOURCE_KEYS = ("id", "completed_by", "created_at", "updated_at", "ground_truth")
 
 
 def _name(value: Any) -> str:
@@ -365,7 +370,8 @@ def parse_export(data: Any, *, source: str) -> tuple[list[ExportedDoc], list[str
         if not isinstance(result, list):
             raise where.error(f"annotation {_name(chosen.get('id'))}: result must be a list, not "
                               f"{_got(result)}")
-        doc = ExportedDoc(task.get("id"), doc_id, text, why)
+        doc = ExportedDoc(task.get("id"), doc_id, text, why,
+                          source={k: chosen[k] for k in _SOURCE_KEYS if k in chosen})
         regions, relations = _regions(result, where, text)
         _rows(doc, regions, relations, where)
         docs.append(doc)
