@@ -96,3 +96,23 @@ def test_the_datasheet_statements_follow_the_records():
     table = tables.provenance_table(fig)  # type: ignore[arg-type]
     assert "| 005 | 1 | annotation 3: Label Studio user 2, person | label-studio | none (single pass) | 2026-12-02 |" \
         in table
+
+
+def test_validation_messages_point_at_the_task_and_region_with_the_fix():
+    gold = small_gold(CORPUS)
+    export = json.loads(json.dumps(as_export(build_tasks(CORPUS, gold_rows(gold, ["000"]), target="annotations"))))
+    result = export[0]["annotations"][0]["result"]
+    # the claims lose their claimer (relation and typed id), and Kazan is relabelled GPE → LOC keeping its id
+    result[:] = [i for i in result if not (i.get("type") == "relation" and i.get("labels") == ["claimer"])
+                 and i.get("from_name") != "claimer_id"]
+    for item in result:
+        if item.get("id") == "000-E002" and item["from_name"] == "label":
+            item["value"]["labels"] = ["LOC"]
+    docs, skipped = parse_export(export, source="export.json")
+    problems = plan_import(docs, before=gold, corpus=CORPUS, source="export.json", skipped=skipped).problems
+    task = export[0]["id"]
+    assert any("entity 000-E002: label LOC does not match the type GPE" in p and f"[Label Studio: task {task}, "
+               "region 000-E002: a relabelled entity needs another entity_id too" in p for p in problems)
+    claimless = [p for p in problems if "claimer must be string" in p]
+    assert len(claimless) == 2 and all(f"[Label Studio: task {task}, region 000-C00" in p and "draw a claimer "
+                                       "relation" in p and "AUTHOR or UNSPECIFIED" in p for p in claimless)

@@ -116,6 +116,8 @@ class _Planner:
     def __init__(self, before: AnnotationSet, corpus: list[dict[str, Any]], source: str, agent: str) -> None:
         self.corpus = {d["id"]: d for d in corpus}
         self.agent = agent
+        #: (doc id, validator item such as "claim 000-C001") → (task id, region id) of the imported region
+        self.regions: dict[tuple[str, str], tuple[Any, str]] = {}
         self.plan = ImportPlan(source, before, copy.deepcopy(before))
         self.next_relation = max([_number(r["id"], "R") for r in before.relations], default=0)
 
@@ -133,6 +135,8 @@ class _Planner:
         old_claims = before.for_doc("claims", doc.doc_id)
         ent_ids = assign_ids(f"{doc.doc_id}-E", old_ents, doc.entities)
         claim_ids = assign_ids(f"{doc.doc_id}-C", old_claims, doc.claims)
+        for what, ids in (("entity", ent_ids), ("claim", claim_ids)):
+            self.regions.update({(doc.doc_id, f"{what} {row}"): (doc.task_id, region) for region, row in ids.items()})
         new_ents = _merge(doc.entities, ent_ids, old_ents)
         new_claims = _merge(doc.claims, claim_ids, old_claims)
         after.entities = [r for r in after.entities if r.get("doc_id") != doc.doc_id] + new_ents
@@ -232,6 +236,26 @@ class _Planner:
             notes.append(f"clusters: removed {cid!r} (no claim left)")
 
 
+def _fix(message: str) -> str:
+    """What to do in Label Studio about a validation message."""
+    if message.startswith("claimer must be string"):
+        return ("draw a claimer relation from the claimer's mention (an entity or a CLAIMER region) to the claim, "
+                "or type AUTHOR or UNSPECIFIED in claimer_id")
+    if "does not match the type" in message and "kb entity" in message:
+        return ("a relabelled entity needs another entity_id too (the kb id keeps its type): type the id of an "
+                "entity of the new type, or a new id")
+    return "correct the region, update the annotation, then pull again"
+
+
+def in_label_studio(problem: Any, regions: dict[tuple[str, str], tuple[Any, str]]) -> str:
+    """A validation problem, followed by where it is in Label Studio (task and region) and how to fix it there."""
+    where = regions.get((problem.doc, problem.item)) if problem.doc and problem.item else None
+    if where is None:
+        return str(problem)
+    task, region = where
+    return f"{problem} [Label Studio: task {task}, region {region}: {_fix(problem.message)}]"
+
+
 def plan_import(docs: list[ExportedDoc], *, before: AnnotationSet, corpus: list[dict[str, Any]], source: str,
                 skipped: list[str] | None = None, directory: Path | None = None,
                 agent: str = "person") -> ImportPlan:
@@ -240,7 +264,7 @@ def plan_import(docs: list[ExportedDoc], *, before: AnnotationSet, corpus: list[
 
     Problems name the files in ``directory`` (default ``annotations/``) at the lines the import would write.
     """
-    from rukp.annotations.validate import SourceFile, validate
+    from rukp.annotations.validate import SourceFile, validate_problems
 
     if agent not in AGENTS:
         raise RukpError(f"annotator kind {agent!r} is not one of {', '.join(AGENTS)}")
@@ -257,7 +281,7 @@ def plan_import(docs: list[ExportedDoc], *, before: AnnotationSet, corpus: list[
     after.clusters = sorted(after.clusters, key=lambda r: r["cluster"])
     files = {kind: SourceFile(str(directory / name)) for kind, name in {**FILES, "manifest": MANIFEST}.items()
              } if directory is not None else None
-    plan.problems = validate(corpus, after, files=files)
+    plan.problems = [in_label_studio(p, planner.regions) for p in validate_problems(corpus, after, files=files)]
     return plan
 
 

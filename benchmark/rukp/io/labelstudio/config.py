@@ -83,7 +83,7 @@ def label_config() -> str:
         f'  <Header value="${DOC_ID}"/>\n'
         f'  <Labels name="{LABEL}" toName="{TEXT}">{labels}\n  </Labels>\n'
         f'  <Text name="{TEXT}" value="${TEXT}"/>\n'
-        f"  <Relations>{relations}\n  </Relations>\n"
+        f'  <Relations choice="single">{relations}\n  </Relations>\n'
         f'  <View visibleWhen="region-selected" whenTagName="{LABEL}" whenLabelValue="{entity_values}">\n'
         f"{entity_fields}  </View>\n"
         f'  <View visibleWhen="region-selected" whenTagName="{LABEL}" whenLabelValue="{CLAIM}">\n'
