@@ -56,7 +56,7 @@ def test_a_document_annotated_in_label_studio_records_its_provenance():
     export[0]["annotations"][0]["completed_by"] = 4
     docs, skipped = parse_export(export, source="export.json")
     plan = plan_import(docs, before=AnnotationSet(), corpus=CORPUS, source="export.json", skipped=skipped,
-                       agent="ai_agent")
+                       agent="ai_agent", single_pass=True)
     assert plan.problems == []
     prov = plan.after.manifest["documents"]["000"]["provenance"]
     assert prov["passes"] == [{"name": f"annotation {export[0]['annotations'][0]['id']}",
@@ -76,7 +76,7 @@ def test_ground_truth_in_label_studio_is_recorded_as_the_adjudication():
     export[0]["annotations"][0]["ground_truth"] = True
     docs, skipped = parse_export(export, source="export.json")
     plan = plan_import(docs, before=AnnotationSet(), corpus=CORPUS, source="export.json", skipped=skipped)
-    prov = plan.after.manifest["documents"]["000"]["provenance"]
+    prov = plan.after.manifest["documents"]["000"]["provenance"]  # a ground truth needs no --single-pass
     assert prov["adjudication"] == f"Label Studio ground truth (annotation {export[0]['annotations'][0]['id']})"
     assert prov["passes"][0]["agent"] == "person"
 

@@ -15,6 +15,8 @@ from typing import Any
 from rukp.errors import plural
 
 AGENTS: tuple[str, ...] = ("ai_agent", "person")
+#: How the adjudication of passes that agree on everything is recorded (nothing was adjudicated).
+NO_DISAGREEMENT = "no disagreement"
 LABEL_STUDIO = "label-studio"
 
 #: The original gold (documents 000–004): passes A–D written by AI agents, adjudicated in two rounds.
@@ -68,7 +70,9 @@ def _how(provenance: Mapping[str, Any] | None) -> str:
     if len(passes) == 1:
         return f"annotated once, by {_who(passes)}{where} (single-annotated)"
     times = _TIMES.get(len(passes), f"{len(passes)} times")
-    adjudicated = "adjudicated" if provenance.get("adjudication") else "not adjudicated"
+    how = provenance.get("adjudication") or ""
+    adjudicated = ("agreeing on everything" if how.startswith(NO_DISAGREEMENT) else "adjudicated" if how
+                   else "not adjudicated")
     return f"annotated {times} independently by {_who(passes)}{where} and {adjudicated}"
 
 

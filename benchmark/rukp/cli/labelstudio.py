@@ -29,6 +29,8 @@ _EXTRACTOR = typer.Option(None, "--extractor", "-e", help="Pre-fill with an extr
 _DOCS = typer.Option(None, "--doc", metavar="ID",
                      help="Only this document (repeat for several; default: every document).")
 _DRY_RUN = typer.Option(False, "--dry-run", help="Print the diff and validate; write nothing.")
+_SINGLE = typer.Option(False, "--single-pass", help="Accept a new document annotated by one person only (recorded "
+                                                     "as single-annotated); by default it waits for a second pass.")
 _AGENT = typer.Option("person", "--annotator-kind", metavar="person|ai_agent",
                       help="Who annotated in Label Studio, recorded in the provenance of a newly annotated document "
                            "(the datasheet tells people from AI agents).")
@@ -61,6 +63,8 @@ def export_cmd(out: Path = typer.Option(Path("labelstudio-tasks.json"), "--out",
 
 
 def _finish(plan: ImportPlan, dry_run: bool) -> None:
+    if plan.held:
+        typer.echo(f"held until adjudicated or accepted: doc {', '.join(plan.held)} (see 'skipped' above)")
     if not plan.changed:
         typer.echo("no changes")
     elif dry_run:
@@ -73,13 +77,13 @@ def _finish(plan: ImportPlan, dry_run: bool) -> None:
 def import_cmd(export: Path = typer.Argument(..., exists=True, dir_okay=False,
                                              help="Label Studio JSON export (not JSON_MIN)."),
                dry_run: bool = _DRY_RUN, root: Path = _ROOT, annotations: Path = _ANNOTATIONS,
-               agent: str = _AGENT) -> None:
+               agent: str = _AGENT, single_pass: bool = _SINGLE) -> None:
     """Import a Label Studio JSON export into annotations/ (diff, validate, atomic write)."""
     from rukp.labelstudio.importer import import_export
 
     check_root(root)
     plan = import_export(export, dry_run=dry_run, root=root, annotations_dir=annotations, report=typer.echo,
-                         agent=agent)
+                         agent=agent, single_pass=single_pass)
     _finish(plan, dry_run)
 
 
@@ -103,13 +107,14 @@ def push_cmd(url: str = _URL, project: str = _PROJECT, as_: str = _AS, predictio
 @labelstudio_app.command("pull")
 def pull_cmd(url: str = _URL, project: str = _PROJECT, dry_run: bool = _DRY_RUN,
              save: Path = typer.Option(None, "--save", help="Also keep the downloaded JSON export here."),
-             root: Path = _ROOT, annotations: Path = _ANNOTATIONS, agent: str = _AGENT) -> None:
+             root: Path = _ROOT, annotations: Path = _ANNOTATIONS, agent: str = _AGENT,
+             single_pass: bool = _SINGLE) -> None:
     """Download the project's annotations and import them like `rukp labelstudio import`."""
     from rukp.labelstudio.server import pull
 
     check_root(root)
     plan = pull(url, project=project, dry_run=dry_run, save=save, root=root, annotations_dir=annotations,
-                report=typer.echo, agent=agent)
+                report=typer.echo, agent=agent, single_pass=single_pass)
     _finish(plan, dry_run)
 
 

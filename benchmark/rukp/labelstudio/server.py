@@ -136,7 +136,7 @@ def download_export(url: str, project: str) -> list[Any]:
 
 def pull(url: str, *, project: str = DEFAULT_PROJECT, dry_run: bool = False, save: str | Path | None = None,
          root: Path | None = None, annotations_dir: Path | None = None, report: Report | None = None,
-         agent: str = "person") -> ImportPlan:
+         agent: str = "person", single_pass: bool = False) -> ImportPlan:
     """Download the project's annotations and import them (diff, validate, atomic write)."""
     data = download_export(url, project)
     if save is not None:
@@ -144,4 +144,5 @@ def pull(url: str, *, project: str = DEFAULT_PROJECT, dry_run: bool = False, sav
     source = str(save) if save is not None else f"{url.rstrip('/')} project {project!r}"
     docs, skipped = parse_export(data, source=source)
     return import_docs(docs, skipped, source=source, dry_run=dry_run, root=root,
-                       annotations_dir=annotations_dir or paths.annotations_dir(root), report=report, agent=agent)
+                       annotations_dir=annotations_dir or paths.annotations_dir(root), report=report, agent=agent,
+                       single_pass=single_pass)
