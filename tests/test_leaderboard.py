@@ -110,6 +110,12 @@ def test_an_annotator_row_scores_only_the_documents_its_pass_annotated(gold, tmp
     assert by(board, "empty", "fine")["documents"] == 2
     assert [n for n in board["notes"] if "annotator A" in n and "scored on the 1 document it annotated, of the "
             "gold's 2" in n]
+    # a rebuilt pass may list later documents with no annotation: its raw files say which documents it annotated
+    (folder / "predictions.jsonl").write_text(json.dumps(perfect) + "\n" + json.dumps(
+        {"doc_id": "001", "entities": [], "claims": []}) + "\n")
+    (folder / "000.json").write_text("{}")
+    board, _ = run_leaderboard([System("empty")], gold=gold, bootstrap=0, root=tmp_path)
+    assert by(board, "annotator A (AI, guidelines)", "fine")["entity_f1_strict"] == 1.0
 
 
 def test_outputs_written_together_and_rescorable(gold, tmp_path):

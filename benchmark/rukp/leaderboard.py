@@ -61,10 +61,12 @@ def standing_notes(specs: Sequence[str], *, humans: bool, documents: int) -> lis
 
 
 def pass_documents(path: Path, gold_ids: Sequence[str]) -> list[str]:
-    """The gold documents an annotation pass annotated: those with a line in its ``predictions.jsonl``."""
+    """The gold documents an annotation pass annotated: those with a raw file (``NNN.json``) beside its
+    ``predictions.jsonl``, else those with a line in it."""
     from rukp.io.jsonl import read_jsonl
 
-    seen = {row.get("doc_id") for row in read_jsonl(path) if isinstance(row, dict)}
+    seen = {p.stem for p in path.parent.glob("[0-9][0-9][0-9].json")}
+    seen = seen or {row.get("doc_id") for row in read_jsonl(path) if isinstance(row, dict)}
     return [d for d in gold_ids if d in seen]
 
 

@@ -447,7 +447,7 @@ def _write_mapped_predictions(root: Path, raw_dir: Path, gold_dir: Path, corpus:
     for p in PASSES:
         res = load_pass(raw_dir, p)
         rows = []
-        for doc_id in corpus:
+        for doc_id in [d for d in corpus if (raw_dir / p / f"{d}.json").is_file()]:  # documents it annotated
             rows.append({"doc_id": doc_id,
                          "entities": [{"start": e["start"], "end": e["end"], "label": e["label"],
                                        "entity_id": _canon(e["entity_id"], maps[p])}
