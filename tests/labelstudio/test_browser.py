@@ -29,7 +29,7 @@ DOC = "000"
 CONTEXT, WORD, LABEL = "sur ce traité bilatéral", "traité", "LAW"
 ENTITY_ID = "russia_north_korea_strategic_partnership_treaty"
 #: A claim of the gold shown with its fields: a word of it that no entity covers, and the cluster it shows.
-CLAIM_CONTEXT, CLAIM_WORD, CLAIM_CLUSTER = "un total de 10.000 soldats", "total", "nk_troops_in_russia_10000"
+CLAIM_CONTEXT, CLAIM_WORD, CLAIM_CLUSTER = "un total de", "total", "nk_troops_in_russia_10000"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
 UI_TIMEOUT_MS = 60_000
@@ -123,6 +123,7 @@ def _annotate_in_browser(chromium: Path, url: str, user: str, password: str, pro
 
             # a claim with its fields: a click on a word of it selects the claim region
             box = page.evaluate(_WORD_BOX, [CLAIM_CONTEXT, CLAIM_WORD])
+            assert box is not None, f"{CLAIM_CONTEXT!r} is not one text node of the labelling view"
             page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
             expect(page.get_by_text(CLAIM_CLUSTER, exact=False).first).to_be_visible()
             expect(page.get_by_text("troop_deployment", exact=True).first).to_be_visible()
