@@ -129,7 +129,7 @@ def test_the_documented_extension_then_the_fast_suite(tmp_path: Path) -> None:
     assert "5 documents annotated four times independently by AI agents and adjudicated" in datasheet
     assert _annotator_rows(root) == rows_before  # each pass is scored on the documents it annotated
 
-    suite = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-m", "not slow", "-p", "no:cacheprovider"],
+    suite = subprocess.run([sys.executable, "-m", "pytest", "-q", "-m", "not slow", "-p", "no:cacheprovider"],
                            cwd=root, env=_env(root), capture_output=True, text=True, timeout=SUITE_TIMEOUT_S,
                            check=False)
     assert suite.returncode == 0, suite.stdout[-5000:] + suite.stderr[-2000:]
