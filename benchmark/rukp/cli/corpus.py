@@ -35,7 +35,7 @@ def add_cmd(
     date: str = typer.Option(None, "--date", help="Publication date YYYY-MM-DD (default: null)."),
     date_evidence: str = typer.Option(None, "--date-evidence", help="Verbatim passage of the text that dates it."),
     authors: list[str] = typer.Option(None, "--author", help="An author (repeat for several; default: the "
-                                                              "names of the page's bylines, « Par … »)."),
+                                                              "names of the page's bylines, « Par Claire Dubois »)."),
     outlet: str = typer.Option(None, "--outlet", help="The outlet that published the article (default: null)."),
     title: str = typer.Option(None, "--title", help="The line of the article that is its title (default: the "
                                                      "first kept line that is not a caption or byline)."),
