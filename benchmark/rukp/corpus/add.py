@@ -82,8 +82,17 @@ def add_article(source: str | Path, *, date: str | None = None, date_evidence: s
 
     ``authors``, ``outlet`` and ``title`` replace what the page shows (bylines, no outlet, the first title-like
     line); ``drop`` lists lines to drop as page furniture that no rule knows. All go to ``seeds/metadata.json``.
+    Holds the repository's write lock (:mod:`rukp.io.lock`), so two at once never give one id to two seeds.
     """
-    source = Path(source)
+    from rukp.io.lock import annotations_lock
+
+    with annotations_lock(paths.annotations_dir(root), "`rukp corpus add`"):
+        return _add_article(Path(source), date=date, date_evidence=date_evidence, authors=authors, outlet=outlet,
+                            title=title, drop=drop, root=root)
+
+
+def _add_article(source: Path, *, date: str | None, date_evidence: str | None, authors: Sequence[str],
+                 outlet: str | None, title: str | None, drop: Sequence[str], root: Path | None) -> Added:
     _check_date(date)
     if date_evidence is not None and date is None:
         raise RukpError("--date-evidence needs --date (the evidence supports a date)")
