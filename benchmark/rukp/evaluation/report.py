@@ -86,7 +86,10 @@ class Report:
             parts.append(self.claim_sentences.statistic(unit, self.sentences))
         if any(p is None for p in parts) or not parts:
             return None
-        return bs.Combined(parts)
+        # Units are drawn with documents sorted by id, so intervals do not depend on the documents' order.
+        sizes = None if unit == "documents" or self.sentences is None else np.diff(self.sentences.offsets)
+        rank = bs.canonical_rank(list(self.gold.doc_ids), sizes)
+        return bs.Combined(parts) if rank is None else bs.Reordered(bs.Combined(parts), rank)
 
     @cached_property
     def figures(self) -> dict[str, float | None]:
