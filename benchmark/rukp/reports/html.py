@@ -68,6 +68,7 @@ def _page_data(report: Any) -> dict[str, Any]:
         alignment = alignment.to_dict()
     return {"metadata": d["metadata"], "entities": entities, "claims": claims, "outcomes": outcomes,
             "claim_outcomes": claim_outcomes, "alignment": alignment, "names": _kb_names(),
+            "unresolved_claimers": d.get("unresolved_claimers") or [],
             "documents": [{"id": doc.id, "text": doc.text} for doc in report.gold.documents]}
 
 
@@ -252,7 +253,7 @@ def _document(data: Mapping[str, Any], doc: Mapping[str, Any], scheme: str, rank
                    f"F1 {fmt(per['f1'])}")
         claims = {"rows": rows, "open": data["claims"]["detection"]["predicted"] > 0, "summary": summary}
     not_found = [f"{quote(u['text'], 80)}" + (f" ({_who(u)})" if _who(u) else "")
-                 + (" (claim)" if u["kind"] == "claim" else "")
+                 + (" (claim)" if u["kind"] == "claim" else "") + (f": {u['reason']}" if u.get("reason") else "")
                  for u in (data.get("alignment") or {}).get("unaligned") or [] if u["doc"] == doc_id]
     return {"id": doc_id, "anchor": f"doc-{rank}", "f1": fmt(_doc_f1(data, doc_id, scheme)),
             "has_text": text is not None, "views": views, "claims": claims, "not_found": not_found}
@@ -290,6 +291,7 @@ def context(data: Mapping[str, Any], *, title: str | None = None, source: str | 
         "views": views, "types": list(dict.fromkeys(t for v in views for t in v["types"])),
         "claims": _claim_summary(data["claims"], units) if data["claims"] is not None else None,
         "alignment": _alignment(data["alignment"]) if data.get("alignment") else None,
+        "unresolved_claimers": data["unresolved_claimers"],
         "documents": [_document(data, doc, scheme, i) for i, doc in enumerate(shown)],
         "outcome_names": OUTCOME_NAMES, "claim_outcomes": CLAIM_OUTCOMES,
     }

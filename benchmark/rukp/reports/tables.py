@@ -187,8 +187,9 @@ def alignment_item_lines(report: Any, *, limit: int | None = ITEMS_SHOWN) -> lis
     if not isinstance(data, Mapping):
         return []
     lines: list[str] = []
-    lists = (("unaligned", "unaligned (not found in the text; counted as spurious)",
-              lambda u: f"  {u['doc']} {u['kind']} {_cut_text(u, 40)}{_who(u)}"),
+    lists = (("unaligned", "unaligned (counted as spurious)",
+              lambda u: f"  {u['doc']} {u['kind']} {_cut_text(u, 40)}{_who(u)}"
+                        + (f": {u['reason']}" if u.get("reason") else "")),
              ("fuzzy", "fuzzy (placed on a similar text; similarity)",
               lambda u: f"  {u['doc']} {u['kind']} {quote(u['text'], 24)} → {quote(u['matched'], 24)} "
                         f"{u['score']:.2f}{_who(u)}"))
@@ -201,6 +202,24 @@ def alignment_item_lines(report: Any, *, limit: int | None = ITEMS_SHOWN) -> lis
         lines += [line(u) for u in shown]
         if len(items) > len(shown):
             lines.append(f"  … and {len(items) - len(shown)} more (see --json)")
+    return lines
+
+
+def unresolved_claimer_lines(report: Any, *, limit: int | None = ITEMS_SHOWN) -> list[str]:
+    """The predicted claimer names that resolved to nothing known (scored as wrong claimers), one line each
+    (doc, name, how many claims), at most ``limit``; empty when there are none."""
+    items = getattr(report, "unresolved_claimers", None)
+    if items is None:
+        meta = report.to_dict() if hasattr(report, "to_dict") else report
+        items = meta.get("unresolved_claimers") if isinstance(meta, Mapping) else None
+    if not items:
+        return []
+    lines = [f"unresolved claimers (no kb id, name or alias; scored as wrong claimers): {len(items)}"]
+    shown = items if limit is None else items[:limit]
+    lines += [f"  {u['doc']} {quote(u['claimer'], 40)}" + (f" ({u['claims']} claims)" if u["claims"] > 1 else "")
+              for u in shown]
+    if len(items) > len(shown):
+        lines.append(f"  … and {len(items) - len(shown)} more (see --json)")
     return lines
 
 
