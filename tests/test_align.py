@@ -347,7 +347,7 @@ def test_the_reason_of_an_unaligned_item_says_what_happened():
     assert found[2].note == "not found in the text"
     assert "overlaps another item" in found[3].note
     (c,) = align_items(text, [{"text": "Russie", "claimer": "x"}] * 2, kind="claim")[1:]
-    assert c.note == "every occurrence is already taken by an item with the same text and claimer"
+    assert c.note == "every occurrence is taken by an item with the same text and claimer"
 
 
 def test_every_projects_an_item_onto_each_free_occurrence_of_its_text():

@@ -394,8 +394,8 @@ def _run(al: _Aligner, todo: list[_Todo], out: list[Alignment | None], notes: di
                 retry.append(e)
             else:
                 n = max(len(al.exact(e.text)), len(al.normalised(e.text)))
-                out[e.i] = _unaligned(notes, e, f"occurrence {e.occurrence} asked for, and the text has "
-                                      f"{_times(n)} it")
+                shown = str(e.occurrence) if e.occurrence < 10**12 else f"{str(e.occurrence)[:12]}…"
+                out[e.i] = _unaligned(notes, e, f"occurrence {shown} asked for, and the text has {_times(n)} it")
             continue
         if e.key not in al.fuzzy:
             al.fuzzy[e.key] = al.fuzzy_ranked(e.text, regions[e.i])
@@ -433,7 +433,7 @@ def _why(al: _Aligner, e: _Todo) -> str:
     if al.exact(e.text) or al.normalised(e.text) or al.fuzzy.get(e.key):
         if al.exclusive:
             return "every place it matches is held by another item (entities are flat)"
-        return "every occurrence is already taken by an item with the same text" + (
+        return "every occurrence is taken by an item with the same text" + (
             " and claimer" if e.key[2] is not None else "")
     if len(normalise(e.text).replace(" ", "")) < FUZZY_MIN_CHARS:
         return f"not found in the text (too short for fuzzy matching: under {FUZZY_MIN_CHARS} characters)"
