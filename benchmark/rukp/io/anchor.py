@@ -91,7 +91,7 @@ class Anchors:
         held = []
         if kind == "entity":  # entities are flat: text items go where no item with offsets is
             held = [(x["start"], x["end"]) for x in items if isinstance(x, Mapping) and type(x.get("start")) is int
-                    and type(x.get("end")) is int and not text_anchored(x)]
+                    and type(x.get("end")) is int and 0 <= x["start"] < x["end"] <= len(text)]
         try:
             found = align_items(text, [items[k] for k in anchored], kind=kind, exclusive=kind == "entity",
                                 held=held, every=self.every)
