@@ -21,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "benchmark" / "rukp"
 #: the longest prefix listed; every module must belong to one.
 LAYERS: dict[str, tuple[str, ...]] = {
     "base": ("rukp.errors", "rukp.schema", "rukp.paths", "rukp.defaults", "rukp.views", "rukp.progress",
-             "rukp.io.jsonl", "rukp.io.atomic", "rukp.dataset.tokenize"),
+             "rukp.io.jsonl", "rukp.io.atomic", "rukp.dataset.tokenize", "rukp.dataset.word_tokens"),
     "scoring": ("rukp.scoring",),
     "io": ("rukp.io", "rukp.extractors", "rukp.labelstudio.results", "rukp.labelstudio.config"),
     "evaluation": ("rukp.evaluation", "rukp.corpus", "rukp.annotations", "rukp.dataset", "rukp.docs",

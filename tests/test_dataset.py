@@ -127,3 +127,36 @@ def test_package_loader_returns_the_same_rows(loaded):
         assert ds.to_list() == loaded[config].to_list()
     with pytest.raises(RukpError, match="unknown config 'nope'"):
         rukp.load("nope")
+
+
+def test_sentences_config_marks_exactly_the_sentences_a_gold_claim_overlaps(loaded):
+    """Each sentence row is its document's sentence; ``claim`` and ``claim_ids`` follow the overlap rule."""
+    docs = {d["id"]: d for d in loaded["documents"]}
+    claims: dict[str, list[dict]] = {}
+    for c in loaded["claims"]:
+        claims.setdefault(c["doc_id"], []).append(c)
+    rows = loaded["sentences"].to_list()
+    assert len(rows) == sum(len(d["sentences"]) for d in docs.values())
+    seen: set[str] = set()
+    for row in rows:
+        doc = docs[row["doc_id"]]
+        sent = doc["sentences"][row["index"]]
+        assert (row["start"], row["end"]) == (sent["start"], sent["end"])
+        assert row["text"] == doc["text"][row["start"]:row["end"]]
+        assert row["id"] == f"{row['doc_id']}-{row['index']}"
+        inside = [c for c in claims.get(row["doc_id"], []) if c["start"] < row["end"] and c["end"] > row["start"]]
+        assert sorted(row["claim_ids"]) == sorted(c["id"] for c in inside)
+        assert row["claim"] is bool(inside)
+        by_id = {c["id"]: c for c in inside}
+        assert row["claimers"] == [by_id[i]["claimer"] for i in row["claim_ids"]]
+        assert row["polarities"] == [by_id[i]["polarity"] for i in row["claim_ids"]]
+        seen.update(row["claim_ids"])
+    assert seen == {c["id"] for c in loaded["claims"]}, "every gold claim lies in at least one sentence"
+    assert 0 < sum(r["claim"] for r in rows) < len(rows)
+    assert rukp_load_rows("sentences") == rows
+
+
+def rukp_load_rows(config: str) -> list[dict]:
+    import rukp
+
+    return rukp.load(config)["test"].to_list()

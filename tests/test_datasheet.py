@@ -59,11 +59,17 @@ def test_figures_of_a_synthetic_gold(tmp_path):
     assert sum(fig.total_counter("relations").values()) == sum(len(d["relations"]) for d in gold)
     # the rendered datasheet shows the totals
     datasheet = render_docs(root)[0][root / "DATASHEET.md"]
-    total_row = next(line for line in read_block(datasheet, "figures", path="x").splitlines()
-                     if line.startswith("| **total**"))
-    cells = [c.strip() for c in total_row.strip("|").split("|")]
-    assert cells[5] == str(sum(first.mentions.values()) + sum(sum(d.mentions.values()) for d in fig.documents[1:]))
-    assert cells[7] == str(len(all_claims))
+    lines = read_block(datasheet, "figures", path="x").splitlines()
+    header = next(line for line in lines if line.startswith("| doc |"))
+    total_row = next(line for line in lines if line.startswith("| **total**"))
+    cells = dict(zip([c.strip() for c in header.strip("|").split("|")],
+                     [c.strip() for c in total_row.strip("|").split("|")], strict=True))
+    assert cells["entity mentions"] == str(sum(first.mentions.values())
+                                           + sum(sum(d.mentions.values()) for d in fig.documents[1:]))
+    assert cells["claims"] == str(len(all_claims))
+    claim_sentences = sum(any(c["start"] < s["end"] and c["end"] > s["start"] for c in d["claims"])
+                          for d in gold for s in d["sentences"])
+    assert cells["claim sentences"] == str(claim_sentences) == str(sum(r["claim"] for r in views["sentences"]))
 
 
 def test_check_reports_a_stale_block_and_build_fixes_it(tmp_path):

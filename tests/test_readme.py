@@ -36,7 +36,7 @@ def test_readme_loading_example_runs_as_written_from_the_repository_root(monkeyp
     scope: dict = {}
     exec(compile(blocks[0], "README.md", "exec"), scope)
     data = paths.data_dir()
-    for name in ("ner", "ents", "claims", "kb"):
-        config = {"ents": "entities"}.get(name, name)
+    for name in ("ner", "ents", "claims", "kb", "sents"):
+        config = {"ents": "entities", "sents": "sentences"}.get(name, name)
         assert scope[name].num_rows == len(read_jsonl(data / f"{config}.jsonl")), (name, datasets.__version__)
     assert scope["docs"]["id"] == [d["id"] for d in read_jsonl(data / "documents.jsonl")]

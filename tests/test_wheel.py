@@ -20,7 +20,7 @@ def test_wheel_contains_the_views_and_loads_them(tmp_path):
                     str(wheels), str(root)], check=True)
     wheel = next(wheels.glob("rukp_fr-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    for config in ("documents", "entities", "claims", "kb", "ner"):
+    for config in ("documents", "entities", "claims", "kb", "ner", "sentences"):
         assert f"rukp/data/{config}.jsonl" in names
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],

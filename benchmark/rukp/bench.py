@@ -125,6 +125,60 @@ def write_case(folder: Path, name: str, n_docs: int, spans_per_doc: int, *,
     return paths[0], paths[1], sum(len(d["entities"]) for d in gold), sum(len(d["entities"]) for d in pred)
 
 
+#: Words of the synthetic claim corpus (French, with elisions, hyphens and numbers, which the token rule joins).
+_CLAIM_TEXT = ("la Russie et la Corée du Nord ont signé un accord militaire selon le ministre des troupes "
+               "déploiement l'armée nord-coréens Pyongyang Moscou a déclaré que les soldats sont arrivés en "
+               "Ukraine front guerre président Poutine Kim d'après sources américaines missiles 10.000 hommes")
+CLAIM_WORDS = tuple(_CLAIM_TEXT.split(" "))  # noqa: SIM905  (a sentence reads better than a list of words)
+CLAIM_SIZES = (10_000,)
+
+
+def generate_claims(n_docs: int, seed: int = 0) -> tuple[list[dict], list[dict]]:
+    """A synthetic claim corpus: documents of 20 sentences of 20 words (about 400 words), 8 gold claims each
+    (with claimer, polarity, certainty); predictions keep 80 % of them (30 % with a shifted start, 20 % with
+    the other polarity) and add a spurious sentence-long claim in 5 % of the other sentences."""
+    rng = np.random.default_rng(seed)
+    words = np.array(CLAIM_WORDS)
+    claimers, polarity, certainty = ("AUTHOR", "UNSPECIFIED"), ("affirmed", "denied"), ("certain", "probable")
+    gold, pred = [], []
+    for d in range(n_docs):
+        picks = words[rng.integers(0, len(words), (20, 20))]
+        sentences = [" ".join(row) + "." for row in picks]
+        text = " ".join(sentences)
+        g_claims, p_claims, pos = [], [], 0
+        for i, sentence in enumerate(sentences):
+            start, end = pos, pos + len(sentence) - 1
+            pos += len(sentence) + 1
+            if i % 5 in (0, 2):
+                claim = {"start": start + len(picks[i][0]) + 1, "end": end,
+                         "claimer": claimers[int(rng.integers(2))], "polarity": polarity[int(rng.integers(2))],
+                         "certainty": certainty[int(rng.integers(2))]}
+                g_claims.append(claim)
+                if rng.random() < 0.8:
+                    p = dict(claim)
+                    if rng.random() < 0.3:
+                        p["start"] = start
+                    if rng.random() < 0.2:
+                        p["polarity"] = polarity[1 - polarity.index(p["polarity"])]
+                    p_claims.append(p)
+            elif rng.random() < 0.05:
+                p_claims.append({"start": start, "end": end, "claimer": "AUTHOR", "polarity": "affirmed",
+                                 "certainty": "certain"})
+        gold.append({"id": f"c{d:06d}", "text": text, "claims": g_claims})
+        pred.append({"doc_id": f"c{d:06d}", "claims": p_claims})
+    return gold, pred
+
+
+def write_claims_case(folder: Path, n_docs: int) -> tuple[Path, Path, int, int]:
+    """Write the claim corpus of ``n_docs`` documents; returns the paths and the claim counts."""
+    gold, pred = generate_claims(n_docs)
+    paths = folder / f"claims_{n_docs}.gold.jsonl", folder / f"claims_{n_docs}.pred.jsonl"
+    for path, rows in zip(paths, (gold, pred), strict=True):
+        with path.open("w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    return paths[0], paths[1], sum(len(d["claims"]) for d in gold), sum(len(d["claims"]) for d in pred)
+
+
 # --- workers (each runs alone in a fresh interpreter) -----------------------------------------------------
 
 def _count_rows(counts: Any) -> dict:
@@ -251,7 +305,9 @@ def run_command(gold: Path, pred: Path, folder: Path) -> dict[str, Any]:
     report = json.loads(out.read_bytes())
     result["read_back"] = time.perf_counter() - t0
     result["report_mb"] = out.stat().st_size / 1e6
-    result["f1"] = report["entities"]["fine.v1"]["schemes"]["strict"]["overall"]["f1"]
+    result["f1"] = (report["claims"]["detection"]["f1"] if "entities" not in report
+                    or report["scope"].get("entities") != "scored"
+                    else report["entities"]["fine.v1"]["schemes"]["strict"]["overall"]["f1"])
     out.unlink()
     return result
 
@@ -272,7 +328,7 @@ def _nonzero(rows: dict) -> dict:
 
 
 def run(sizes: list[int], long_cases: list[tuple[int, int]], timeout: float, folder: Path,
-        library: bool = True) -> list[str]:
+        library: bool = True, claim_sizes: tuple[int, ...] = CLAIM_SIZES) -> list[str]:
     """Generate, measure and print both tables; returns the printed lines."""
     lines: list[str] = []
 
@@ -305,6 +361,8 @@ def run(sizes: list[int], long_cases: list[tuple[int, int]], timeout: float, fol
         say(f"{name:>15} {n_gold:>9,} {n_pred:>9,} | {_t(parsed):>7} {_mem(parsed):>7} | {_t(command):>7} "
             f"{_mem(command):>7} {command['wall'] / parsed['wall']:>5.1f}x | {command['report_mb']:>5.2f} MB "
             f"{command['read_back']:>4.2f}s | {_t(nerv, timeout=timeout):>10} {_mem(nerv):>7} {speed:>8}")
+    if claim_sizes:
+        _claims_table(claim_sizes, folder, say)
     helps = {}
     for argv in (["--help"], ["evaluate", "--help"]):
         label = "rukp " + " ".join(argv)
@@ -318,6 +376,26 @@ def run(sizes: list[int], long_cases: list[tuple[int, int]], timeout: float, fol
     for line in _target_lines(measured, helps):
         say(line)
     return lines
+
+
+def _claims_table(claim_sizes: tuple[int, ...] | list[int], folder: Path, say: Any) -> None:
+    """Claims on a gold of one's own (text, 8 claims per document): the whole command against json.loads."""
+    say("\nClaims on a gold of one's own, each a fresh process: documents of about 400 words with 8 claims;\n"
+        "rukp = `rukp evaluate -p PRED --gold GOLD --json OUT` with the defaults (claims in tokens of the claim\n"
+        "token rule, 1,000 resamples); x json = rukp / json (target of issue 23: <= 3x and <= 1,500 MB at\n"
+        "100,000 documents).\n")
+    header = (f"{'case':>15} {'gold':>9} {'pred':>9} | {'json':>7} {'peak':>7} | {'rukp':>8} {'peak':>7} "
+              f"{'x json':>6} | {'F1':>5}")
+    say(header)
+    say("-" * len(header))
+    for n_docs in claim_sizes:
+        gold, pred, n_gold, n_pred = write_claims_case(folder, n_docs)
+        parsed = measure("json", gold, pred)
+        command = run_command(gold, pred, folder)
+        say(f"{f'{n_docs:,} docs':>15} {n_gold:>9,} {n_pred:>9,} | {_t(parsed):>7} {_mem(parsed):>7} | "
+            f"{_t(command):>8} {_mem(command):>7} {command['wall'] / parsed['wall']:>5.1f}x | {command['f1']:.3f}")
+        gold.unlink()
+        pred.unlink()
 
 
 def _library_table(measured: dict[tuple[int, int], dict[str, Any]], say: Any) -> None:
@@ -390,6 +468,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--nervaluate-timeout", type=float, default=180.0,
                         help="stop nervaluate after this many seconds (default %(default)s)")
     parser.add_argument("--no-long", action="store_true", help="skip the long-document case")
+    parser.add_argument("--claims-sizes", default=",".join(map(str, CLAIM_SIZES)),
+                        help="comma-separated numbers of documents of the claims case, '' for none "
+                             "(default %(default)s)")
     parser.add_argument("--no-library", action="store_true", help="skip the library-level table")
     parser.add_argument("--output", type=Path, help="also write the tables to this file")
     parser.add_argument("--worker", nargs=4, metavar=("CASE", "GOLD", "PRED", "OUT"), help=argparse.SUPPRESS)
@@ -399,15 +480,18 @@ def main(argv: list[str] | None = None) -> None:
         return
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+        claim_sizes = tuple(int(s) for s in args.claims_sizes.split(",") if s.strip())
     except ValueError:
-        parser.error(f"--sizes must be comma-separated integers, got {args.sizes!r}")
+        parser.error(f"--sizes and --claims-sizes must be comma-separated integers, got {args.sizes!r}, "
+                     f"{args.claims_sizes!r}")
     long_cases = list(LONG_CASES)
     if args.quick:
-        sizes, long_cases = [1_000], [(2, 2_000)]
+        sizes, long_cases, claim_sizes = [1_000], [(2, 2_000)], (200,)
     if args.no_long:
         long_cases = []
     with tempfile.TemporaryDirectory(prefix="rukp-bench-") as folder:
-        lines = run(sizes, long_cases, args.nervaluate_timeout, Path(folder), library=not args.no_library)
+        lines = run(sizes, long_cases, args.nervaluate_timeout, Path(folder), library=not args.no_library,
+                    claim_sizes=claim_sizes)
     if args.output is not None:
         args.output.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

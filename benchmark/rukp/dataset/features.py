@@ -6,7 +6,7 @@ from datasets import ClassLabel, Features, List, Value
 
 from rukp import schema
 
-CONFIGS: tuple[str, ...] = ("documents", "entities", "claims", "kb", "ner")
+CONFIGS: tuple[str, ...] = ("documents", "entities", "claims", "kb", "ner", "sentences")
 SPLIT = "test"
 
 _SECTION = {"kind": Value("string"), "language": Value("string"), "start": Value("int32"),
@@ -30,7 +30,7 @@ _DOC_META = {"id": Value("string"), "seed": Value("string"), "seed_sha256": Valu
 
 
 def features(config: str) -> Features:
-    """The features of one config (``documents``, ``entities``, ``claims``, ``kb``, ``ner``)."""
+    """The features of one config (``documents``, ``entities``, ``claims``, ``kb``, ``ner``, ``sentences``)."""
     if config == "documents":
         return Features({**_DOC_META, "sections": List(_SECTION), "dropped": List(_DROPPED),
                          "sentences": List(_SENTENCE), "entities": List(_ENTITY), "claims": List(_CLAIM),
@@ -50,4 +50,10 @@ def features(config: str) -> Features:
                          "token_starts": List(Value("int32")), "token_ends": List(Value("int32")),
                          "ner_tags": List(ClassLabel(names=schema.FINE_BIO)),
                          "coarse_ner_tags": List(ClassLabel(names=schema.COARSE_BIO))})
+    if config == "sentences":
+        return Features({"id": Value("string"), "doc_id": Value("string"), "index": Value("int32"),
+                         "start": Value("int32"), "end": Value("int32"), "text": Value("string"),
+                         "claim": Value("bool"), "claim_ids": List(Value("string")),
+                         "claimers": List(Value("string")), "polarities": List(Value("string")),
+                         "certainties": List(Value("string")), "topics": List(Value("string"))})
     raise ValueError(f"unknown config {config!r}; expected one of {', '.join(CONFIGS)}")

@@ -133,8 +133,32 @@ def ner_rows(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def sentence_id(doc_id: str, index: int) -> str:
+    """The id of a sentence, ``<doc_id>-<index>`` (``000-3``): the CheckThat! task 1 sentence id."""
+    return f"{doc_id}-{index}"
+
+
+def sentence_rows(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``sentences`` config: one row per gold sentence, ``claim`` when a gold claim span overlaps it
+    (``claim.start < end and claim.end > start``), with those claims' ids, claimers and attributes in text order."""
+    rows = []
+    for doc in documents:
+        claims = sorted(doc["claims"], key=lambda c: (c["start"], c["end"], c["id"]))
+        for i, s in enumerate(doc["sentences"]):
+            inside = [c for c in claims if c["start"] < s["end"] and c["end"] > s["start"]]
+            rows.append({
+                "id": sentence_id(doc["id"], i), "doc_id": doc["id"], "index": i, "start": s["start"],
+                "end": s["end"], "text": doc["text"][s["start"]:s["end"]], "claim": bool(inside),
+                "claim_ids": [c["id"] for c in inside], "claimers": [c["claimer"] for c in inside],
+                "polarities": [c["polarity"] for c in inside], "certainties": [c["certainty"] for c in inside],
+                "topics": [c["topic"] for c in inside],
+            })
+    return rows
+
+
 def all_views(corpus: list[dict[str, Any]], ann: AnnotationSet) -> dict[str, list[dict[str, Any]]]:
     """Rows of every config, keyed by config name."""
     documents = document_rows(corpus, ann)
     return {"documents": documents, "entities": entity_rows(documents), "claims": claim_rows(documents),
-            "kb": kb_rows(documents, ann), "ner": ner_rows(documents)}
+            "kb": kb_rows(documents, ann), "ner": ner_rows(documents),
+            "sentences": sentence_rows(documents)}

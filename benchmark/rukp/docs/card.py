@@ -39,7 +39,7 @@ def _json(row: dict[str, Any]) -> str:
 
 
 def instances(views: dict[str, list[dict[str, Any]]]) -> str:
-    """One instance of ``documents`` (abbreviated), of ``claims`` and of ``ner`` (with its tag names)."""
+    """One instance of ``documents`` (abbreviated), ``claims``, ``ner`` (with its tag names) and ``sentences``."""
     parts = ["Instances as stored (JSON Lines), abbreviated for display: long strings and lists are cut and the "
              "cut is marked with `…`."]
     docs = views.get("documents") or []
@@ -55,6 +55,12 @@ def instances(views: dict[str, list[dict[str, Any]]]) -> str:
                      + _json({k: row[k] for k in row}) + f"\n\nTokens with their fine tags: {tables.code(tagged)}")
     else:
         parts.append(f"`ner`: {MORE}")
+    sents = views.get("sentences") or []
+    if sents:
+        row = next((r for r in sents if r["claim"]), sents[0])
+        parts.append(f"`sentences` (a sentence with a claim, {row['id']}):\n\n" + _json(row))
+    else:
+        parts.append(f"`sentences`: {MORE}")
     return "\n\n".join(parts)
 
 

@@ -4,9 +4,9 @@ Every file of the dataset is a ``cr:FileObject`` with its SHA-256; every config 
 are generated from :func:`rukp.dataset.features.features`, so the two cannot drift. Two reader quirks shape the
 fields: Croissant readers built on pandas (``mlcroissant``) parse JSON Lines with type inference, which turns the
 three-digit document ids (``"000"``) into integers and the column named ``date`` into a timestamp. So the
-document id is read from the string that defines it (the seed file name, or the row's ``<doc>-E<nnn>`` id) with a
-regex, ``date`` is typed ``sc:Date``, and the ``ner`` config, which has no other string carrying the id, types
-``doc_id`` as ``sc:Integer`` and says so in its description.
+document id is read from the string that defines it (the seed file name, or the row's ``<doc>-E<nnn>`` or
+``<doc>-<index>`` id) with a regex, ``date`` is typed ``sc:Date``, and the ``ner`` config, which has no other
+string carrying the id, types ``doc_id`` as ``sc:Integer`` and says so in its description.
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ _FROM_REGEX: dict[tuple[str, str], tuple[str, str]] = {
     ("documents", "id"): ("seed", r"^([0-9]{3})_"),
     ("entities", "doc_id"): ("id", r"^([0-9]{3})-E"),
     ("claims", "doc_id"): ("id", r"^([0-9]{3})-C"),
+    ("sentences", "doc_id"): ("id", r"^([0-9]{3})-[0-9]"),
 }
 _DATATYPE: dict[tuple[str, str], str] = {("documents", "date"): "sc:Date", ("ner", "doc_id"): "sc:Integer"}
 _NOTES: dict[tuple[str, str], str] = {
@@ -85,7 +86,8 @@ _NOTES: dict[tuple[str, str], str] = {
 }
 #: Record keys of each config.
 _KEYS: dict[str, tuple[str, ...]] = {"documents": ("id",), "entities": ("id",), "claims": ("id",),
-                                     "kb": ("entity_id",), "ner": ("doc_id", "sentence")}
+                                     "kb": ("entity_id",), "ner": ("doc_id", "sentence"),
+                                     "sentences": ("id",)}
 #: Files of the source layers, described with their SHA-256 but not as record sets (relative to the root).
 SOURCE_GLOBS: tuple[str, ...] = ("seeds/*.txt", "seeds/MANIFEST.json", "seeds/metadata.json",
                                  "corpus/documents.jsonl", "annotations/GUIDELINES.md", "annotations/FORMAT.md",

@@ -117,6 +117,21 @@ _DOCS: dict[str, dict[str, str]] = {
         "ner_tags": "Fine BIO tags as class ids (names: see the label inventory).",
         "coarse_ner_tags": "Coarse BIO tags (PER/ORG/LOC/MISC) as class ids.",
     },
+    "sentences": {
+        "id": "Sentence id `<doc_id>-<index>` (`000-3`), the CheckThat! task 1 convention.",
+        "doc_id": "Document id.",
+        "index": "Sentence index within the document (as in the `ner` config and the document's `sentences`).",
+        "start": "Start offset of the sentence in the document text.",
+        "end": "End offset of the sentence (exclusive).",
+        "text": "The sentence's text (`text[start:end]` of its document).",
+        "claim": "True when at least one gold claim span overlaps the sentence (`claim.start < end and "
+                 "claim.end > start`).",
+        "claim_ids": "Ids of the gold claims overlapping the sentence, in text order.",
+        "claimers": "The claimer of each of those claims (same order as `claim_ids`).",
+        "polarities": "The polarity of each of those claims (same order as `claim_ids`).",
+        "certainties": "The certainty of each of those claims (same order as `claim_ids`).",
+        "topics": "The topic of each of those claims (same order as `claim_ids`).",
+    },
 }
 
 

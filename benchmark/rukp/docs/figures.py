@@ -50,6 +50,7 @@ class DocumentFigures:
     characters: int
     tokens: int
     sentences: int
+    claim_sentences: int
     sections: Counter[str]
     english_characters: int
     mentions: Counter[str]
@@ -181,6 +182,8 @@ def document_figures(doc: dict[str, Any], ner_rows: list[dict[str, Any]]) -> Doc
         characters=len(doc["text"]),
         tokens=sum(len(r["tokens"]) for r in ner_rows),
         sentences=len(doc["sentences"]),
+        claim_sentences=sum(any(c["start"] < s["end"] and c["end"] > s["start"] for c in doc["claims"])
+                            for s in doc["sentences"]),
         sections=Counter(s["kind"] for s in doc["sections"]),
         english_characters=sum(s["end"] - s["start"] for s in doc["sections"] if s.get("language") == "en"),
         mentions=Counter(e["label"] for e in doc["entities"]),

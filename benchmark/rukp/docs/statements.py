@@ -16,6 +16,8 @@ CONFIG_DESCRIPTIONS: dict[str, str] = {
     "claims": "One record per claim, with its document.",
     "kb": "One record per canonical entity (cross-document), with aliases and mention counts.",
     "ner": "One record per sentence: tokens with fine and coarse BIO tags.",
+    "sentences": "One record per sentence: its text and whether a gold claim overlaps it (claim detection at "
+                 "sentence level, as in check-worthiness work), with those claims' ids, claimers and attributes.",
 }
 
 RAW_DATA = ("seeds/: the verbatim pages as received (with their furniture); seeds/MANIFEST.json holds their "
@@ -37,7 +39,7 @@ MACHINE_TOOLS: tuple[str, ...] = (
     "Claude (Anthropic) language-model subagents: the guidelines draft, annotation passes A-D, both "
     "adjudication rounds.",
     "The project's resolver (rukp.annotations.resolve): offsets of every span, computed from surface strings.",
-    "spaCy 3.8 blank French tokenizer and rule sentencizer: tokens and sentences of the ner config.",
+    "spaCy 3.8 blank French tokenizer and rule sentencizer: tokens and sentences of the ner and sentences configs.",
 )
 USE_CASES: tuple[str, ...] = (
     "Evaluating French named-entity recognition (fine and coarse types), entity linking to cross-document "

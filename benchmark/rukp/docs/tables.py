@@ -71,16 +71,19 @@ def _doc_header(fig: Figures, first: str) -> list[str]:
 
 def composition_table(fig: Figures) -> str:
     """Per document and in total: characters, tokens, sentences, sections, mentions, entities, claims, links."""
-    rows = [[d.doc_id, d.characters, d.tokens, d.sentences, sum(d.sections.values()), sum(d.mentions.values()),
-             len(d.entity_ids), d.claims, len(d.clusters), sum(d.relations.values())] for d in fig.documents]
+    rows = [[d.doc_id, d.characters, d.tokens, d.sentences, d.claim_sentences, sum(d.sections.values()),
+             sum(d.mentions.values()), len(d.entity_ids), d.claims, len(d.clusters), sum(d.relations.values())]
+            for d in fig.documents]
     rows.append(["**total**", fig.total("characters"), fig.total("tokens"), fig.total("sentences"),
-                 sum(fig.total_counter("sections").values()), sum(fig.total_counter("mentions").values()),
-                 len(fig.entity_ids), fig.total("claims"), len(fig.clusters),
-                 sum(fig.total_counter("relations").values())])
-    return (table(["doc", "characters", "tokens", "sentences", "sections", "entity mentions",
+                 fig.total("claim_sentences"), sum(fig.total_counter("sections").values()),
+                 sum(fig.total_counter("mentions").values()), len(fig.entity_ids), fig.total("claims"),
+                 len(fig.clusters), sum(fig.total_counter("relations").values())])
+    return (table(["doc", "characters", "tokens", "sentences", "claim sentences", "sections", "entity mentions",
                    "canonical entities", "claims", "claim clusters", "relations"], rows)
             + "\n\nTokens and sentences are those of the `ner` config (spaCy's French tokenizer, sentences split "
-              "inside each line). The totals of canonical entities and clusters count distinct ids across "
+              "inside each line); claim sentences are the sentences a gold claim overlaps (`claim` in the "
+              f"`sentences` config: {share(fig.total('claim_sentences'), fig.total('sentences'))} of all). "
+              "The totals of canonical entities and clusters count distinct ids across "
               "documents, so they are not the sums of their columns; a relation is counted in the document of "
               "its source claim.")
 

@@ -23,11 +23,9 @@ from rukp.scoring.claims.model import (
 
 @lru_cache(maxsize=64)
 def _tokens(text: str) -> tuple[np.ndarray, np.ndarray]:
-    from rukp.dataset.tokenize import sentences
+    from rukp.dataset.word_tokens import token_offsets
 
-    toks = [t for s in sentences(text) for t in s.tokens]
-    arr = np.asarray(toks, dtype=np.int64).reshape(-1, 2)
-    return arr[:, 0].copy(), arr[:, 1].copy()
+    return token_offsets(text)
 
 
 def to_positions(spans: np.ndarray, text: str | None,
