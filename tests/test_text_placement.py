@@ -225,3 +225,13 @@ def test_an_nfc_text_against_an_nfd_gold_names_the_normalisation(tmp_path: Path)
     report = evaluate([{"doc_id": "d", "entities": [{"text": "Corée du Nord", "label": "GPE"}]}], gold=gold,
                            bootstrap=0)
     assert report.f1() == 1.0
+
+
+def test_a_conll_token_against_an_nfd_gold_names_the_normalisation(tmp_path: Path) -> None:
+    text = unicodedata.normalize("NFD", "La Corée du Nord.")
+    gold = _write(tmp_path / "gold.jsonl", [{"id": "d", "text": text, "entities": []}])
+    conll = tmp_path / "p.conll"
+    conll.write_text("-DOCSTART- d\nLa O\nCorée B-GPE\ndu I-GPE\nNord I-GPE\n. O\n", encoding="utf-8")
+    with pytest.raises(RukpError, match="Unicode normalisation: the document's text is NFD") as err:
+        evaluate(conll, gold=gold, bootstrap=0)
+    assert f"{conll}:3" in str(err.value)
