@@ -56,10 +56,12 @@ def test_entity_counts_per_scheme_match_the_hand_derivation() -> None:
     assert r.precision() == pytest.approx(3 / 6) and r.recall() == pytest.approx(3 / 10)
     assert r.f1() == pytest.approx(2 * 3 / (10 + 6))
     assert r.precision(scheme="partial") == pytest.approx((4 + 0.5) / 6)
-    # The wrong-type prediction is charged once, to the gold type (PER); ORG has a miss and a spurious.
+    # Per type, the field's convention: Kim Jong-un (gold PER, predicted ORG) is a miss for PER and a spurious
+    # ORG; ORG also misses Pentagone and has the spurious "soldats".
     per, org = _counts(r, label="PER"), _counts(r, label="ORG")
-    assert (per["correct"], per["incorrect"], per["possible"], per["actual"]) == (1, 1, 2, 2)
-    assert (org["missed"], org["spurious"], org["precision"], org["recall"]) == (1, 1, 0.0, 0.0)
+    assert (per["correct"], per["incorrect"], per["missed"], per["possible"], per["actual"]) == (1, 0, 1, 2, 1)
+    assert (org["missed"], org["spurious"], org["precision"], org["recall"]) == (1, 2, 0.0, 0.0)
+    assert r.precision(label="PER") == 1.0 and r.recall(label="PER") == 0.5
     assert _counts(r, label="GPE")["missed"] == 3
     link = r.views["fine.v1"].scores.linking
     assert (link.matched, link.correct) == (5, 3)  # nord-coréens and Russie carry the wrong or no id

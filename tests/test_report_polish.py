@@ -119,8 +119,12 @@ def test_repr_is_short(files):
     text = repr(report)
     assert text == str(report) and len(text.splitlines()) <= 5 and len(text) < 400
     assert "llm.jsonl" in text and f"strict F1 {report.f1():.3f}" in text and "claims: detection F1" in text
-    both = repr(compare(files["ents"], files["llm"], gold=GOLD, bootstrap=0, shuffles=10, progress=False))
-    assert len(both.splitlines()) <= 10 and "claims: not compared" in both
+    comparison = compare(files["ents"], files["llm"], gold=GOLD, bootstrap=0, shuffles=10, progress=False)
+    both, conclusions = repr(comparison), comparison.conclusions()
+    # the headlines and scopes of both systems, then one conclusion per headline figure (wrapped at 80)
+    assert conclusions and all(" ".join(c.split()) in " ".join(both.split()) for c in conclusions)
+    assert len(both.splitlines()) <= 7 + 2 * len(conclusions) and "claims: not compared" in both
+    assert all(len(line) <= 80 for line in both.splitlines()[7:])
 
 
 @pytest.mark.parametrize(("suffix", "magic"), [(".svg", b"<?xml"), (".pdf", b"%PDF"), (".png", b"\x89PNG")])

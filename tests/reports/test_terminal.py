@@ -99,7 +99,7 @@ def test_entity_only_says_claims_not_predicted(reports):
     out = render(reports["entities"], 80)
     # the scope, as report.scope has it (claims=False: not requested), said once
     assert reports["entities"].scope["claims"] == "not requested"
-    assert " ".join(out.split()).count("claims: not requested") == 1 and "not predicted" not in out
+    assert " ".join(out.split()).count("claims: not requested") == 1 and "claims: not predicted" not in out
     assert "claims (token Jaccard" not in out
 
 

@@ -74,13 +74,16 @@ def test_long_gold_span_needs_one_percent_overlap_like_nervaluate() -> None:
     assert ours.field("partial", "partial") == 1
 
 
-def test_wrong_type_is_charged_twice_in_compatible_mode_and_once_by_default() -> None:
+def test_wrong_type_is_missed_for_gold_and_spurious_for_predicted_type_in_both_modes() -> None:
     pair = [("d", [Span(0, 5, "PER")], [Span(0, 5, "ORG")])]
     compat = score_documents(pair, labels=LABELS, nervaluate_compatible=True)[0].counts
     ours = score_documents(pair, labels=LABELS)[0].counts
-    assert (compat.field("strict", "missed", "PER"), compat.field("strict", "spurious", "ORG")) == (1, 1)
-    assert (ours.field("strict", "incorrect", "PER"), ours.actual("strict", "ORG")) == (1, 0)
-    assert compat.field("strict", "incorrect") == ours.field("strict", "incorrect") == 1  # overall agrees
+    for counts in (compat, ours):
+        for scheme in SCHEMES:
+            assert (counts.field(scheme, "missed", "PER"), counts.field(scheme, "spurious", "ORG")) == (1, 1)
+            assert counts.actual(scheme, "PER") == counts.possible(scheme, "ORG") == 0
+    assert compat.field("strict", "incorrect") == ours.field("strict", "incorrect") == 1  # overall: one pair
+    assert ours.field("exact", "correct") == 1 and ours.precision("exact", "ORG") == 0.0
 
 
 @pytest.mark.parametrize("min_overlap", [-0.1, 1.5, "0.5", True])

@@ -6,7 +6,9 @@ What is asserted, exactly:
 - shuffling spans within documents and the order of documents changes nothing (counts, outcomes, linking);
 - possible and actual are the same in all four schemes; correct counts satisfy strict <= exact and
   strict <= ent_type; F1 satisfies strict <= exact <= partial and strict <= ent_type;
-- per-type rows add up to the overall row (a wrong-type prediction is charged once);
+- per type, the field's convention: a type's row counts the pairs of that type as its scheme says, and a
+  wrong-type pair as missed for the gold type and spurious for the predicted type (so possible and actual
+  add up to the overall row); the type confusion matrix's rows and columns add up to those rows;
 - every gold and every predicted span has exactly one outcome, and the counts are those of the outcomes;
 - the assignment reaches the best lexicographic objective found by brute force over all matchings;
 - the greedy fallback for oversized components still yields a one-to-one matching and is reported.
@@ -97,10 +99,32 @@ def test_schemes_are_ordered_and_share_possible_and_actual(docs: list) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(DOCS)
-def test_per_type_rows_add_up_to_overall_and_documents_add_up(docs: list) -> None:
+def test_per_type_rows_follow_the_fields_convention_and_documents_add_up(docs: list) -> None:
     data = build_entity_data([(f"d{i}", g, p) for i, (g, p) in enumerate(docs)], labels=LABELS)
     scores = score_data(data)
-    assert np.array_equal(scores.counts.array[:, :-1, :].sum(axis=1), scores.counts.array[:, -1, :])
+    counts = scores.counts
+    for scheme in SCHEMES:
+        assert sum(counts.possible(scheme, label) for label in LABELS) == counts.possible(scheme)
+        assert sum(counts.actual(scheme, label) for label in LABELS) == counts.actual(scheme)
+    # each type's row, recounted from the span outcomes: a pair of one type counts as overall, any other
+    # gold span of the type is missed, any other prediction of the type spurious
+    expected = np.zeros_like(counts.array[:, :-1, :])
+    outcomes = [o for r in scores.documents() for o in r.outcomes]
+    for o in outcomes:
+        one = EntityCounts(score_documents([("x", [o.gold] if o.gold else [], [o.pred] if o.pred else [])],
+                                           labels=LABELS)[0].counts.array, LABELS)
+        if o.gold is not None and o.pred is not None and o.gold.label != o.pred.label:
+            for s in range(len(SCHEMES)):
+                expected[s, LABELS.index(o.gold.label), FIELDS.index("missed")] += 1
+                expected[s, LABELS.index(o.pred.label), FIELDS.index("spurious")] += 1
+        else:
+            expected += one.array[:, :-1, :]
+    assert np.array_equal(counts.array[:, :-1, :], expected)
+    confusion = scores.confusion()
+    assert confusion[:-1].sum(axis=1).tolist() == [counts.possible("strict", label) for label in LABELS]
+    assert confusion[:, :-1].sum(axis=0).tolist() == [counts.actual("strict", label) for label in LABELS]
+    assert np.trace(confusion[:-1, :-1]) == counts.field("strict", "correct")
+    assert confusion[:-1, :-1].sum() == counts.field("exact", "correct")
     assert np.array_equal(scores.doc_counts.sum(axis=0), scores.counts.array)
     assert sum(r.counts for r in scores.documents()).array.tolist() == scores.counts.array.tolist()
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from rukp.defaults import DEFAULT_RESAMPLES, DEFAULT_SHUFFLES
-from rukp.errors import RukpError
+from rukp.errors import RukpError, plural
 from rukp.evaluation.inputs import load_input
 from rukp.evaluation.options import make_options
 from rukp.evaluation.report import REPORT_SCHEMA, UNITS, Report
@@ -17,6 +18,13 @@ from rukp.evaluation.scope import infer_scope
 from rukp.io.model import Gold
 from rukp.io.select import check_ids, select_documents
 from rukp.scoring import bootstrap as bs
+
+#: Level below which a randomisation p-value is called significant in the conclusion lines.
+SIGNIFICANCE = 0.05
+
+
+def _p(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 @dataclass
@@ -28,11 +36,48 @@ class Comparison:
     tests: dict[str, dict[str, bs.PairedTest]]
     shuffles: int
 
+    def headline(self) -> list[tuple[str, str]]:
+        """``(figure name, label)`` of the figures the conclusion lines speak of: per view the headline
+        scheme's F1 and macro F1, then claim detection F1 and claim+claimer F1."""
+        scheme = self.a.options.scheme
+        out = []
+        for view in self.a.views:
+            short = view.split(".")[0]
+            out += [(f"entities.{view}.{scheme}.f1", f"{short} {scheme} F1"),
+                    (f"entities.{view}.{scheme}.macro.f1", f"{short} {scheme} macro F1")]
+        if self.a.claims is not None and self.b.claims is not None:
+            out += [("claims.detection.f1", "claim detection F1"), ("claims.joint.f1", "claim+claimer F1")]
+        return out
+
+    def conclusions(self) -> list[str]:
+        """One line per headline figure: the difference, its interval, the randomisation p-value and what it
+        means, over documents (the independent units; sentences when documents were not tested)."""
+        unit = "documents" if "documents" in self.tests else next(iter(self.tests), None)
+        if unit is None:
+            return []
+        n = len(self.a.gold.documents) if unit == "documents" else self.a.sentences.n
+        lines = []
+        for name, label in self.headline():
+            t = self.tests[unit].get(name)
+            if t is None:
+                continue
+            if t.diff is None or t.p_randomisation is None:
+                lines.append(f"A − B {label}: undefined (no value for one system)")
+                continue
+            ci = "" if t.low is None else f" [{t.low:+.3f}, {t.high:+.3f}]"
+            verdict = (f"significant at {SIGNIFICANCE}" if t.p_randomisation < SIGNIFICANCE
+                       else "not significant")
+            lines.append(f"A − B {label} {t.diff:+.3f}{ci}, randomisation p = {_p(t.p_randomisation)}: "
+                         f"{verdict} with {plural(n, unit)}")
+        return lines
+
     def __repr__(self) -> str:
-        """A few lines: both reports' headline figures and how many shuffles the tests used."""
+        """A few lines: both reports' headline figures, how many shuffles the tests used, the conclusions."""
         lines = [f"<rukp Comparison: A − B, {self.shuffles} shuffles, tests over {', '.join(self.tests) or 'none'}>"]
         for tag, report in (("A", self.a), ("B", self.b)):
             lines += [f"  {tag}: {line.strip()}" for line in report._repr_lines()]
+        for line in self.conclusions():
+            lines += textwrap.wrap(line, 80, initial_indent="  ", subsequent_indent="    ")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,7 +85,8 @@ class Comparison:
         return {"schema": REPORT_SCHEMA, "comparison": {"a": self.a.predictions.source,
                                                         "b": self.b.predictions.source,
                                                         "shuffles": self.shuffles,
-                                                        "resamples": self.a.options.bootstrap, "tests": tests},
+                                                        "resamples": self.a.options.bootstrap, "tests": tests,
+                                                        "conclusions": self.conclusions()},
                 "a": self.a.to_dict(), "b": self.b.to_dict()}
 
     def to_html(self, path: str | Path, *, max_docs: int = 50) -> Path:

@@ -7,6 +7,7 @@ form from the stored counts, so renderers (:mod:`rukp.reports`) never re-run sco
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -33,6 +34,7 @@ from rukp.scoring.claims import (
     ATTRIBUTES,
     attribute_report,
 )
+from rukp.scoring.schemes import PER_TYPE_CONVENTION
 from rukp.views import get_view
 
 REPORT_SCHEMA = "rukp.report.v1"
@@ -205,7 +207,22 @@ class Report:
             "outcomes": list(self.outcomes_table(name).rows()) if inline["outcomes"] else None,
             "fallback_components": vr.scores.fallback_components,
             "dropped_by_view": vr.dropped,
+            "outcome_counts": vr.scores.outcome_totals(),
+            "type_confusion": self.type_confusion(name),
         }
+
+    def type_confusion(self, view: str | None = None) -> dict[str, Any]:
+        """Entity-type confusion of ``view``: ``matrix[gold type][predicted type]`` counts the matched pairs
+        with the same boundaries, ``missed[gold type]`` the other gold spans, ``spurious[predicted type]`` the
+        other predictions (text items found nowhere included); types that occur nowhere are left out."""
+        vr = self._view(view)
+        m = vr.scores.confusion()
+        labels = vr.scores.labels
+        keep = [i for i in range(len(labels)) if m[i].sum() + m[:, i].sum() > 0]
+        return {"pairs": "same boundaries", "labels": [labels[i] for i in keep],
+                "matrix": {labels[g]: {labels[p]: int(m[g, p]) for p in keep} for g in keep},
+                "missed": {labels[g]: int(m[g, -1]) for g in keep},
+                "spurious": {labels[p]: int(m[-1, p]) for p in keep}}
 
     def _claims_dict(self, cr: ClaimsResult, inline: Mapping[str, bool]) -> dict[str, Any]:
         c = dict(zip(("gold", "predicted", "matched", "claimer_given", "claimer_correct", "overlap_tokens",
@@ -257,6 +274,10 @@ class Report:
         n_docs = len(gold.documents)
         selection = self.selection
         notes = [selection] if selection else []
+        if without:
+            notes.append(self.coverage_note)
+        if self.views:
+            notes.append(f"per type: {PER_TYPE_CONVENTION}")
         resampled = plural(n_docs, "selected" if selection else "gold", "documents")
         if n_docs < 2:
             notes.append("No interval over documents: one document cannot be resampled into anything but itself "
@@ -299,6 +320,7 @@ class Report:
                         "items": [s.to_dict() for s in skipped]},
             "extractor": preds.extractor, "extractor_errors": preds.extractor_errors,
             "options": self.options.to_dict(), "seed": self.options.seed,
+            "per_type_convention": PER_TYPE_CONVENTION if self.views else None,
             "bootstrap": {"resamples": self.options.bootstrap, "alpha": bs.DEFAULT_ALPHA, "method": "percentile",
                           "units": {"documents": n_docs if "documents" in self.intervals else None,
                                     "sentences": self.sentences.n if "sentences" in self.intervals else None}},
@@ -347,7 +369,24 @@ class Report:
         if self.claims is not None:
             lines.append(f"  claims: detection F1 {_f(self.figures.get('claims.detection.f1'))}")
         lines += [f"  {task}: {state}" for task, state in self.scope.items() if state != "scored"]
+        if (coverage := self.coverage_note) is not None:
+            lines += textwrap.wrap(coverage, 80, initial_indent="  ", subsequent_indent="    ")
         return lines
+
+    @property
+    def coverage_note(self) -> str | None:
+        """The gold documents without predictions (scored as predicting nothing) and how to score only the
+        others (``--doc``); None when every document has predictions."""
+        gold, covered = self.gold, self.predictions.covered
+        without = [d.id for i, d in enumerate(gold.documents) if i not in covered]
+        if not without:
+            return None
+        shown = ", ".join(without[:5]) + (f" and {len(without) - 5} more" if len(without) > 5 else "")
+        with_ids = [d.id for i, d in enumerate(gold.documents) if i in covered]
+        how = (" ".join(f"--doc {i}" for i in with_ids) if 0 < len(with_ids) <= 3
+               else "--doc ID for each predicted document (docs=[...] in Python)")
+        return (f"{len(without)} of {plural(len(gold.documents), 'gold documents')} have no predictions and are "
+                f"scored as predicting nothing: {shown}; to score only the predicted ones, use {how}")
 
     @property
     def selection(self) -> str | None:

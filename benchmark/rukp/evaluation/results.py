@@ -23,7 +23,7 @@ from rukp.scoring.claims import (
 )
 from rukp.scoring.counts import SCHEMES, EntityCounts, macro_prf, prf
 from rukp.scoring.entities import EntityScores
-from rukp.scoring.schemes import OUTCOME_FIELDS
+from rukp.scoring.schemes import counts_from_histogram
 from rukp.views import View
 
 
@@ -46,12 +46,11 @@ def _entity_metrics(view: str, labels: tuple[str, ...]) -> Any:
 
 
 def _from_outcomes(metrics: Any) -> Any:
-    """``metrics`` of counts, fed from summed outcome histograms ``(…, O, L)``: a bootstrap then sums
-    ``O × L`` columns per unit instead of ``S × (L + 1) × F`` (the counts are a linear map of the histogram,
+    """``metrics`` of counts, fed from summed count histograms ``(…, H, L)``: a bootstrap then sums
+    ``H × L`` columns per unit instead of ``S × (L + 1) × F`` (the counts are a linear map of the histogram,
     and sums of integers are exact in float64, so the figures are the same)."""
     def from_hist(summed: np.ndarray) -> dict[str, np.ndarray]:
-        per_label = np.einsum("...ol,sof->...slf", summed, OUTCOME_FIELDS)
-        return metrics(np.concatenate([per_label, per_label.sum(axis=-2, keepdims=True)], axis=-2))
+        return metrics(counts_from_histogram(summed))
 
     return from_hist
 

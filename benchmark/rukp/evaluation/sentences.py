@@ -8,7 +8,7 @@ from rukp.evaluation.options import Options
 from rukp.io.model import Gold
 from rukp.scoring.counts import SPURIOUS
 from rukp.scoring.entities import EntityScores, score_data
-from rukp.scoring.schemes import O_SPURIOUS, OUTCOME_FIELDS, OUTCOMES
+from rukp.scoring.schemes import O_SPURIOUS, counts_from_histogram, slot_histogram
 from rukp.scoring.tables import EntityData, SpanTable
 
 
@@ -32,16 +32,6 @@ class SentenceIndex:
         return np.maximum(idx, self.offsets[doc])
 
 
-def _outcome_counts(unit: np.ndarray, outcome: np.ndarray, label: np.ndarray, n_units: int,
-                    n_labels: int) -> np.ndarray:
-    """Count arrays ``(n_units, S, L + 1, F)`` from span outcomes, the way the entity scorer counts them."""
-    n_out = len(OUTCOMES)
-    flat = (unit * n_out + outcome) * n_labels + label
-    hist = np.bincount(flat, minlength=n_units * n_out * n_labels).reshape(n_units, n_out, n_labels)
-    per_label = np.einsum("uol,sof->uslf", hist, OUTCOME_FIELDS)
-    return np.concatenate([per_label, per_label.sum(axis=-2, keepdims=True)], axis=-2)
-
-
 def sentence_entity_counts(scores: EntityScores, sents: SentenceIndex, opts: Options,
                            unaligned: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per-sentence entity counts and linking counts: each outcome goes to the sentence of its gold start,
@@ -60,10 +50,12 @@ def sentence_entity_counts(scores: EntityScores, sents: SentenceIndex, opts: Opt
         counts = score_data(data, min_overlap=opts.min_overlap, nervaluate_compatible=True,
                             inclusive_input=opts.inclusive_ends).doc_counts
     else:
-        unit = np.concatenate([g_unit, p_unit[spurious]])
-        outcome = np.concatenate([scores.gold_outcome, scores.pred_outcome[spurious]]).astype(np.int64)
-        label = np.concatenate([gold.label, pred.label[spurious]]).astype(np.int64)
-        counts = _outcome_counts(unit, outcome, label, sents.n, n_labels)
+        partner = np.zeros(len(gold), dtype=np.int64)
+        matched = scores.gold_match >= 0
+        partner[matched] = pred.label[scores.gold_match[matched]]
+        hist = slot_histogram(g_unit, scores.gold_outcome, gold.label.astype(np.int64), partner,
+                              p_unit[spurious], pred.label[spurious].astype(np.int64), sents.n, n_labels)
+        counts = counts_from_histogram(hist)
     if unaligned is not None and unaligned.any():
         counts = counts.copy()
         first = sents.offsets[:-1]

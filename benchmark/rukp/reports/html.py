@@ -21,6 +21,7 @@ from typing import Any
 from rukp.io.atomic import write_many_atomic, write_text_atomic
 from rukp.reports.formatting import fmt
 from rukp.reports.html_marks import OUTCOME_NAMES, fmt_ci, item_types, quote, segments, shown_path
+from rukp.reports.tables import type_name
 
 DEFAULT_MAX_DOCS = 50
 SCHEMES: tuple[str, ...] = ("strict", "exact", "partial", "ent_type")
@@ -77,6 +78,9 @@ def _compare_data(comparison: Any) -> dict[str, Any]:
     from dataclasses import asdict
 
     return {"a": _page_data(comparison.a), "b": _page_data(comparison.b), "shuffles": comparison.shuffles,
+            "conclusions": comparison.conclusions(),
+            "coverage": [f"{tag}: {r.coverage_note}" for tag, r in (("A", comparison.a), ("B", comparison.b))
+                         if r.coverage_note is not None],
             "tests": {unit: {name: asdict(t) for name, t in sorted(per.items())}
                       for unit, per in comparison.tests.items()}}
 
@@ -106,8 +110,7 @@ def _view_summary(name: str, block: Mapping[str, Any], outcomes: Mapping[str, li
                   headline: str) -> dict[str, Any]:
     """Outcome counts (spurious includes the predictions found nowhere in the text), the four schemes overall, and
     per type (support, P/R/F1 and intervals per scheme)."""
-    counted = Counter(o["outcome"] for per in outcomes.values() for o in per)
-    counted["spurious"] += sum(_unaligned_spurious(block, outcomes, headline).values())
+    counted = block["outcome_counts"]  # the report's, so every page and format shows the same counts
     schemes = block["schemes"]
     overall = [{"scheme": s, **{f: schemes[s]["overall"][f] for f in (*COUNT_FIELDS, "possible", "actual")},
                 **{m: fmt(schemes[s]["overall"][m]) for m in ("precision", "recall", "f1")},
@@ -123,18 +126,19 @@ def _view_summary(name: str, block: Mapping[str, Any], outcomes: Mapping[str, li
     for label in block["labels"]:
         rows = {s: schemes[s]["per_type"][label] for s in SCHEMES}
         if rows[headline]["possible"] + rows[headline]["actual"] > 0:
-            per_type.append({"label": label, "support": rows[headline]["possible"], "total": False,
+            per_type.append({"label": type_name(label, rows[headline]), "type": label, "total": False,
+                             "support": rows[headline]["possible"],
                              "errors": sum(rows[headline][f] for f in COUNT_FIELDS[1:]), "cells": cells(rows)})
     macro = {s: schemes[s]["macro"] for s in SCHEMES}
     per_type.append({"label": "macro", "support": "", "errors": "", "total": True, "cells": cells(macro)})
     per_type.append({"label": "overall (micro)", "support": schemes[headline]["overall"]["possible"],
                      "errors": "", "total": True, "cells": cells({s: schemes[s]["overall"] for s in SCHEMES})})
     link = block["linking"]
-    return {"name": name, "counts": [{"outcome": o, "name": OUTCOME_NAMES[o], "n": counted.get(o, 0)}
-                                     for o in OUTCOME_NAMES],
+    return {"name": name, "confusion": block["type_confusion"],
+            "counts": [{"outcome": o, "name": OUTCOME_NAMES[o], "n": counted.get(o, 0)} for o in OUTCOME_NAMES],
             "overall": overall, "per_type": per_type,
             "linking": f"{link['correct']}/{link['matched']} = {fmt(link['accuracy'])}" if link["predicted"] else "",
-            "types": [r["label"] for r in per_type[:-2]]}
+            "types": [r["type"] for r in per_type[:-2]]}
 
 
 def _claim_summary(claims: Mapping[str, Any], units: list[str]) -> list[dict[str, Any]]:

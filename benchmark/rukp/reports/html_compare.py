@@ -126,10 +126,9 @@ def context(data: Mapping[str, Any], *, max_docs: int) -> dict[str, Any]:
         totals.update(c["outcome"] for c in d["claims"])
     counts = {}
     for view in views:
-        counts[view] = [{"outcome": o, "name": name,
-                         "a": sum(1 for per in a["outcomes"][view].values() for x in per if x["outcome"] == o),
-                         "b": sum(1 for per in b["outcomes"][view].values() for x in per if x["outcome"] == o)}
-                        for o, name in OUTCOME_NAMES.items()]
+        # the reports' own counts (text items found nowhere are spurious without an outcome row)
+        counts[view] = [{"outcome": o, "name": name, "a": a["entities"][view]["outcome_counts"][o],
+                         "b": b["entities"][view]["outcome_counts"][o]} for o, name in OUTCOME_NAMES.items()]
     types = sorted({i["gold"]["label"] for d in docs for v in d["views"] for i in v["diffs"]})
     return {
         "title": f"rukp comparison: A {Path(a['metadata']['predictions']['source']).name} vs "
@@ -141,6 +140,7 @@ def context(data: Mapping[str, Any], *, max_docs: int) -> dict[str, Any]:
         "shuffles": data["shuffles"], "tests": _tests(data["tests"], views, meta["options"]["scheme"]),
         "counts": counts, "diff_names": DIFF_NAMES, "totals": {k: totals.get(k, 0) for k in DIFF_NAMES},
         "types": types, "documents": shown, "rukp_version": meta["rukp_version"],
+        "conclusions": data.get("conclusions", []), "coverage": data.get("coverage", []),
     }
 
 

@@ -13,6 +13,7 @@ from rukp.reports.tables import (
     comparison_notes,
     comparison_table,
     entity_table,
+    not_predicted_line,
     schemes_table,
     summary_lines,
 )
@@ -43,6 +44,8 @@ def report_markdown(report: Any, *, level: int = 2) -> str:
     for name in report.views:
         header, rows = entity_table(report, name)
         parts.append(f"\n{h}# Entities: view `{name}`, scheme `{report.options.scheme}`\n\n" + table(header, rows))
+        if (line := not_predicted_line(report, name)) is not None:
+            parts.append(f"\n{line}\n")
         header, rows = schemes_table(report, name)
         parts.append(f"\n{h}# Entities: view `{name}`, the four schemes\n\n" + table(header, rows))
     if report.claims is not None:
@@ -81,7 +84,7 @@ def alignment_markdown(alignment: dict[str, Any]) -> str:
 def comparison_markdown(comparison: Any) -> str:
     """Both reports and the paired tests."""
     parts = [f"# Comparison\n\n- A: {comparison.a.predictions.source}\n- B: {comparison.b.predictions.source}\n"]
-    parts += [f"- {note}\n" for note in comparison_notes(comparison)]
+    parts += [f"- {line}\n" for line in [*comparison.conclusions(), *comparison_notes(comparison)]]
     for unit in comparison.tests:
         header, rows = comparison_table(comparison, unit)
         parts.append(f"\n## A − B over {unit} ({comparison.shuffles} shuffles)\n\n" + table(header, rows))

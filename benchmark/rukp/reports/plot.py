@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from rukp.errors import plural
+from rukp.reports.tables import NOT_PREDICTED  # the tables say the same
 
-NOT_PREDICTED = "not predicted"
 UNDEFINED = "undefined"
 COLORS = ("#4c72b0", "#dd8452")
 #: Claim figures of the claims panel: (figure name, label, attribute that must be predicted or None).
@@ -54,10 +54,10 @@ def _bar(report: Any, name: str, value: float | None, note: str | None = None) -
 
 
 def predicted_labels(report: Any, view: str) -> set[str]:
-    """Labels the system gave at least once in ``view`` (a type's counts alone cannot say: a prediction of
-    another type on its gold span counts as ``incorrect`` under the gold type)."""
-    scores = report.views[view].scores
-    return {scores.labels[int(i)] for i in set(scores.pred.label.tolist())}
+    """Labels the system gave at least once in ``view`` (per-type ``actual`` counts every prediction of the
+    type, text items found nowhere included: the tables mark the same types "not predicted")."""
+    counts, scheme = report.views[view].counts, report.options.scheme
+    return {label for label in counts.labels if counts.actual(scheme, label) > 0}
 
 
 def entity_rows(reports: list[Any], view: str) -> list[tuple[str, list[Bar]]]:
@@ -157,6 +157,8 @@ def figure(obj: Any) -> Any:
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
+    from rukp.scoring.schemes import PER_TYPE_CONVENTION
+
     reports = [obj.a, obj.b] if hasattr(obj, "tests") else [obj]
     names = [f"{tag}: {_name(r.predictions.source)}" for tag, r in zip("AB", reports, strict=False)]
     panels: list[tuple[str, list[tuple[str, list[Bar]]], int]] = []
@@ -176,7 +178,13 @@ def figure(obj: Any) -> Any:
     if len(reports) > 1:
         fig.legend(handles=[Patch(color=COLORS[i], label=n) for i, n in enumerate(names)], loc="outside lower center",
                    ncols=len(names), fontsize=9, frameon=False)
-    fig.suptitle("\n".join(textwrap.wrap(title(obj), 100)), fontsize=10)
+    lines = textwrap.wrap(title(obj), 100)
+    if reports[0].views:  # one short line, as in every report
+        lines.append(f"per type: {PER_TYPE_CONVENTION}")
+    for tag, r in zip(("A: ", "B: ") if len(reports) > 1 else ("",), reports, strict=True):
+        if (coverage := getattr(r, "coverage_note", None)) is not None:
+            lines += textwrap.wrap(tag + coverage, 100)
+    fig.suptitle("\n".join(lines), fontsize=10)
     return fig
 
 

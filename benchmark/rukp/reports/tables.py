@@ -20,12 +20,34 @@ UNIT_SHORT = {"documents": "docs", "sentences": "sents"}
 
 __all__ = ["COUNT_FIELDS", "Table", "alignment_item_lines", "alignment_lines", "claim_figures", "claim_table",
            "comparison_notes",
-           "comparison_table", "counts_table", "entity_table", "fmt", "fmt_interval", "format_p",
+           "comparison_table", "confusion_table", "counts_table", "entity_table", "not_predicted_line", "fmt",
+           "fmt_interval", "format_p",
            "headline_figures", "overall_table", "schemes_table", "summary_lines"]
 
 
 def _units(report: Any) -> list[str]:
     return [u for u in ("documents", "sentences") if u in report.intervals]
+
+
+#: What every report (table, HTML page, plot) says of a type with gold spans and no prediction.
+NOT_PREDICTED = "not predicted"
+
+
+def type_name(label: str, row: Mapping[str, Any]) -> str:
+    """A type's name in a per-type table, marked ``(not predicted)`` when it has gold but no prediction (its
+    precision is undefined, its recall and F1 0), as the plot marks it."""
+    return f"{label} ({NOT_PREDICTED})" if row["actual"] == 0 and row["possible"] > 0 else label
+
+
+def not_predicted_line(report: Any, view: str, scheme: str | None = None) -> str | None:
+    """The line under a per-type table naming its types with gold spans and no prediction (the plot marks the
+    same types "not predicted"); None when there is none."""
+    counts = report.views[view].counts.to_dict()[scheme or report.options.scheme]["per_type"]
+    names = [type_name(label, row) for label, row in counts.items()]
+    missing = [label for label, name in zip(counts, names, strict=True) if name != label]
+    if not missing:
+        return None
+    return f"{NOT_PREDICTED}: {', '.join(missing)} (P undefined: —; R and F1 0)"
 
 
 def _rows(report: Any, view: str, scheme: str) -> list[tuple[str, dict[str, Any], str, bool]]:
@@ -78,6 +100,19 @@ def schemes_table(report: Any, view: str) -> Table:
     rows = [[label, *[fmt(o[m]) for o in overall]]
             for label, m in (("P", "precision"), ("R", "recall"), ("F1", "f1"))]
     rows += [[f, *[str(o[f]) for o in overall]] for f in COUNT_FIELDS]
+    return header, rows
+
+
+def confusion_table(report: Any, view: str, *, short: bool = False) -> Table:
+    """Entity-type confusion: gold types (rows) × predicted types (columns) for pairs with the same boundaries,
+    plus each gold type's other spans (missed) and each predicted type's other predictions (spurious);
+    ``short``: column headers cut to their first four letters (when that keeps them distinct)."""
+    c = report.type_confusion(view)
+    labels = c["labels"]
+    heads = [p[:4] for p in labels] if short and len({p[:4] for p in labels}) == len(labels) else labels
+    header = ["gold\\pred", *heads, "missed"]
+    rows = [[g, *[str(c["matrix"][g][p]) for p in labels], str(c["missed"][g])] for g in labels]
+    rows.append(["spurious", *[str(c["spurious"][p]) for p in labels], ""])
     return header, rows
 
 

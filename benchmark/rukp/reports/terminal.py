@@ -22,7 +22,9 @@ from rukp.reports.tables import (
     claim_table,
     comparison_notes,
     comparison_table,
+    confusion_table,
     counts_table,
+    not_predicted_line,
     overall_table,
     schemes_table,
     summary_lines,
@@ -40,11 +42,12 @@ def terminal_width() -> int:
     return shutil.get_terminal_size((80, 24)).columns
 
 
-def _table(title: str, header: list[str], rows: list[list[str]], *, compact: bool = False) -> Table:
+def _table(title: str, header: list[str], rows: list[list[str]], *, compact: bool = False,
+           tight: bool = False) -> Table:
     """A table whose first column (names) may fold and whose number columns never wrap or shrink;
-    ``compact``: one space between columns instead of two."""
+    ``compact``: less space between columns; ``tight``: one space."""
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
-                  collapse_padding=compact)
+                  collapse_padding=compact, padding=(0, 0) if tight else (0, 1))
     for i, name in enumerate(header):
         width = max([len(name), *(len(row[i]) for row in rows)])
         if i == 0:
@@ -96,7 +99,13 @@ def _entities(report: Any, name: str, console: Console, detail: bool) -> None:
         title = f"entities, view {name}, scheme {headline}"
         _print_first_fitting([[_table(title, *overall_table(report, name))],
                               [_table(title, *overall_table(report, name, short=True))]], console)
+    if (line := not_predicted_line(report, name)) is not None:  # the plot marks the same types
+        _say(console, line)
     _print(_table(f"entities, view {name}: the four schemes", *schemes_table(report, name)), console)
+    if detail:
+        title = f"entities, view {name}: type confusion (same boundaries)"
+        _print_first_fitting([[_table(title, *confusion_table(report, name))],
+                              [_table(title, *confusion_table(report, name, short=True), tight=True)]], console)
     link = report.views[name].scores.linking
     if link.matched and report.views[name].linking_predicted:
         _say(console, f"entity linking on matched mentions: {link.correct}/{link.matched} = {link.accuracy:.3f}")
@@ -122,7 +131,7 @@ def render_comparison(comparison: Any, console: Console, *, verbose: bool = Fals
         console.rule(f"{tag}: {report.predictions.source}")
         render_report(report, console, verbose=verbose)
     console.rule("A − B")
-    for line in comparison_notes(comparison):
+    for line in [*comparison.conclusions(), *comparison_notes(comparison)]:
         _say(console, line)
     for unit in comparison.tests:
         title = f"paired tests over {unit} ({comparison.shuffles} shuffles)"

@@ -5,9 +5,11 @@ overlap graph (:mod:`rukp.scoring.matching`), maximising, in this order: pairs w
 type, pairs with the same boundaries, matched pairs, matched pairs of the same type, then the character
 Jaccard of the pairs (in thousandths). Every gold and predicted span gets one outcome (correct, incorrect,
 partial, partial_incorrect, missed, spurious) and the four schemes count those outcomes
-(:mod:`rukp.scoring.schemes`). A matched pair is charged once, to the gold span's type; a spurious
-prediction to its own type. Spans are sorted canonically first, so the result does not depend on the order
-of spans or documents. See ``docs/scoring.md`` for the full rules and the nervaluate-compatible mode.
+(:mod:`rukp.scoring.schemes`). Overall, a matched pair counts once; per type, the field's convention holds
+(seqeval, conlleval, spaCy's Scorer, nervaluate): a pair of two types is a miss for the gold type and a
+spurious prediction for the predicted type. Spans are sorted canonically first, so the result does not
+depend on the order of spans or documents. See ``docs/scoring.md`` for the full rules and the
+nervaluate-compatible mode.
 """
 
 from __future__ import annotations
@@ -22,7 +24,14 @@ from rukp.schema import ENTITY_LABELS
 from rukp.scoring.compat import DEFAULT_MIN_OVERLAP_PERCENTAGE, nervaluate_doc_counts
 from rukp.scoring.counts import SPURIOUS, EntityCounts, LinkingCounts
 from rukp.scoring.matching import EXACT_LIMIT, Assignment, assign
-from rukp.scoring.schemes import O_MISSED, O_SPURIOUS, OUTCOME_FIELDS, OUTCOMES, pair_outcome
+from rukp.scoring.schemes import (
+    O_MISSED,
+    O_SPURIOUS,
+    OUTCOMES,
+    counts_from_histogram,
+    pair_outcome,
+    slot_histogram,
+)
 from rukp.scoring.spans import Span, overlap_pairs
 from rukp.scoring.tables import EntityData, SpanTable, build_entity_data
 
@@ -83,8 +92,11 @@ class EntityScores:
     doc_fallback: np.ndarray
     min_overlap: float
     nervaluate_compatible: bool
-    #: ``(n_docs, len(OUTCOMES), L)`` outcome histogram (default mode), the state the counts derive from.
+    #: ``(n_docs, len(SLOTS), L)`` count histogram (default mode), the state the counts derive from
+    #: (:func:`rukp.scoring.schemes.counts_from_histogram`).
     doc_outcomes: np.ndarray | None = None
+    #: Predictions with no span (``add_spurious``), per label: the spurious row of :meth:`confusion`.
+    unplaced: np.ndarray | None = None
     _doc_counts: np.ndarray | None = field(default=None, repr=False)
 
     @property
@@ -100,14 +112,14 @@ class EntityScores:
         """Per-document count arrays, shape ``(n_docs, S, L + 1, F)`` (stack to resample documents)."""
         if self._doc_counts is not None:
             return self._doc_counts
-        return _counts_from_outcomes(self.doc_outcomes)
+        return counts_from_histogram(self.doc_outcomes)
 
     @cached_property
     def counts(self) -> EntityCounts:
         """Counts summed over all documents."""
         if self._doc_counts is not None:
             return EntityCounts(self._doc_counts.sum(axis=0), self.labels)
-        return EntityCounts(_counts_from_outcomes(self.doc_outcomes.sum(axis=0)), self.labels)
+        return EntityCounts(counts_from_histogram(self.doc_outcomes.sum(axis=0)), self.labels)
 
     @property
     def linking(self) -> LinkingCounts:
@@ -126,6 +138,7 @@ class EntityScores:
         extra = np.asarray(extra, dtype=np.int64)
         if not extra.any():
             return
+        self.unplaced = extra.sum(axis=0) + (0 if self.unplaced is None else self.unplaced)
         if "counts" in self.__dict__ or "doc_counts" in self.__dict__:
             raise RuntimeError("add_spurious must be called before the counts are read")
         if self._doc_counts is not None:
@@ -157,15 +170,35 @@ class EntityScores:
                                     LinkingCounts(int(self.doc_linking[i, 0]), int(self.doc_linking[i, 1])),
                                     int(self.doc_fallback[i]))
 
+    def outcome_totals(self) -> dict[str, int]:
+        """How many spans got each outcome (a pair once; predictions with no span are ``spurious``)."""
+        n = len(OUTCOMES)
+        totals = (np.bincount(self.gold_outcome.astype(np.int64), minlength=n)
+                  + np.bincount(self.pred_outcome[self.pred_match < 0].astype(np.int64), minlength=n))
+        totals[O_SPURIOUS] += 0 if self.unplaced is None else int(self.unplaced.sum())
+        return {name: int(totals[i]) for i, name in enumerate(OUTCOMES)}
+
+    def confusion(self) -> np.ndarray:
+        """Entity-type confusion ``(L + 1, L + 1)``: ``[gold type, predicted type]`` counts the matched pairs
+        with the same boundaries; the last column the gold spans without such a partner (missed), the last row
+        the predictions without one (spurious, unplaced text items included). Rows sum to the gold spans per
+        type, columns to the predictions per type."""
+        n = len(self.labels)
+        g = np.flatnonzero(self.gold_match >= 0)
+        p = self.gold_match[g]
+        same = (self.gold.start[g] == self.pred.start[p]) & (self.gold.end[g] == self.pred.end[p])
+        g, p = g[same], p[same]
+        out = np.zeros((n + 1, n + 1), dtype=np.int64)
+        np.add.at(out, (self.gold.label[g], self.pred.label[p]), 1)
+        out[:n, n] = np.bincount(self.gold.label, minlength=n) - out[:n, :n].sum(axis=1)
+        out[n, :n] = np.bincount(self.pred.label, minlength=n) - out[:n, :n].sum(axis=0)
+        if self.unplaced is not None:
+            out[n, :n] += self.unplaced
+        return out
+
     def documents(self) -> list[DocumentEntityResult]:
         """Per-document results, in ``doc_ids`` order."""
         return [self.document(i) for i in range(len(self.doc_ids))]
-
-
-def _counts_from_outcomes(hist: np.ndarray) -> np.ndarray:
-    """Outcome histogram ``(..., O, L)`` → counts ``(..., S, L + 1, F)`` (overall row = sum of labels)."""
-    per_label = np.einsum("...ol,sof->...slf", hist, OUTCOME_FIELDS)
-    return np.concatenate([per_label, per_label.sum(axis=-2, keepdims=True)], axis=-2)
 
 
 def _blocks(gold_doc: np.ndarray, pred_doc: np.ndarray,
@@ -246,12 +279,11 @@ def score_data(data: EntityData, *, min_overlap: float = 0.0, nervaluate_compati
         scores._doc_counts = nervaluate_doc_counts(g_in, p_in, n_docs=n_docs, n_labels=n_labels,
                                                    min_overlap_percentage=percentage)
     else:
-        n_out = len(OUTCOMES)
         spurious = pred_outcome == O_SPURIOUS
-        flat = np.concatenate([(gold.doc * n_out + gold_outcome) * n_labels + gold.label,
-                               (pred.doc[spurious] * n_out + O_SPURIOUS) * n_labels + pred.label[spurious]])
-        scores.doc_outcomes = np.bincount(flat, minlength=n_docs * n_out * n_labels).reshape(
-            n_docs, n_out, n_labels)
+        partner_label = np.zeros(len(gold), dtype=np.int64)
+        partner_label[g_matched] = pred.label[p_of]
+        scores.doc_outcomes = slot_histogram(gold.doc, gold_outcome, gold.label, partner_label,
+                                             pred.doc[spurious], pred.label[spurious], n_docs, n_labels)
     return scores
 
 

@@ -147,8 +147,65 @@ class EntType(Scheme):
 STRATEGIES: tuple[type[Scheme], ...] = (Strict, Exact, Partial, EntType)
 assert tuple(s.name for s in STRATEGIES) == SCHEMES
 
-#: One-hot table ``[scheme, outcome, field]``: counts = histogram of outcomes contracted with this table.
+#: One-hot table ``[scheme, outcome, field]``: the overall (micro) counts = histogram of outcomes contracted
+#: with this table.
 OUTCOME_FIELDS: np.ndarray = np.zeros((len(SCHEMES), len(OUTCOMES), len(FIELDS)), dtype=np.int64)
 for _s, _strategy in enumerate(STRATEGIES):
     for _o, _f in enumerate(_strategy.fields):
         OUTCOME_FIELDS[_s, _o, _f] = 1
+
+#: Slots of the count histogram ``(slot, label)``: each outcome at the gold span's type (a spurious
+#: prediction's at its own type), then the predicted side of a wrong-type pair at the predicted type.
+SLOTS: tuple[str, ...] = (*OUTCOMES, "incorrect@pred", "partial_incorrect@pred")
+H_INCORRECT_PRED, H_PARTIAL_INCORRECT_PRED = len(OUTCOMES), len(OUTCOMES) + 1
+
+#: Per-type convention of the default counts (stated in every report): the field's (seqeval, conlleval,
+#: spaCy's Scorer, nervaluate).
+PER_TYPE_CONVENTION = "wrong-type pairs are FP of the predicted type, FN of the gold type"
+
+#: ``[scheme, slot, field]`` → the overall row: every pair once, as its scheme says; predicted sides of
+#: wrong-type pairs add nothing (their pair is already counted).
+OVERALL_FIELDS: np.ndarray = np.zeros((len(SCHEMES), len(SLOTS), len(FIELDS)), dtype=np.int64)
+OVERALL_FIELDS[:, :len(OUTCOMES)] = OUTCOME_FIELDS
+
+#: ``[scheme, slot, field]`` → the per-type rows, the field's convention: a pair of one type counts as its
+#: scheme says; a wrong-type pair is ``missed`` for the gold type and ``spurious`` for the predicted type, in
+#: every scheme (a type's row sees only its own gold and predicted spans, as nervaluate's per-type results).
+TYPE_FIELDS: np.ndarray = np.zeros((len(SCHEMES), len(SLOTS), len(FIELDS)), dtype=np.int64)
+for _o in (O_CORRECT, O_PARTIAL, O_MISSED, O_SPURIOUS):
+    TYPE_FIELDS[:, _o] = OUTCOME_FIELDS[:, _o]
+TYPE_FIELDS[:, (O_INCORRECT, O_PARTIAL_INCORRECT), MISSED] = 1
+TYPE_FIELDS[:, (H_INCORRECT_PRED, H_PARTIAL_INCORRECT_PRED), SPURIOUS] = 1
+
+#: Histogram slot of a wrong-type pair's predicted side, by the pair's outcome code (-1: not wrong-type).
+PRED_SIDE_SLOT: np.ndarray = np.full(len(OUTCOMES), -1, dtype=np.int64)
+PRED_SIDE_SLOT[O_INCORRECT], PRED_SIDE_SLOT[O_PARTIAL_INCORRECT] = H_INCORRECT_PRED, H_PARTIAL_INCORRECT_PRED
+
+
+def slot_histogram(unit: np.ndarray, gold_outcome: np.ndarray, gold_label: np.ndarray, pred_label: np.ndarray,
+                   spurious_unit: np.ndarray, spurious_label: np.ndarray, n_units: int,
+                   n_labels: int) -> np.ndarray:
+    """Count histogram ``(n_units, len(SLOTS), n_labels)`` of one set of outcomes.
+
+    ``unit``, ``gold_outcome``, ``gold_label`` and ``pred_label`` describe every gold span (``pred_label`` is
+    the partner's label, ignored unless the pair has another type); ``spurious_unit``/``spurious_label`` the
+    unmatched predictions.
+    """
+    n_slots = len(SLOTS)
+    gold_outcome = np.asarray(gold_outcome, dtype=np.int64)
+    wrong = PRED_SIDE_SLOT[gold_outcome] >= 0
+    flat = np.concatenate([
+        (unit * n_slots + gold_outcome) * n_labels + gold_label,
+        (unit[wrong] * n_slots + PRED_SIDE_SLOT[gold_outcome[wrong]]) * n_labels + pred_label[wrong],
+        (spurious_unit * n_slots + O_SPURIOUS) * n_labels + spurious_label]).astype(np.int64)
+    return np.bincount(flat, minlength=n_units * n_slots * n_labels).reshape(n_units, n_slots, n_labels)
+
+
+def counts_from_histogram(hist: np.ndarray) -> np.ndarray:
+    """Count histogram ``(..., len(SLOTS), L)`` → counts ``(..., S, L + 1, F)``: per-type rows in the field's
+    convention (:data:`TYPE_FIELDS`), then the overall row (:data:`OVERALL_FIELDS`). Linear in ``hist``, so
+    summed (or resampled) histograms give summed counts."""
+    hist = np.asarray(hist)
+    per_label = np.einsum("...hl,shf->...slf", hist, TYPE_FIELDS)
+    overall = np.einsum("...h,shf->...sf", hist.sum(axis=-1), OVERALL_FIELDS)
+    return np.concatenate([per_label, overall[..., None, :]], axis=-2)
