@@ -335,7 +335,8 @@ def test_claims_key_anywhere_leaves_the_fast_path_to_infer_the_scope(tmp_path: P
     fast, used = _run(gold, preds, fast=True, claims=None)
     assert used["predictions"] == [False] and "has no 'claims' field, but line 1 has one" in fast
     plain, used = _run(gold, _write(tmp_path / "p.jsonl", GOOD_PREDS), fast=True, claims=None)
-    assert used["predictions"] == [True] and plain["scope"] == {"entities": "scored", "claims": "not predicted"}
+    assert used["predictions"] == [True]
+    assert plain["scope"] == {"entities": "scored", "claims": "not predicted", "sentences": "not predicted"}
     # a gold without claims: the predictions' claims are not read at all, so the fast path serves them
     no_claims, used = _run(_write(tmp_path / "g2.jsonl", GOOD_GOLD), preds, fast=True, claims=None)
     assert used["predictions"] == [True] and no_claims["scope"]["claims"] == "no gold"

@@ -18,7 +18,7 @@ def run_cli(args, capsys):
 
 
 @pytest.mark.parametrize(("spec", "message"), [
-    ("no-such-extractor", "unknown extractor 'no-such-extractor'; available: capitalised, empty, hf, "),
+    ("no-such-extractor", "unknown extractor 'no-such-extractor'; available: capitalised, claim-cues, empty, hf, "),
     ("spacy:fr_core_news_lg", "spaCy model 'fr_core_news_lg' is not installed: pip install fr-core-news-lg"),
     ("hf:/nonexistent/model", "hf model directory not found"),
     ("hf", "extractor 'hf' needs a local model directory"),

@@ -356,7 +356,8 @@ def test_an_extractors_description_and_error_items_reach_the_report(tmp_path: Pa
             return {"extractor": "fake", "model": "m1"}
 
     report = _evaluate(Described(), _lines(tmp_path / "gold.jsonl", GOLD))
-    assert isinstance(report, Report) and report.scope == {"entities": "scored", "claims": "scored"}
+    assert isinstance(report, Report)
+    assert report.scope == {"entities": "scored", "claims": "scored", "sentences": "scored"}
     meta = report.metadata
     assert meta["extractor"] == {"extractor": "fake", "model": "m1"}
     errors = meta["extractor_errors"]

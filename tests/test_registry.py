@@ -58,3 +58,17 @@ def test_bad_specs_give_one_clear_message(spec, message):
 def test_object_without_extract_is_rejected():
     with pytest.raises(RukpError, match="expected an object with extract"):
         registry.as_extractor(42, "x")
+
+
+def test_builtin_table_matches_the_entry_points_of_pyproject():
+    """The registry's fallback table of built-ins names exactly the factories pyproject.toml registers."""
+    import tomllib
+
+    from rukp import paths
+    from rukp.extractors.builtin import BUILTINS
+
+    project = tomllib.loads((paths.repo_root() / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = project["project"]["entry-points"]["rukp.extractors"]
+    assert {name: f"rukp.extractors.builtin:{f.__name__}" for name, f in BUILTINS.items()} == declared
+    assert "claim-cues" in registry.available()
+    assert registry.resolve("claim-cues").extract("Selon le Pentagone, 10.000 soldats sont en Russie.")["sentences"]

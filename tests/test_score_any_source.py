@@ -48,7 +48,7 @@ def test_entity_only_jsonl_in_one_command(rukp, tmp_path: Path) -> None:
     code, out, err, seconds = _timed(rukp, "evaluate", "-p", path, "--json", out_json, "--bootstrap", "50")
     assert code == 0, err
     report = json.loads(out_json.read_text(encoding="utf-8"))
-    assert report["scope"] == {"entities": "scored", "claims": "not predicted"}
+    assert report["scope"] == {"entities": "scored", "claims": "not predicted", "sentences": "not predicted"}
     assert report["claims"] is None and "claims: not predicted" in out
     assert report["entities"]["fine.v1"]["schemes"]["strict"]["overall"]["f1"] == 1.0
     assert seconds < FAST, f"entity-only JSONL took {seconds:.1f} s"
@@ -71,7 +71,8 @@ def test_conll_file_in_one_command(rukp, tmp_path: Path) -> None:
     assert code == 0, err
     assert "claims: not predicted" in out
     report = rukp_module_report(path)
-    assert report.scope == {"entities": "scored", "claims": "not predicted"} and report.f1() == 1.0
+    assert report.scope == {"entities": "scored", "claims": "not predicted", "sentences": "not predicted"}
+    assert report.f1() == 1.0
     assert seconds < FAST, f"CoNLL took {seconds:.1f} s"
 
 
@@ -85,7 +86,7 @@ def test_llm_strings_from_the_gold_score_one(rukp, tmp_path: Path) -> None:
     code, out, err, seconds = _timed(rukp, "evaluate", "-p", path, "--json", out_json, "--bootstrap", "50")
     assert code == 0, err
     report = json.loads(out_json.read_text(encoding="utf-8"))
-    assert report["scope"] == {"entities": "scored", "claims": "scored"}
+    assert report["scope"] == {"entities": "scored", "claims": "scored", "sentences": "scored"}
     assert report["entities"]["fine.v1"]["schemes"]["strict"]["overall"]["f1"] == 1.0
     assert report["claims"]["detection"]["f1"] == 1.0
     n_ents, n_claims = sum(len(d["entities"]) for d in GOLD), sum(len(d["claims"]) for d in GOLD)
@@ -130,7 +131,7 @@ def test_own_corpus_without_sentences_or_claims(rukp, tmp_path: Path) -> None:
     code, out, err, seconds = _timed(rukp, "evaluate", "-p", preds, "--gold", gold, "--json", out_json)
     assert code == 0, err
     report = json.loads(out_json.read_text(encoding="utf-8"))
-    assert report["scope"] == {"entities": "scored", "claims": "no gold"}
+    assert report["scope"] == {"entities": "scored", "claims": "no gold", "sentences": "no gold"}
     assert report["metadata"]["gold"]["sentences"] > len(docs)  # split by the rule splitter
     assert report["entities"]["fine.v1"]["schemes"]["strict"]["overall"]["precision"] == 1.0
     assert seconds < FAST, f"own corpus took {seconds:.1f} s"
@@ -144,7 +145,9 @@ def test_claims_only_source_and_explicit_choices(tmp_path: Path) -> None:
                                          for d in GOLD])
     path = _write(tmp_path / "c.jsonl", [{"doc_id": d["id"], "claims": d["claims"]} for d in GOLD])
     report = rukp.evaluate(path, gold=gold, bootstrap=0)
-    assert report.scope == {"entities": "not predicted", "claims": "scored"} and report.views == {}
+    # no text and no sentences in the gold: claims at sentence level cannot be scored
+    assert report.scope == {"entities": "not predicted", "claims": "scored", "sentences": "no gold"}
+    assert report.views == {}
     assert report.figures["claims.detection.f1"] == 1.0
     with pytest.raises(RukpError, match=r"nothing to score \(entities: not predicted; claims: not requested\)"):
         rukp.evaluate(path, gold=gold, bootstrap=0, claims=False)
@@ -190,7 +193,8 @@ def test_extractor_without_claims_and_compare_entity_only(tmp_path: Path) -> Non
                              for e in by_text[text]["entities"]]}
 
     report = rukp.evaluate(ner_only, bootstrap=0, progress=False)
-    assert report.scope == {"entities": "scored", "claims": "not predicted"} and report.f1() == 1.0
+    assert report.scope == {"entities": "scored", "claims": "not predicted", "sentences": "not predicted"}
+    assert report.f1() == 1.0
     a = _write(tmp_path / "a.jsonl", [{"doc_id": d["id"], "entities": d["entities"]} for d in GOLD])
     b = _write(tmp_path / "b.jsonl", [{"doc_id": d["id"], "entities": d["entities"][1:]} for d in GOLD])
     cmp = rukp.evaluation.compare(a, b, bootstrap=50, shuffles=50)
@@ -274,12 +278,18 @@ def test_nervaluate_list_example_with_inclusive_ends(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow  # tokenises the gold with spaCy to compare
-def test_shipped_tokens_give_the_same_claim_scores_as_the_tokenizer() -> None:
+def test_shipped_tokens_are_the_dataset_tokenizer_s() -> None:
+    """The bundled gold's claim tokens (ner.jsonl) are spaCy's, as the dataset's tokenisation gives them; a gold
+    of one's own gets the claim token rule instead (tests/scoring/test_word_tokens.py compares the two)."""
+    from rukp.dataset.tokenize import sentences
     from rukp.io.gold import load_gold
 
     preds = BUNDLED_DATA.parents[1] / "results" / "predictions" / "rules-claims.jsonl"
     fast = rukp.evaluate(preds, bootstrap=20)  # the bundled gold: token offsets from ner.jsonl
     assert all(d.tokens is not None for d in fast.gold.documents)
+    for doc in fast.gold.documents:
+        tokens = [t for s in sentences(doc.text) for t in s.tokens]
+        assert list(zip(doc.tokens[0].tolist(), doc.tokens[1].tolist(), strict=True)) == tokens, doc.id
     plain = rukp.evaluate(preds, gold=load_gold(BUNDLED_DATA / "documents.jsonl"), bootstrap=20)
     assert all(d.tokens is None for d in plain.gold.documents)
-    assert fast.to_dict()["claims"] == plain.to_dict()["claims"]
+    assert fast.to_dict()["claims"]["detection"] == plain.to_dict()["claims"]["detection"]

@@ -13,3 +13,9 @@ DEFAULT_SHUFFLES = 10_000
 
 #: Default token-Jaccard threshold for a predicted claim to match a gold claim.
 DEFAULT_THRESHOLD = 0.5
+
+#: Label Studio push/pull: longest wait, in seconds, to connect and for any answer of the server (``--timeout``).
+LS_TIMEOUT_S = 30.0
+
+#: Label Studio push/pull: longest time, in seconds, the whole command may take (``--deadline``).
+LS_DEADLINE_S = 600.0

@@ -43,6 +43,14 @@ ANNOTATOR_NOTE = ("Annotator rows are the independent annotation passes scored a
                   "so they are close to the gold by construction), C and D with the scheme only — the more realistic "
                   "ceiling.")
 RULES_SYSTEMS: tuple[str, ...] = ("spacy+rules", "rules-claims")
+SENTENCE_NOTE = ("Claim-sentence columns score claim detection per sentence, as check-worthiness work (CheckThat! task "
+                 "1) and NewsClaims do: a sentence is a claim sentence when a gold claim overlaps it ({positive} of "
+                 "{sentences} here, so marking every sentence scores F1 {all_f1}); claim spans are projected onto the "
+                 "sentences they overlap, and AP (average precision) needs per-sentence scores (`claim-cues`: hand-set "
+                 "surface cues from the guidelines, not fitted on the gold). NewsClaims's human ceiling for claim "
+                 "detection is F1 60.1 (P 52.7, R 70.0) on English news with far fewer claim sentences; the annotator "
+                 "rows here are the ceiling of this gold, where most sentences hold a claim, so the two are not "
+                 "comparable figures.")
 RULES_NOTE = ("`spacy+rules` and `rules-claims` use general French rules and a general demonym list, written without "
               "the gold but by developers who had read the annotation scheme and the five texts: read them as "
               "optimistic baselines.")
@@ -56,6 +64,18 @@ def standing_notes(specs: Sequence[str], *, humans: bool, documents: int) -> lis
     if any(s in RULES_SYSTEMS for s in specs):
         return [*notes, f"{RULES_NOTE} {intervals}"]
     return [*notes, intervals] if documents < 30 else notes
+
+
+def sentence_note(gold: Any) -> str:
+    """What the claim-sentence columns mean on this gold, with its share of claim sentences."""
+    from rukp.scoring.claims.sentences import project_spans
+
+    positive = sentences = 0
+    for d in gold.documents:
+        marks = project_spans(d.sentences or [], [(c.start, c.end) for c in d.claims])
+        positive, sentences = positive + int(marks.sum()), sentences + len(marks)
+    all_f1 = f"{200 * positive / (positive + sentences):.1f}" if sentences else "—"
+    return SENTENCE_NOTE.format(positive=positive, sentences=sentences, all_f1=all_f1)
 
 
 def annotator_label(name: str) -> str:
@@ -93,6 +113,7 @@ def default_systems() -> list[System]:
         System("spacy:fr_core_news_md", label_maps=wikiner),
         System("spacy+rules"),
         System("rules-claims"),
+        System("claim-cues"),
     ]
 
 
@@ -159,7 +180,8 @@ def run_system(system: System, extractor: Any, documents: Sequence[Any], *, load
             raise RukpError(f"extractor {system.spec!r} returned a {type(out).__name__}, expected a dict",
                             doc=doc.id)
         # only the tasks the system predicts: a key it leaves out stays out (scope inference reads the keys)
-        rows.append({"doc_id": doc.id, **{k: list(out.get(k) or []) for k in ("entities", "claims") if k in out}})
+        rows.append({"doc_id": doc.id, **{k: list(out.get(k) or []) for k in ("entities", "claims", "sentences")
+                                          if k in out}})
         if advance is not None:
             advance()
     return Run(system, rows, load_seconds, time.perf_counter() - t0)
@@ -180,6 +202,7 @@ def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps:
     rows = predictions if isinstance(predictions, list) else None
     # rows carry only the keys of the tasks the system predicts: the report infers its scope from them
     has_claims = True if rows is None else any("claims" in r for r in rows)
+    has_sentences = True if rows is None else any("claims" in r or "sentences" in r for r in rows)
     out = []
     for view in VIEWS:
         lm = label_maps.get(view)
@@ -189,12 +212,14 @@ def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps:
             lm_arg = tmp / Path(lm_name).name
             lm_arg.write_text(json.dumps(dict(lm)), encoding="utf-8")
         report = evaluate(predictions, gold=gold, view=view, label_map=lm_arg, bootstrap=bootstrap, seed=seed,
-                          claims=True if rows is None else None, progress=False)
+                          claims=True if rows is None else None, progress=False,
+                          entities=None if rows is None or any("entities" in r for r in rows) else False)
         if keep is not None:
             keep[view] = report
         vname = report.options.views[0]
         fig = report.figures
         claims_scored = report.claims is not None
+        sentences = report.claim_sentences is not None
         out.append({
             "system": name, "kind": kind, "view": view, "label_map": lm_name,
             "entity_f1_strict": fig.get(f"entities.{vname}.strict.f1"),
@@ -204,6 +229,10 @@ def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps:
             "claim_f1_ci": _ci(report, "claims.detection.f1") if claims_scored else None,
             "claimer_accuracy": fig.get("claims.attribution.accuracy") if claims_scored else None,
             "claims_scored": bool(has_claims),
+            "sentence_f1": fig.get("sentences.f1") if sentences else None,
+            "sentence_f1_ci": _ci(report, "sentences.f1") if sentences else None,
+            "sentence_ap": fig.get("sentences.average_precision") if sentences else None,
+            "sentences_scored": bool(has_sentences) and sentences,
             "predictions": predictions_path,
         })
     return out
@@ -278,6 +307,8 @@ def run_leaderboard(systems: Sequence[System] | None = None, *, gold: str | Path
                                    predictions_path=shown, map_files=map_files, tmp=Path(tmp))
     notes = standing_notes([r.system.spec for r in runs], humans=any(r["kind"] == "human" for r in rows),
                            documents=len(gold_set.documents)) + notes
+    if any(r.get("sentences_scored") for r in rows):
+        notes.append(sentence_note(gold_set))
     order = {v: i for i, v in enumerate(VIEWS)}
     rows.sort(key=lambda r: order[r["view"]])  # stable: systems keep their order within a view
     board = {
@@ -300,9 +331,9 @@ def _pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.1f}"
 
 
-def _f1_ci(row: Mapping[str, Any]) -> str:
-    ci = row.get("entity_f1_strict_ci")
-    point = _pct(row.get("entity_f1_strict"))
+def _f1_ci(row: Mapping[str, Any], key: str = "entity_f1_strict") -> str:
+    ci = row.get(f"{key}_ci")
+    point = _pct(row.get(key))
     if not ci or ci[0] is None:
         return point
     return f"{point} [{_pct(ci[0])}–{_pct(ci[1])}]"
@@ -313,8 +344,8 @@ def _rate(x: float | None) -> str:
 
 
 COLUMNS: tuple[str, ...] = ("system", "view", "entity F1 strict [95% CI]", "ent_type F1",
-                            "claim detection F1", "claimer accuracy")
-#: The same columns with headers short enough for an 80-column terminal.
+                            "claim detection F1", "claimer accuracy", "claim-sentence F1 [95% CI]", "claim-sentence AP")
+#: The first columns with headers short enough for an 80-column terminal (the sentence columns are left out there).
 TERMINAL_COLUMNS: tuple[str, ...] = ("system", "view", "strict F1 [95% CI]", "type F1", "claim F1", "claimer acc")
 #: Where the throughput of a run goes (beside leaderboard.json; machine-dependent, so never committed).
 THROUGHPUT_FILE = "throughput.json"
@@ -323,7 +354,8 @@ THROUGHPUT_FILE = "throughput.json"
 def table_cells(board: Mapping[str, Any]) -> list[list[str]]:
     """One list of cell strings per row, in :data:`COLUMNS` order (shared by every renderer)."""
     return [[row["system"], row["view"], _f1_ci(row), _pct(row.get("ent_type_f1")), _pct(row.get("claim_f1")),
-             _pct(row.get("claimer_accuracy"))] for row in board["rows"]]
+             _pct(row.get("claimer_accuracy")), _f1_ci(row, "sentence_f1"), _pct(row.get("sentence_ap"))]
+            for row in board["rows"]]
 
 
 def throughput(runs: Sequence[Run]) -> dict[str, Any]:
@@ -387,7 +419,7 @@ def render_rich(board: Mapping[str, Any], runs: Sequence[Run] = ()) -> Any:
     """The terminal tables (rich), one per view, with this run's throughput (docs/s) when ``runs`` are given.
 
     One table per view, short headers and no vertical rules, so that it fits 80 columns with system names whole
-    (they wrap only between words) and numbers never wrap.
+    (they wrap only between words) and numbers never wrap; then one table of the claim-sentence columns.
     """
     from rich import box
     from rich.console import Group
@@ -405,7 +437,19 @@ def render_rich(board: Mapping[str, Any], runs: Sequence[Run] = ()) -> Any:
                              min_width=min(longest_word, 24) if i == 0 else None)
         for row, cells in zip(board["rows"], table_cells(board), strict=True):
             if row["view"] == view:
-                table.add_row(cells[0], *cells[2:], *([_rate(rates.get(row["system"]))] if rates else []))
+                table.add_row(cells[0], *cells[2:len(TERMINAL_COLUMNS)],
+                              *([_rate(rates.get(row["system"]))] if rates else []))
+        tables.append(table)
+    scored = [(row, cells) for row, cells in zip(board["rows"], table_cells(board), strict=True)
+              if row.get("sentences_scored") and row["view"] == board["rows"][0]["view"]]
+    if scored:  # claim sentences do not depend on the view: one table
+        table = Table(title="claim sentences (a gold claim overlaps the sentence)", box=box.SIMPLE_HEAD,
+                      pad_edge=False, title_justify="left")
+        for i, col in enumerate(("system", "sentence F1 [95% CI]", "AP")):
+            table.add_column(col, justify="left" if i == 0 else "right", no_wrap=i > 0,
+                             min_width=min(longest_word, 24) if i == 0 else None)
+        for _, cells in scored:
+            table.add_row(cells[0], *cells[len(TERMINAL_COLUMNS):])
         tables.append(table)
     caption = (f"{plural(board['gold']['documents'], 'documents')}; F1 in %, 95% CI over documents "
                f"({board['bootstrap']['resamples']} resamples)")

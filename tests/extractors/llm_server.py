@@ -4,7 +4,12 @@ It speaks the OpenAI ``POST /v1/chat/completions`` protocol over HTTP (run by ``
 checks every request (model, messages, decoding parameters, ``response_format`` shape) and records it.
 Scripted misbehaviour: ``actions`` for the next requests (``"429"``, ``"500"``, ``"401"``, ``"timeout"``), or
 ``always`` one action for every request, answers that are not JSON for chunks containing a given string
-(``bad_json``), and refusal of ``json_schema`` output.
+(``bad_json``), and refusal of ``json_schema`` output. Hostile answers: ``shape`` rewrites the completion
+object before it is sent, ``raw`` replaces the whole body (bytes, with ``content_type``), ``no_length`` sends
+it without a Content-Length (read until the connection closes), ``trickle`` sends the whole HTTP answer one
+byte every so many seconds, ``hang_after`` answers that many requests and then holds every later one (until
+the server stops), and ``/loop/…`` redirects to itself forever. ``target`` limits ``shape``, ``raw``,
+``no_length`` and ``trickle`` to the chunks that contain it (default ``""``: every chunk).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -63,6 +69,14 @@ class FakeLLM:
         self.bad_json: set[str] = set()
         self.reject: set[str] = set()  # response_format types answered with 400
         self.delay = 0.0
+        self.shape: Callable[[dict[str, Any]], Any] | None = None
+        self.raw: bytes | None = None
+        self.content_type = "application/json"
+        self.no_length = False
+        self.trickle = 0.0
+        self.hang_after: int | None = None
+        self.target = ""
+        self.stopping = threading.Event()
         self._lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
@@ -78,6 +92,7 @@ class FakeLLM:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -130,12 +145,18 @@ class FakeLLM:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def _send(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
-                data = json.dumps(obj).encode("utf-8")
+            def _send(self, status: int, obj: Any, headers: dict[str, str] | None = None,
+                      data: bytes | None = None, hostile: bool = True) -> None:
+                data = json.dumps(obj).encode("utf-8") if data is None else data
                 try:
+                    if server.trickle and hostile:
+                        self._trickle(status, data)
+                        return
                     self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
+                    ok = status == 200 and hostile
+                    self.send_header("Content-Type", server.content_type if ok else "application/json")
+                    if not (server.no_length and ok):
+                        self.send_header("Content-Length", str(len(data)))
                     for k, v in (headers or {}).items():
                         self.send_header(k, v)
                     self.end_headers()
@@ -143,8 +164,23 @@ class FakeLLM:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test)
 
+            def _trickle(self, status: int, data: bytes) -> None:
+                head = (f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\n"
+                        f"Content-Length: {len(data)}\r\n\r\n").encode()
+                for byte in head + data:
+                    if server.stopping.wait(server.trickle):
+                        return
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                if self.path.startswith("/loop/"):
+                    self.send_response(307)
+                    self.send_header("Location", self.path)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if self.path != "/v1/chat/completions":
                     self._send(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
                     return
@@ -156,6 +192,10 @@ class FakeLLM:
                     server.requests.append(body)
                     server.headers.append({k.lower(): v for k, v in self.headers.items()})
                     action = server.actions.popleft() if server.actions else server.always
+                    hang = server.hang_after is not None and len(server.requests) > server.hang_after
+                if hang:
+                    server.stopping.wait(120)
+                    return
                 if isinstance(body, dict) and body.get("model") != server.model:
                     self._send(404, {"error": {"message": f"The model `{body.get('model')}` does not exist.",
                                                "type": "NotFoundError"}})
@@ -192,11 +232,17 @@ class FakeLLM:
                     content = "Voici ma réponse, sans JSON, désolé."
                 else:
                     content = json.dumps(gold_answer(server.docs, chunk, server.task(body)), ensure_ascii=False)
-                self._send(200, {
+                answer = {
                     "id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": server.model,
                     "choices": [{"index": 0, "finish_reason": "stop",
                                  "message": {"role": "assistant", "content": content}}],
                     "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
-                })
+                }
+                if server.target not in chunk:
+                    self._send(200, answer, hostile=False)
+                    return
+                if server.shape is not None:
+                    answer = server.shape(answer)
+                self._send(200, answer, data=server.raw)
 
         return Handler

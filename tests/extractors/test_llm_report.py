@@ -19,6 +19,7 @@ def test_the_report_records_the_llm_and_counts_its_error_items(llm_env):
     errors = meta["extractor_errors"]
     assert errors["count"] == 2 and errors["documents"] == 1
     assert {e["doc"] for e in errors["first"]} == {DOCS[1]["id"]} and errors["first"][0]["kind"] == "bad_answer"
-    assert report.scope == {"entities": "scored", "claims": "scored"}  # the "errors" key is not a task
+    # the "errors" key is not a task
+    assert report.scope == {"entities": "scored", "claims": "scored", "sentences": "scored"}
     assert any(line.startswith("extractor errors: 2 in 1 document(s)") for line in summary_lines(report))
     assert report.metadata["predictions"]["documents_with_predictions"] == len(DOCS)

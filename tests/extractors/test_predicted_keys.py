@@ -29,4 +29,6 @@ def test_the_benchmark_predictions_files_carry_only_the_predicted_tasks():
     keys = {p.name: {k for line in p.read_text(encoding="utf-8").splitlines() for k in json.loads(line)}
             for p in folder.glob("*.jsonl")}
     assert keys and keys["rules-claims.jsonl"] == {"doc_id", "entities", "claims"}
-    assert all(k == {"doc_id", "entities"} for name, k in keys.items() if name != "rules-claims.jsonl"), keys
+    assert keys["claim-cues.jsonl"] == {"doc_id", "sentences"}  # sentence scores only
+    assert all(k == {"doc_id", "entities"} for name, k in keys.items()
+               if name not in ("rules-claims.jsonl", "claim-cues.jsonl")), keys

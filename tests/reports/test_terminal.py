@@ -118,7 +118,7 @@ def test_comparison_whole(reports, width):
     out = render(comparison, width)
     assert_fits(out, width)
     # spacy+rules predicts no claims (its file has no claims key): claims are not compared, entities are
-    assert comparison.a.scope == {"entities": "scored", "claims": "not compared"}
+    assert comparison.a.scope == {"entities": "scored", "claims": "not compared", "sentences": "not compared"}
     for unit, tests in comparison.tests.items():
         assert not [name for name in tests if name.startswith("claims.")]
         for name in ("entities.fine.v1.strict.f1", "entities.fine.v1.strict.recall"):

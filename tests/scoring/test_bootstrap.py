@@ -118,3 +118,16 @@ def test_bad_arguments_name_the_parameter() -> None:
         bs.bootstrap(stat, n_resamples=0)
     with pytest.raises(ValueError, match="same units"):
         bs.paired_test(stat, bs.Additive(_units(6, 0.5, 0), _prf_metrics))
+
+
+def test_units_drawn_in_canonical_order_give_the_same_intervals_in_any_order() -> None:
+    units = _units(6, 0.7, 3)
+    order = [3, 0, 5, 1, 4, 2]                       # documents as the input lists them
+    keys = [f"doc{i}" for i in order]                # their ids; canonical order is by id
+    rank = bs.canonical_rank(keys)
+    shuffled = bs.Reordered(bs.Additive(units[order], _prf_metrics), rank)
+    assert bs.bootstrap(shuffled, n_resamples=300, seed=1) == bs.bootstrap(bs.Additive(units, _prf_metrics),
+                                                                           n_resamples=300, seed=1)
+    assert bs.canonical_rank(sorted(keys)) is None
+    # Sentences: each document keeps its units together and in order.
+    assert bs.canonical_rank(["b", "a"], [2, 3]).tolist() == [3, 4, 0, 1, 2]

@@ -181,3 +181,58 @@ def test_cluster_weights_count_items_as_copies_and_missing_clusters_are_singleto
     for key, value in weighted.items():
         assert value[0] == pytest.approx(expected[key][0]), key
     assert weighted["clusters.b3.precision"][0] < 1  # the predicted x mixes gold a and b
+
+
+CLAIM = st.builds(lambda s, n, claimer, pol, cer, top: Claim(s, s + n, claimer=claimer, polarity=pol, certainty=cer,
+                                                              topic=top),
+                  st.integers(0, 12), st.integers(2, 8), st.sampled_from(["A", "B", None]),
+                  st.sampled_from([*ATTRIBUTES["polarity"], None]),
+                  st.sampled_from([*ATTRIBUTES["certainty"][:2], None]),
+                  st.sampled_from([*ATTRIBUTES["topic"][:2], None]))
+
+
+def _objective(gold: list[Claim], pred: list[Claim], pairs: list[tuple[int, int]]) -> tuple[int, ...]:
+    """(pairs, Jaccard in thousandths, agreements on claimer, polarity, certainty, topic) of a matching."""
+    total = [len(pairs), 0, 0, 0, 0, 0]
+    for gi, pi in pairs:
+        g, p = gold[gi], pred[pi]
+        inter = max(0, min(g.end, p.end) - max(g.start, p.start))
+        total[1] += inter * 1000 // ((g.end - g.start) + (p.end - p.start) - inter)
+        total[2] += claimer_correct(g, p)
+        for k, name in enumerate(("polarity", "certainty", "topic")):
+            total[3 + k] += getattr(g, name) is not None and getattr(g, name) == getattr(p, name)
+    return tuple(total)
+
+
+def _all_matchings(edges: list[tuple[int, int]], used_g: frozenset = frozenset(), used_p: frozenset = frozenset()):
+    yield []
+    for k, (g, p) in enumerate(edges):
+        if g not in used_g and p not in used_p:
+            for rest in _all_matchings(edges[k + 1:], used_g | {g}, used_p | {p}):
+                yield [(g, p), *rest]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(CLAIM, max_size=5), st.lists(CLAIM, max_size=5), st.randoms(use_true_random=False))
+def test_assignment_is_lexicographically_optimal_and_does_not_depend_on_order(gold: list, pred: list, rnd) -> None:
+    result = score_document("d", gold, pred, threshold=0.5)
+    pairs = [(gold.index(o.gold), pred.index(o.pred)) for o in result.matches]
+    # (index() finds the first equal claim: equal claims are interchangeable in the objective)
+    jac = jaccard(np.array([(c.start, c.end) for c in gold]).reshape(-1, 2),
+                  np.array([(c.start, c.end) for c in pred]).reshape(-1, 2))
+    edges = [(g, p) for g in range(len(gold)) for p in range(len(pred)) if jac[g, p] >= 0.5]
+    best = max(_objective(gold, pred, m) for m in _all_matchings(edges))
+    assert _objective(gold, pred, pairs) == best
+    again = score_document("d", rnd.sample(gold, len(gold)), rnd.sample(pred, len(pred)), threshold=0.5)
+    assert (again.counts == result.counts).all()
+
+
+def test_same_span_claims_pair_by_claimer_then_polarity_in_any_order() -> None:
+    gold = [Claim(10, 30, claimer="west", polarity="affirmed"), Claim(10, 30, claimer="kremlin", polarity="denied")]
+    for pred in (gold, gold[::-1]):
+        m = claim_metrics(score_document("d", gold, list(pred)).counts)
+        assert m["attribution.accuracy"] == 1.0 and m["polarity.accuracy"] == 1.0
+    # The claimer outranks the polarity: one right claimer beats two right polarities.
+    pred = [Claim(10, 30, claimer="kremlin", polarity="affirmed"), Claim(10, 30, claimer="nobody", polarity="denied")]
+    m = claim_metrics(score_document("d", gold, pred).counts)
+    assert m["attribution.accuracy"] == 0.5 and m["polarity.accuracy"] == 0.0

@@ -2,7 +2,8 @@
 
 ``annotations/imports/NNN.json`` holds, per annotation file, the rows removed, changed (old and new) and added by
 one import, keyed by their ids. ``rukp annotations rebuild`` replays the layers in order on top of the gold it
-derives from the raw passes, decisions and errata, so the gold stays reproducible after it is extended.
+derives from the raw passes, decisions and errata, so the gold stays reproducible after it is extended. Kb and
+cluster rows are matched without their hand-curated fields (:mod:`rukp.annotations.curated`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rukp.annotations.curated import derived_part
 from rukp.annotations.store import AnnotationSet
 from rukp.errors import RukpError
 from rukp.io.jsonl import read_json
@@ -33,6 +35,11 @@ def make_layer(before: AnnotationSet, after: AnnotationSet, source: str) -> dict
     return {"source": source, "changes": changes, "manifest": after.manifest}
 
 
+def _same(kind: str, row: dict[str, Any] | None, old: dict[str, Any]) -> bool:
+    """The row is the one the layer saw; curated fields (a kb description …) may have been edited since."""
+    return row is not None and derived_part(kind, row) == derived_part(kind, old)
+
+
 def apply_layer(ann: AnnotationSet, layer: dict[str, Any], path: Path) -> AnnotationSet:
     """``ann`` with one layer replayed; a change whose old row is not in ``ann`` exactly is an error."""
     for kind, rows in layer.get("changes", {}).items():
@@ -42,7 +49,7 @@ def apply_layer(ann: AnnotationSet, layer: dict[str, Any], path: Path) -> Annota
         current = {r[key]: r for r in getattr(ann, kind)}
         for change in rows:
             op, old, new = change.get("op"), change.get("old"), change.get("new")
-            if op in ("-", "~") and current.get(old[key]) != old:
+            if op in ("-", "~") and not _same(kind, current.get(old[key]), old):
                 raise RukpError(f"{kind} row {old[key]!r} is not as this layer expects: the layer does not apply "
                                 "to the rebuilt gold", path=path)
             if op == "-":

@@ -4,7 +4,8 @@ In a scratch copy of the repository: drop the gold files, run round 1 (``adjudic
 ``decisions.jsonl``, ``raw/gold/``), recompute the round-2 review items against that gold, check they equal the
 recorded ``review_items.jsonl``, apply ``review_decisions.jsonl``, then ``errata.jsonl``; compare every gold file
 with the committed one (check) or copy them back atomically (write). Import layers (``annotations/imports/``,
-written by Label Studio imports) are replayed last.
+written by Label Studio imports) are replayed next; last, the hand-curated fields of the kb entries and clusters
+(:mod:`rukp.annotations.curated`) are taken from the committed files, whose edits are sources, never overwritten.
 """
 
 from __future__ import annotations
@@ -24,8 +25,19 @@ GOLD_FILES = (*FILES.values(), MANIFEST, "adjudication.jsonl")
 def rebuild_differences(root: Path | None = None, *, write: bool = False) -> list[str]:
     """Files (and review items) whose rebuilt content differs from the committed one; empty when reproducible.
 
-    With ``write`` the rebuilt gold files replace the committed ones (all at once) and the list says which changed.
+    With ``write`` the rebuilt gold files replace the committed ones (all at once, under the repository's write
+    lock) and the list says which changed.
     """
+    root = root or paths.repo_root()
+    if not write:
+        return _rebuild(root, write=False)
+    from rukp.io.lock import annotations_lock
+
+    with annotations_lock(paths.annotations_dir(root), "`rukp annotations rebuild --write`"):
+        return _rebuild(root, write=True)
+
+
+def _rebuild(root: Path, *, write: bool) -> list[str]:
     from rukp.annotations.adjudicate import build
     from rukp.annotations.errata import apply_errata, errata_path
     from rukp.annotations.review import apply_review, review_items
@@ -34,7 +46,6 @@ def rebuild_differences(root: Path | None = None, *, write: bool = False) -> lis
     from rukp.corpus.build import load_corpus
     from rukp.io.atomic import write_many_atomic
 
-    root = root or paths.repo_root()
     ann = paths.annotations_dir(root)
     for name in ("seeds", "corpus", "annotations"):
         if not (root / name).is_dir():
@@ -69,6 +80,10 @@ def rebuild_differences(root: Path | None = None, *, write: bool = False) -> lis
         if layer_paths(ann):
             replayed = replay(load_annotations(scratch / "annotations"), ann)
             write_many_atomic(annotation_files(replayed, scratch / "annotations"))
+        from rukp.annotations.curated import keep_curated
+
+        curated = keep_curated(load_annotations(scratch / "annotations"), load_annotations(ann))
+        write_many_atomic(annotation_files(curated, scratch / "annotations"))
         from rukp.annotations.review import scheme_pass_predictions
 
         if all((scratch / "annotations" / "raw" / p / "resolved.json").is_file() for p in ("C", "D")):

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from rukp import paths
-from rukp.io.atomic import dumps_json, dumps_jsonl, write_many_atomic
+from rukp.io.atomic import dumps_json, dumps_jsonl, finish_pending, write_many_atomic
 from rukp.io.jsonl import read_json, read_jsonl
 
 FILES: dict[str, str] = {
@@ -40,6 +40,7 @@ class AnnotationSet:
 def load_annotations(directory: Path | None = None) -> AnnotationSet:
     """Load ``annotations/`` (missing files count as empty; the validator reports what is required)."""
     directory = directory or paths.annotations_dir()
+    finish_pending(directory)  # a multi-file write that a killed process left half done
     loaded: dict[str, Any] = {}
     for key, name in FILES.items():
         path = directory / name

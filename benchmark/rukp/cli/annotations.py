@@ -39,7 +39,8 @@ def rebuild_cmd(
     write: bool = typer.Option(False, "--write", help="Replace the gold files with the rebuilt ones."),
     root: Path = typer.Option(None, "--root", help="Repository root (default: this checkout)."),
 ) -> None:
-    """Rebuild the gold from raw passes + recorded decisions + errata in a scratch copy; exit 1 if it differs."""
+    """Rebuild the gold from raw passes + decisions + errata + import layers in a scratch copy (hand-curated kb and
+    cluster fields are kept); exit 1 if it differs."""
     from rukp.annotations.rebuild import rebuild_differences
     from rukp.cli._common import check_root
 
@@ -48,7 +49,8 @@ def rebuild_cmd(
     for d in diffs:
         typer.echo(f"{'rewritten' if write else 'differs'}: {d}")
     if write:
-        typer.echo("gold rebuilt from annotations/raw/, the decisions and the errata")
+        typer.echo("gold rebuilt from annotations/raw/, the decisions, the errata and the import layers "
+                   "(hand-curated kb and cluster fields kept)")
         return
     if diffs:
         typer.secho("the gold does not rebuild from the raw passes and decisions", fg="red", err=True)

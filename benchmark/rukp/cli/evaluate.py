@@ -39,8 +39,9 @@ def evaluate_cmd(
                                                               "and the predictions have them)."),
     no_entities: bool = typer.Option(False, "--no-entities", help="Do not score entities (default: scored when "
                                                                   "the gold and the predictions have them)."),
-    fmt: str = typer.Option("auto", "--format", help="Predictions format: jsonl, conll or labelstudio; auto: by "
-                                                     "the file's extension."),
+    fmt: str = typer.Option("auto", "--format", help="Predictions format: jsonl, conll, labelstudio or "
+                                                     "checkthat (CheckThat! task 1 TSV: <doc>-<index> TAB Yes|No "
+                                                     "and/or score); auto: by the file's extension."),
     bio: str = typer.Option("auto", "--bio", help="CoNLL chunking: iob2 (strict) or conlleval (lenient); auto: "
                                                   "iob2 for .iob2 files, conlleval otherwise."),
     doc: list[str] = typer.Option(None, "--doc", metavar="ID", help="Score only this document id (repeatable)."),

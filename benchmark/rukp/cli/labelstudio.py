@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from rukp import defaults
 from rukp.cli._common import check_root
 
 if TYPE_CHECKING:
@@ -28,7 +29,13 @@ _EXTRACTOR = typer.Option(None, "--extractor", "-e", help="Pre-fill with an extr
                                                            "`rukp evaluate -e`, e.g. rules-claims).")
 _DOCS = typer.Option(None, "--doc", metavar="ID",
                      help="Only this document (repeat for several; default: every document).")
+_TIMEOUT = typer.Option(defaults.LS_TIMEOUT_S, "--timeout", help="Seconds to wait to connect and for each answer "
+                                                                   "of the server.")
+_DEADLINE = typer.Option(defaults.LS_DEADLINE_S, "--deadline", help="Seconds the whole exchange with the server "
+                                                                     "may take.")
 _DRY_RUN = typer.Option(False, "--dry-run", help="Print the diff and validate; write nothing.")
+_FORCE = typer.Option(False, "--force", help="Import even an annotation older than the one last imported for its "
+                                             "document (annotations/labelstudio-imports.json): revert on purpose.")
 
 
 @labelstudio_app.command("config")
@@ -69,25 +76,27 @@ def _finish(plan: ImportPlan, dry_run: bool) -> None:
 @labelstudio_app.command("import")
 def import_cmd(export: Path = typer.Argument(..., exists=True, dir_okay=False,
                                              help="Label Studio JSON export (not JSON_MIN)."),
-               dry_run: bool = _DRY_RUN, root: Path = _ROOT, annotations: Path = _ANNOTATIONS) -> None:
+               dry_run: bool = _DRY_RUN, force: bool = _FORCE, root: Path = _ROOT,
+               annotations: Path = _ANNOTATIONS) -> None:
     """Import a Label Studio JSON export into annotations/ (diff, validate, atomic write)."""
     from rukp.labelstudio.importer import import_export
 
     check_root(root)
-    plan = import_export(export, dry_run=dry_run, root=root, annotations_dir=annotations, report=typer.echo)
+    plan = import_export(export, dry_run=dry_run, force=force, root=root, annotations_dir=annotations,
+                         report=typer.echo)
     _finish(plan, dry_run)
 
 
 @labelstudio_app.command("push")
 def push_cmd(url: str = _URL, project: str = _PROJECT, as_: str = _AS, predictions: Path = _PREDICTIONS,
              extractor: str = _EXTRACTOR, docs: list[str] = _DOCS, root: Path = _ROOT,
-             annotations: Path = _ANNOTATIONS) -> None:
+             annotations: Path = _ANNOTATIONS, timeout: float = _TIMEOUT, deadline: float = _DEADLINE) -> None:
     """Create or update a Label Studio project (config + one task per document not there yet)."""
     from rukp.labelstudio.server import push
 
     check_root(root)
     result = push(url, project=project, predictions=predictions, extractor=extractor, target=as_, docs=docs,
-                  root=root, annotations_dir=annotations)
+                  root=root, annotations_dir=annotations, timeout=timeout, deadline=deadline)
     verb = "created" if result.created else "updated"
     typer.echo(f"project {project!r} (id {result.project_id}) {verb}: {len(result.added)} task(s) added, "
                f"{len(result.kept)} already there (kept)")
@@ -98,13 +107,14 @@ def push_cmd(url: str = _URL, project: str = _PROJECT, as_: str = _AS, predictio
 @labelstudio_app.command("pull")
 def pull_cmd(url: str = _URL, project: str = _PROJECT, dry_run: bool = _DRY_RUN,
              save: Path = typer.Option(None, "--save", help="Also keep the downloaded JSON export here."),
-             root: Path = _ROOT, annotations: Path = _ANNOTATIONS) -> None:
+             force: bool = _FORCE, root: Path = _ROOT, annotations: Path = _ANNOTATIONS,
+             timeout: float = _TIMEOUT, deadline: float = _DEADLINE) -> None:
     """Download the project's annotations and import them like `rukp labelstudio import`."""
     from rukp.labelstudio.server import pull
 
     check_root(root)
-    plan = pull(url, project=project, dry_run=dry_run, save=save, root=root, annotations_dir=annotations,
-                report=typer.echo)
+    plan = pull(url, project=project, dry_run=dry_run, save=save, force=force, root=root,
+                annotations_dir=annotations, report=typer.echo, timeout=timeout, deadline=deadline)
     _finish(plan, dry_run)
 
 

@@ -65,8 +65,17 @@ def _normalised(text: str) -> str:
 
 def add_article(source: str | Path, *, date: str | None = None, date_evidence: str | None = None,
                 root: Path | None = None) -> Added:
-    """Add ``source`` as a new seed and rebuild ``corpus/``; refuse non-UTF-8, empty and duplicate files."""
-    source = Path(source)
+    """Add ``source`` as a new seed and rebuild ``corpus/``; refuse non-UTF-8, empty and duplicate files.
+
+    Holds the repository's write lock (:mod:`rukp.io.lock`), so two at once never give one id to two seeds.
+    """
+    from rukp.io.lock import annotations_lock
+
+    with annotations_lock(paths.annotations_dir(root), "`rukp corpus add`"):
+        return _add_article(Path(source), date=date, date_evidence=date_evidence, root=root)
+
+
+def _add_article(source: Path, *, date: str | None, date_evidence: str | None, root: Path | None) -> Added:
     _check_date(date)
     if date_evidence is not None and date is None:
         raise RukpError("--date-evidence needs --date (the evidence supports a date)")

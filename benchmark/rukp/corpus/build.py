@@ -151,6 +151,9 @@ def build(root: Path | None = None, *, check: bool = False) -> BuildResult:
 
 def load_corpus(root: Path | None = None) -> list[dict[str, Any]]:
     """The built corpus documents from ``corpus/documents.jsonl``."""
+    from rukp.io.atomic import finish_pending
     from rukp.io.jsonl import read_jsonl
 
-    return read_jsonl(paths.corpus_dir(root) / DOCUMENTS_FILE)
+    folder = paths.corpus_dir(root)
+    finish_pending(folder.parent)  # `corpus add` writes seeds/ and corpus/ together: finish a half-done one
+    return read_jsonl(folder / DOCUMENTS_FILE)

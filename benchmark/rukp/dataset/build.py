@@ -37,6 +37,15 @@ def dataset_files(views: dict[str, list[dict[str, Any]]], root: Path) -> dict[Pa
 def build_dataset(root: Path | None = None, *, check: bool = False) -> DatasetBuild:
     """Derive every config from corpus + annotations; write the stale files unless ``check``."""
     root = root or paths.repo_root()
+    if check:
+        return _build(root, check=True)
+    from rukp.io.lock import annotations_lock
+
+    with annotations_lock(paths.annotations_dir(root), "`rukp dataset build`"):
+        return _build(root, check=False)
+
+
+def _build(root: Path, *, check: bool) -> DatasetBuild:
     views = all_views(load_corpus(root), load_annotations(paths.annotations_dir(root)))
     files = dataset_files(views, root)
     stale = [p for p, text in files.items() if not p.is_file() or p.read_text(encoding="utf-8") != text]

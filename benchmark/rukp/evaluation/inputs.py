@@ -139,7 +139,7 @@ def _extract_call(extractor: Any) -> Any:
 def _check_not_all_failed(run: _Run, name: str, n_docs: int) -> None:
     """An extractor that failed on every document (raised, or returned only error items) gives an error, not a
     report of zeros that looks like a real score."""
-    answered = {row["doc_id"] for row in run.rows if row.get("entities") or row.get("claims")}
+    answered = {row["doc_id"] for row in run.rows if row.get("entities") or row.get("claims") or row.get("sentences")}
     failed = (set(run.failed) | set(run.error_docs)) - answered
     if n_docs and len(failed) == n_docs:
         first = run.problems[0].message if run.problems else (run.errors[0]["message"] if run.errors else "")

@@ -13,7 +13,7 @@ from rukp.scoring.counts import SCHEMES
 from rukp.views import get_view
 
 #: Prediction file formats (``auto``: by the file's extension).
-FORMATS: tuple[str, ...] = ("auto", "jsonl", "conll", "labelstudio")
+FORMATS: tuple[str, ...] = ("auto", "jsonl", "conll", "labelstudio", "checkthat")
 #: How CoNLL tags are chunked (``auto``: strict IOB2 for ``.iob2`` files, conlleval's lenient rule otherwise).
 BIO_RULES: tuple[str, ...] = ("auto", "iob2", "conlleval")
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from rukp import __version__, schema
 from rukp.errors import RukpError, plural
+from rukp.evaluation.claim_sentences import SentencesResult
 from rukp.evaluation.detail import (
     OutcomeTable,
     claim_document_columns,
@@ -34,6 +35,7 @@ from rukp.scoring.claims import (
     ATTRIBUTES,
     attribute_report,
 )
+from rukp.scoring.claims.sentences import CL_FOUND, CL_GOLD, CL_OK, CL_PRED, P_AT
 from rukp.scoring.schemes import PER_TYPE_CONVENTION
 from rukp.views import get_view
 
@@ -70,6 +72,8 @@ class Report:
     intervals: dict[str, dict[str, bs.Interval]] = field(default_factory=dict)
     #: State of each task: ``{"entities": "scored", "claims": "not predicted"}`` (:mod:`rukp.evaluation.scope`).
     scope: dict[str, str] = field(default_factory=dict)
+    #: Claim detection at sentence level (JSON key ``sentences``), when that task is scored.
+    claim_sentences: SentencesResult | None = None
     _outcome_tables: dict[str, OutcomeTable] = field(default_factory=dict, repr=False)
 
     # -- figures -------------------------------------------------------------------------------------------
@@ -78,9 +82,14 @@ class Report:
         parts = [v.statistic(unit) for v in self.views.values()]
         if self.claims is not None:
             parts.append(self.claims.statistic(unit, clusters=clusters))
+        if self.claim_sentences is not None:
+            parts.append(self.claim_sentences.statistic(unit, self.sentences))
         if any(p is None for p in parts) or not parts:
             return None
-        return bs.Combined(parts)
+        # Units are drawn with documents sorted by id, so intervals do not depend on the documents' order.
+        sizes = None if unit == "documents" or self.sentences is None else np.diff(self.sentences.offsets)
+        rank = bs.canonical_rank(list(self.gold.doc_ids), sizes)
+        return bs.Combined(parts) if rank is None else bs.Reordered(bs.Combined(parts), rank)
 
     @cached_property
     def figures(self) -> dict[str, float | None]:
@@ -262,6 +271,35 @@ class Report:
             "outcomes": [self.claim_outcome_row(o) for o in cr.outcomes] if inline["outcomes"] else None,
         }
 
+    def _sentences_dict(self, sr: SentencesResult, inline: Mapping[str, bool]) -> dict[str, Any]:
+        fig = self.figures
+        counts = sr.labels.unit_counts(np.zeros(len(sr.labels), dtype=np.int64), 1)[0]
+
+        def block(metrics: Sequence[str], prefix: str = "") -> dict[str, Any]:
+            row = {m: fig.get(f"sentences.{prefix}{m}") for m in metrics}
+            return self._with_intervals(row, f"sentences{'.' + prefix.rstrip('.') if prefix else ''}", metrics)
+
+        ranking = None
+        if sr.scored:
+            names = ("average_precision", "roc_auc", "r_precision", *(f"p_at_{k}" for k in P_AT))
+            ranking = block(names)
+        claimers = None
+        if sr.claimers:
+            claimers = {"right": int(counts[CL_OK]), "predicted": int(counts[CL_PRED]), "found": int(counts[CL_FOUND]),
+                        "gold": int(counts[CL_GOLD]),
+                        **block(("precision", "recall", "f1"), "claimer.")}
+        return {
+            "source": sr.source, "scored": sr.scored, "sentences": len(sr.labels),
+            "gold_positive": int(sr.labels.gold.sum()), "predicted_positive": int(sr.labels.pred.sum()),
+            "counts": {name: int(counts[k]) for k, name in enumerate(("tp", "fp", "fn", "tn"))},
+            "detection": block(("precision", "recall", "f1", "accuracy")),
+            "ranking": ranking,
+            "claimers": claimers,
+            "located": sr.notes.get("located"),
+            "per_document": sr.per_document() if inline["per_document"] else None,
+            "outcomes": sr.rows(self.gold) if inline["outcomes"] else None,
+        }
+
     @cached_property
     def metadata(self) -> dict[str, Any]:
         """Gold file and hash, documents, skipped items, options, version, seed and notes."""
@@ -287,6 +325,8 @@ class Report:
                          + (f"; with only {plural(n_docs, 'documents')} they are wide and rest on few distinct "
                             "resamples." if n_docs < 30 else "."))
         for task, state in self.scope.items():
+            if task == "sentences" and state == self.scope.get("claims"):
+                continue  # said once, for claims
             if state != "scored":
                 notes.append(f"{task}: {state}" + {"not predicted": " (the predictions have none; not scored)",
                                                    "no gold": " (the gold has none; not scored)",
@@ -368,7 +408,10 @@ class Report:
             lines.append(f"  entities {name}: strict F1 {_f(vr.counts.f1('strict'))}")
         if self.claims is not None:
             lines.append(f"  claims: detection F1 {_f(self.figures.get('claims.detection.f1'))}")
-        lines += [f"  {task}: {state}" for task, state in self.scope.items() if state != "scored"]
+        if self.claim_sentences is not None:
+            lines.append(f"  claim sentences: F1 {_f(self.figures.get('sentences.f1'))}")
+        lines += [f"  {task}: {state}" for task, state in self.scope.items() if state != "scored"
+                  and not (task == "sentences" and state == self.scope.get("claims"))]  # said once, for claims
         if (coverage := self.coverage_note) is not None:
             lines += textwrap.wrap(coverage, 80, initial_indent="  ", subsequent_indent="    ")
         return lines
@@ -421,7 +464,9 @@ class Report:
         return {"schema": REPORT_SCHEMA, "metadata": self.metadata, "scope": dict(self.scope),
                 "alignment": self.alignment, "unresolved_claimers": self.unresolved_claimers, "detail": where,
                 "entities": {name: self._entities_dict(v, included) for name, v in self.views.items()},
-                "claims": self._claims_dict(self.claims, included) if self.claims is not None else None}
+                "claims": self._claims_dict(self.claims, included) if self.claims is not None else None,
+                "sentences": (self._sentences_dict(self.claim_sentences, included)
+                              if self.claim_sentences is not None else None)}
 
     def to_html(self, path: str | Path, *, max_docs: int = 50) -> Path:
         """Write the HTML error-analysis page (:mod:`rukp.reports.html`; the worst ``max_docs`` documents)."""

@@ -19,6 +19,7 @@ from rukp.scoring.claims import (
     DocumentClaimResult,
     claim_metrics,
     cluster_stat,
+    predicted_figures,
     score_document,
 )
 from rukp.scoring.counts import SCHEMES, EntityCounts, macro_prf, prf
@@ -66,8 +67,13 @@ def _linking_metrics(view: str, predicted: bool) -> Any:
     return metrics
 
 
-def _claims_metrics(summed: np.ndarray) -> dict[str, np.ndarray]:
-    return {f"claims.{k}": v for k, v in claim_metrics(summed).items()}
+def _claims_metrics(predicted: dict[str, bool]) -> Any:
+    """Claim figures of summed count vectors, with what the system predicts decided once on the whole data
+    (a resample where a silent document is drawn alone scores its recall 0; it is not left out)."""
+    def metrics(summed: np.ndarray) -> dict[str, np.ndarray]:
+        return {f"claims.{k}": v for k, v in claim_metrics(summed, predicted=predicted).items()}
+
+    return metrics
 
 
 class _Prefixed:
@@ -156,7 +162,7 @@ class ClaimsResult:
             return None
         else:
             counts = np.concatenate([d.sentence_counts for d in self.documents])
-        parts: list[Any] = [bs.Additive(counts, _claims_metrics)]
+        parts: list[Any] = [bs.Additive(counts, _claims_metrics(predicted_figures(self.counts)))]
         stat = cluster_stat(self.documents, by_sentence=unit == "sentences") if clusters else None
         if stat is not None:
             parts.append(_Prefixed(stat, "claims."))

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from rukp.defaults import DEFAULT_RESAMPLES, DEFAULT_THRESHOLD
+from rukp.evaluation.claim_sentences import sentence_result
 from rukp.evaluation.inputs import load_input
 from rukp.evaluation.options import Options, make_options
 from rukp.evaluation.report import UNITS, Report
@@ -56,7 +57,8 @@ def score(gold: Gold, preds: Predictions, opts: Options, label_maps: dict[str, L
                 s_counts, s_link = sentence_entity_counts(scores, sents, opts, extra)
             views[view.name] = ViewResult(view, scores, s_counts, s_link, dropped, skipped)
     claims = score_claims(gold, preds, opts, use_sentences) if scope["claims"] == "scored" else None
-    report = Report(opts, gold, preds, views, claims, sents, scope=scope)
+    claim_sentences = sentence_result(gold, preds) if scope.get("sentences") == "scored" else None
+    report = Report(opts, gold, preds, views, claims, sents, scope=scope, claim_sentences=claim_sentences)
     if opts.bootstrap:
         for offset, unit in enumerate(UNITS):
             stat = report.statistic(unit)
@@ -129,8 +131,9 @@ def evaluate(extractor_or_predictions: Any, *, gold: str | Path | Gold | None = 
         True: demand them (an error names the first line without them).
     claims : bool or None, default None
         Like ``entities``, for claims (CLI ``--no-claims``).
-    format : {"auto", "jsonl", "conll", "labelstudio"}, default "auto"
-        Format of a predictions file; ``auto`` decides by the extension.
+    format : {"auto", "jsonl", "conll", "labelstudio", "checkthat"}, default "auto"
+        Format of a predictions file; ``auto`` decides by the extension (never ``checkthat``: a CheckThat! task 1
+        TSV of sentence labels and scores, ``<doc_id>-<index> TAB Yes|No and/or score``).
     bio : {"auto", "iob2", "conlleval"}, default "auto"
         How CoNLL tags are chunked: strict IOB2, or conlleval's lenient rule (a stray ``I-X`` starts an
         entity); ``auto`` is strict for ``.iob2`` files and lenient otherwise.

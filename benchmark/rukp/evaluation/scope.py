@@ -12,7 +12,19 @@ from rukp.io.model import Gold, Predictions
 #: What can happen to a task: scored, turned off (``claims=False``, ``--no-claims``), absent from the gold,
 #: absent from the predictions, or (in a comparison) predicted by one system only.
 STATES: tuple[str, ...] = ("scored", "not requested", "no gold", "not predicted", "not compared")
-TASKS: tuple[str, ...] = ("entities", "claims")
+#: ``sentences`` is claim detection at sentence level: predicted by a ``sentences`` key or by claim spans
+#: (projected onto sentences), turned off with claims, and needing gold claims and gold sentences.
+TASKS: tuple[str, ...] = ("entities", "claims", "sentences")
+
+
+def _has(p: Predictions, task: str) -> bool:
+    return p.has_sentences or p.has_claims if task == "sentences" else getattr(p, f"has_{task}")
+
+
+def _gold_has(gold: Gold, task: str) -> bool:
+    if task == "sentences":
+        return gold.has_claims and all(d.sentences is not None for d in gold.documents)
+    return getattr(gold, f"has_{task}")
 
 
 def reader_scope(opts: Options, gold: Gold) -> dict[str, bool | None]:
@@ -26,10 +38,12 @@ def infer_scope(opts: Options, gold: Gold, predictions: Sequence[Predictions]) -
     to be scored. Nothing left to score is an error saying why."""
     scope = {}
     for task in TASKS:
-        has = [getattr(p, f"has_{task}") for p in predictions]
-        if getattr(opts, task) is False:
+        has = [_has(p, task) for p in predictions]
+        if getattr(opts, "claims" if task == "sentences" else task) is False:
             scope[task] = "not requested"
-        elif not getattr(gold, f"has_{task}"):
+        elif task == "sentences" and gold.has_claims and not any(has):  # as for claims, whatever else the gold lacks
+            scope[task] = "not predicted"
+        elif not _gold_has(gold, task):
             scope[task] = "no gold"
         elif not any(has):
             scope[task] = "not predicted"
@@ -38,7 +52,8 @@ def infer_scope(opts: Options, gold: Gold, predictions: Sequence[Predictions]) -
         else:
             scope[task] = "scored"
     if "scored" not in scope.values():
-        why = "; ".join(f"{task}: {state}" for task, state in scope.items())
+        why = "; ".join(f"{task}: {state}" for task, state in scope.items()
+                        if task != "sentences" or state != scope["claims"])  # said once, for claims
         sources = " and ".join(p.source for p in predictions)
         raise RukpError(f"nothing to score ({why}): the gold {gold.path} and the predictions {sources} share no "
                         "task")

@@ -32,6 +32,13 @@ def rules_claims(model: str | None = None) -> Any:
     return RulesClaims(model or DEFAULT_MODEL)
 
 
+def claim_cues(arg: str | None = None) -> Any:
+    """``claim-cues``: a check-worthiness score per sentence from surface cues (no model)."""
+    from rukp.extractors.claim_cues import ClaimCues
+
+    return ClaimCues()
+
+
 def hf(model_dir: str | None = None) -> Any:
     """``hf:MODEL_DIR``: a local transformers token-classification model."""
     if not model_dir:
@@ -60,3 +67,11 @@ def llm(arg: str | None = None) -> Any:
     from rukp.extractors.llm.extractor import LLMExtractor
 
     return LLMExtractor.from_spec(arg)
+
+
+#: The built-in factories by name, as ``pyproject.toml`` registers them under the ``rukp.extractors`` entry
+#: points. The registry falls back to this table for a name the installed metadata lacks (an editable install
+#: made before a built-in was added); a test keeps the two the same.
+BUILTINS: dict[str, Any] = {"spacy": spacy_ner, "spacy+rules": spacy_rules, "rules-claims": rules_claims,
+                            "claim-cues": claim_cues, "hf": hf, "empty": empty, "capitalised": capitalised,
+                            "llm": llm}

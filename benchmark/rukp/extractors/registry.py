@@ -66,7 +66,9 @@ def _entry_point_factories() -> dict[str, Any]:
 
 def available() -> list[str]:
     """Names of every registered or installed extractor factory, sorted."""
-    return sorted(set(_factories) | set(_entry_point_factories()))
+    from rukp.extractors.builtin import BUILTINS
+
+    return sorted(set(_factories) | set(_entry_point_factories()) | set(BUILTINS))
 
 
 def _factory(name: str) -> Factory | None:
@@ -81,7 +83,9 @@ def _factory(name: str) -> Factory | None:
                             f"{_describe(e)}") from None
         _factories[name] = factory
         return factory
-    return None
+    from rukp.extractors.builtin import BUILTINS
+
+    return BUILTINS.get(name)  # a built-in the installed metadata predates (an older editable install)
 
 
 def _describe(error: BaseException) -> str:

@@ -1,5 +1,8 @@
 """Atomic file writes: write to a temporary file in the same folder, then rename over the target.
 
+Several files are replaced together through a journal (:func:`write_many_atomic`), so a process killed between
+two renames leaves a state that the next writer or reader completes.
+
 Written files get the permissions the umask gives (as ``open(path, "w")`` would), not the 0600 of
 :func:`tempfile.mkstemp`. JSON writers refuse non-finite numbers: ``NaN`` and ``Infinity`` are not JSON.
 """
@@ -8,9 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import tempfile
 from collections.abc import Iterable, Mapping
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -59,31 +62,111 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
 
 
 def write_many_atomic(files: Mapping[Path, str | bytes]) -> None:
-    """Write several files so that either all are replaced or none is (temp files first, renames last).
+    """Write several files so that either all are replaced or none is, even if the process dies between renames.
 
-    Values are text (written as UTF-8 with ``\\n`` line ends) or bytes (written as they are).
+    Values are text (written as UTF-8 with ``\\n`` line ends) or bytes (written as they are). Every file is first
+    written to a temporary file next to it; a journal in the files' common folder (``.rukp-journal-*.json``) lists
+    them, and is marked committed before the first rename. A journal left by a process that died is finished by
+    :func:`finish_pending` (committed: the remaining renames are done; not committed: the temporary files are
+    removed), which the next writer or reader of that folder runs.
     """
-    for path in files:
-        check_writable(Path(path))
+    targets = [Path(p) for p in files]
+    for path in targets:
+        check_writable(path)
+    for path in targets:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    journal: Path | None = None
+    if len(targets) > 1:
+        folder = Path(os.path.commonpath([str(p.parent.absolute()) for p in targets]))
+        finish_pending(folder)
+        journal = folder / f"{JOURNAL_PREFIX}{os.getpid()}-{secrets.token_hex(4)}.json"
     staged: list[tuple[str, Path]] = []
     try:
-        for path, text in files.items():
-            path = Path(path)
-            path.parent.mkdir(parents=True, exist_ok=True)
+        for path in targets:
             fd, tmp = make_temp(path)
+            os.close(fd)
             staged.append((tmp, path))
-            with ExitStack() as stack:
-                fh = stack.enter_context(os.fdopen(fd, "wb") if isinstance(text, bytes)
-                                         else os.fdopen(fd, "w", encoding="utf-8", newline="\n"))
-                fh.write(text)
+        if journal is not None:
+            _write_journal(journal, "staging", staged)
+        for (tmp, _), text in zip(staged, files.values(), strict=True):
+            with open(tmp, "wb") as fh:
+                fh.write(text if isinstance(text, bytes) else text.encode("utf-8"))
                 fh.flush()
                 os.fsync(fh.fileno())
+        if journal is not None:
+            _write_journal(journal, "commit", staged)
     except BaseException:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
+        if journal is not None:
+            journal.unlink(missing_ok=True)
         raise
     for tmp, path in staged:
         os.replace(tmp, path)
+    if journal is not None:
+        journal.unlink()
+
+
+JOURNAL_PREFIX = ".rukp-journal-"
+
+
+def _write_journal(journal: Path, state: str, staged: list[tuple[str, Path]]) -> None:
+    """Record (atomically, durably) the pairs temporary file → target, relative to the journal's folder."""
+    folder = journal.parent
+    pairs = [[os.path.relpath(tmp, folder), os.path.relpath(path.absolute(), folder)] for tmp, path in staged]
+    body = json.dumps({"pid": os.getpid(), "state": state, "files": pairs}, ensure_ascii=False)
+    tmp = journal.with_name(journal.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(body)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, journal)
+    dir_fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _alive(pid: Any) -> bool:
+    if not isinstance(pid, int) or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def finish_pending(folder: Path) -> list[Path]:
+    """Finish the multi-file writes of ``folder`` that a dead process left half done; returns the files replaced.
+
+    A committed journal is rolled forward (its remaining renames are done), an uncommitted one rolled back (its
+    temporary files are removed). Journals of running processes are left alone.
+    """
+    done: list[Path] = []
+    if not folder.is_dir():
+        return done
+    for journal in sorted(folder.glob(f"{JOURNAL_PREFIX}*.json")):
+        try:
+            record = json.loads(journal.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # another process finished it meanwhile
+        if not isinstance(record, dict) or _alive(record.get("pid")):
+            continue
+        for tmp, target in record.get("files", []):
+            tmp_path = folder / tmp
+            if not tmp_path.is_file():
+                continue
+            if record.get("state") == "commit":
+                os.replace(tmp_path, folder / target)
+                done.append(folder / target)
+            else:
+                tmp_path.unlink(missing_ok=True)
+        journal.unlink(missing_ok=True)
+    return done
 
 
 def _non_finite(error: ValueError, where: str) -> RukpError:

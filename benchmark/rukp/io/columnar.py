@@ -284,8 +284,8 @@ def _gold_columns(path: Path) -> tuple[list[GoldDocument], SpanArrays] | tuple[N
 def load_predictions(path: Path, gold: Gold, *, entities: bool | None, claims: bool | None) -> Predictions | None:
     """A predictions JSONL file read column-wise, or None when the line-by-line loader must read it."""
     pa = arrow.pa
-    if not _entities_only(path, entities, claims):
-        return None
+    if not _entities_only(path, entities, claims) or (claims is not False and _mentions(path, b"sentences")):
+        return None  # sentence-level claims are read line by line
     table = _read(path, [("doc_id", pa.string()), ("entities", pa.list_(arrow.entity_type()))])
     if table is None:
         return None

@@ -245,6 +245,10 @@ class Predictions:
     #: Error items of the extractor's outputs (``"errors": [...]``): ``{"count", "documents", "first"}``; None
     #: when the predictions did not come from an extractor run.
     extractor_errors: dict[str, Any] | None = None
+    #: Sentence-level claim predictions by document position (:class:`rukp.io.sentence_items.SentencePrediction`
+    #: lists, in index order), when the source has a ``sentences`` key (or is a CheckThat! file).
+    sentences: dict[int, list[Any]] = field(default_factory=dict)
+    has_sentences: bool = False
 
     def skipped_summary(self) -> dict[str, int]:
         """How many items were skipped, by reason."""

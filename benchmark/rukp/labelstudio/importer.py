@@ -242,29 +242,49 @@ def plan_import(docs: list[ExportedDoc], *, before: AnnotationSet, corpus: list[
 
 
 def import_docs(docs: list[ExportedDoc], skipped: list[str], *, source: str, dry_run: bool = False,
-                root: Path | None = None, annotations_dir: Path | None = None,
+                force: bool = False, root: Path | None = None, annotations_dir: Path | None = None,
                 report: Report | None = None) -> ImportPlan:
     """Import parsed documents: report the diff, validate, and write unless ``dry_run``.
 
-    Raises :class:`ValidationFailed` (after reporting the diff) when the result would not be valid;
-    the annotations folder is then left untouched.
+    Raises :class:`ValidationFailed` (after reporting the diff) when the result would not be valid, and
+    :class:`RukpError` when an annotation is older than the one last imported for its document (see
+    :mod:`rukp.labelstudio.ledger`) unless ``force``; the annotations folder is then left untouched. The whole
+    import holds the repository's write lock (:mod:`rukp.io.lock`).
     """
+    from rukp.io.lock import annotations_lock
+
     directory = annotations_dir or paths.annotations_dir(root)
+    with annotations_lock(directory, "the import"):
+        return _import_locked(docs, skipped, source=source, dry_run=dry_run, force=force, root=root,
+                              directory=directory, report=report)
+
+
+def _import_locked(docs: list[ExportedDoc], skipped: list[str], *, source: str, dry_run: bool, force: bool,
+                   root: Path | None, directory: Path, report: Report | None) -> ImportPlan:
+    from rukp.labelstudio.ledger import dumps_ledger, ledger_path, load_ledger, stale_messages, updated_ledger
+
     plan = plan_import(docs, before=load_annotations(directory), corpus=load_corpus(root), source=source,
                        skipped=skipped, directory=directory)
+    ledger = load_ledger(directory)
+    stale = stale_messages(docs, ledger, plan.diffs)
+    if stale and force:
+        plan.notes += [f"--force: {line}" for line in stale]
     for line in plan.render() if report else []:
         report(line)
+    if stale and not force:
+        raise RukpError("refusing a stale export, nothing written: " + " | ".join(stale) + " (export or pull "
+                        "again for the newest annotation, or pass --force to revert on purpose)", path=source)
     if plan.problems:
         raise ValidationFailed(plan.problems, what=f"import of {source} (nothing written)")
     if plan.changed and not dry_run:
         from rukp.annotations.layers import make_layer, next_layer_path
-        from rukp.annotations.store import annotation_files
         from rukp.io.atomic import dumps_json, write_many_atomic
 
+        name = Path(source).name if Path(source).is_file() else source
         layer = make_layer(plan.before, plan.after, source=Path(source).name)
-        # the annotation files and the layer that records the change are written together, atomically
-        write_many_atomic({**annotation_files(plan.after, directory),
-                           next_layer_path(directory): dumps_json(layer)})
+        # the annotation files, the layer that records the change and the ledger are written together
+        write_many_atomic({**annotation_files(plan.after, directory), next_layer_path(directory): dumps_json(layer),
+                           ledger_path(directory): dumps_ledger(updated_ledger(docs, ledger, name))})
         plan.written = True
     return plan
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,8 @@ class ExportedDoc:
     doc_id: str
     text: str
     annotation: str | None
+    annotation_id: Any = None
+    updated_at: str | None = None
     entities: list[dict[str, Any]] = field(default_factory=list)
     claims: list[dict[str, Any]] = field(default_factory=list)
     relations: list[dict[str, Any]] = field(default_factory=list)
@@ -153,17 +156,42 @@ def _check_item(item: Any, index: int, where: _Where) -> None:
                               f"{_got(container[key])}", region)
 
 
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
+def timestamp(value: Any) -> datetime | None:
+    """A Label Studio time (``2026-01-01T10:00:01.500000Z``, ISO 8601) as an aware datetime; None if not one."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def annotation_number(value: Any) -> int | None:
+    """An annotation id as a number (Label Studio's ids are integers, sometimes exported as strings)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return int(value) if isinstance(value, str) and value.strip().isdigit() else None
+
+
+def recency(a: dict[str, Any]) -> tuple[datetime, datetime, int, str]:
+    """Sort key of an annotation, oldest first: ``updated_at``, ``created_at`` as datetimes, then the id as a number."""
+    number = annotation_number(a.get("id"))
+    return (timestamp(a.get("updated_at")) or _EPOCH, timestamp(a.get("created_at")) or _EPOCH,
+            -1 if number is None else number, str(a.get("id") or ""))
+
+
 def choose_annotation(annotations: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, str]:
     """The annotation to import: the ground truth, else the latest completed one; and why it was taken."""
     done = [a for a in annotations if isinstance(a, dict) and not a.get("was_cancelled")]
     if not done:
         return None, "no completed annotation"
 
-    def latest(a: dict[str, Any]) -> tuple[str, str, str]:
-        return (str(a.get("updated_at") or ""), str(a.get("created_at") or ""), str(a.get("id") or ""))
-
     truth = [a for a in done if a.get("ground_truth")]
-    chosen = max(truth or done, key=latest)
+    chosen = max(truth or done, key=recency)
     why = "ground truth" if truth else "latest completed"
     others = f" of {len(annotations)}" if len(annotations) > 1 else ""
     return chosen, f"annotation {_name(chosen.get('id'))}{others} ({why})"
@@ -365,7 +393,8 @@ def parse_export(data: Any, *, source: str) -> tuple[list[ExportedDoc], list[str
         if not isinstance(result, list):
             raise where.error(f"annotation {_name(chosen.get('id'))}: result must be a list, not "
                               f"{_got(result)}")
-        doc = ExportedDoc(task.get("id"), doc_id, text, why)
+        when = next((v for v in (chosen.get("updated_at"), chosen.get("created_at")) if timestamp(v)), None)
+        doc = ExportedDoc(task.get("id"), doc_id, text, why, chosen.get("id"), when)
         regions, relations = _regions(result, where, text)
         _rows(doc, regions, relations, where)
         docs.append(doc)

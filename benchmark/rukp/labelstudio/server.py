@@ -4,18 +4,24 @@ The API key is read from ``$LABEL_STUDIO_API_KEY`` only: never a command-line ar
 never written to disk. ``push`` creates the project (or updates its config) and adds a task for each
 document that has none yet; tasks already there are kept, so annotators' work is never overwritten.
 ``pull`` downloads the JSON export and imports it through the same path as ``rukp labelstudio import``.
+
+Every request has a connect and a read timeout, and the whole command a deadline, so a server that hangs
+(paused, overloaded) gives one clear error within a bounded time instead of a wait without end.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rukp import paths
+import httpx
+
+from rukp import defaults, paths
 from rukp.errors import RukpError, quote
 from rukp.io.atomic import dumps_json, write_text_atomic
 from rukp.io.jsonl import loads
@@ -40,11 +46,14 @@ def api_key() -> str:
 @contextmanager
 def _server_errors(url: str, action: str) -> Iterator[None]:
     """Turn connection and HTTP errors of the SDK into one clear :class:`RukpError`."""
-    import httpx
     from label_studio_sdk.core.api_error import ApiError
 
     try:
         yield
+    except httpx.TimeoutException as e:
+        raise RukpError(f"Label Studio at {url} did not answer in time while trying to {action} ({e}): is the "
+                        "server paused or overloaded? (see label-studio.log; --timeout and --deadline set the "
+                        "limits)") from None
     except httpx.HTTPError as e:
         raise RukpError(f"cannot reach Label Studio at {url} while trying to {action}: {e or type(e).__name__}"
                         ) from None
@@ -57,11 +66,43 @@ def _server_errors(url: str, action: str) -> Iterator[None]:
         raise RukpError(f"Label Studio at {url}: {action} failed (HTTP {e.status_code}): {detail}") from None
 
 
-def connect(url: str) -> Any:
-    """A ``LabelStudio`` client for ``url``, checked with one authenticated call."""
+class _Limits(httpx.BaseTransport):
+    """Per-request timeouts and a deadline for everything sent through one client (wraps httpx's transport)."""
+
+    def __init__(self, inner: httpx.BaseTransport, *, timeout: float, deadline: float) -> None:
+        self.inner, self.timeout = inner, timeout
+        self.deadline, self.total = time.monotonic() + deadline, deadline
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise httpx.ReadTimeout(f"the deadline of {self.total:g} s has passed", request=request)
+        wait = min(self.timeout, left)
+        request.extensions["timeout"] = {"connect": min(wait, 10.0), "read": wait, "write": wait, "pool": wait}
+        try:
+            return self.inner.handle_request(request)
+        except httpx.TimeoutException as e:
+            limit = (f"no answer within {wait:g} s" if wait == self.timeout
+                     else f"no answer before the deadline of {self.total:g} s in all")
+            raise type(e)(limit, request=request) from None
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def connect(url: str, *, timeout: float = defaults.LS_TIMEOUT_S, deadline: float = defaults.LS_DEADLINE_S) -> Any:
+    """A ``LabelStudio`` client for ``url``, checked with one authenticated call.
+
+    Each request may wait ``timeout`` seconds to connect (at most 10) and for each answer; everything done through
+    the client must end within ``deadline`` seconds.
+    """
     from label_studio_sdk import LabelStudio
 
-    client = LabelStudio(base_url=url.rstrip("/"), api_key=api_key(), timeout=120)
+    if not timeout > 0 or not deadline > 0:
+        raise RukpError(f"--timeout and --deadline must be positive numbers of seconds (got {timeout}, {deadline})")
+    transport = _Limits(httpx.HTTPTransport(), timeout=timeout, deadline=deadline)
+    client = LabelStudio(base_url=url.rstrip("/"), api_key=api_key(), timeout=timeout, max_retries=0,
+                         httpx_client=httpx.Client(transport=transport, timeout=timeout, follow_redirects=True))
     with _server_errors(url, "check the API key"):
         client.users.whoami()
     return client
@@ -88,9 +129,11 @@ class PushResult:
     notes: list[str] = field(default_factory=list)
 
 
-def push(url: str, *, project: str = DEFAULT_PROJECT, root: Path | None = None, **task_options: Any) -> PushResult:
+def push(url: str, *, project: str = DEFAULT_PROJECT, root: Path | None = None,
+         timeout: float = defaults.LS_TIMEOUT_S, deadline: float = defaults.LS_DEADLINE_S,
+         **task_options: Any) -> PushResult:
     """Create or update ``project`` (config + tasks); ``task_options`` as for :func:`make_tasks`."""
-    client = connect(url)
+    client = connect(url, timeout=timeout, deadline=deadline)
     tasks = make_tasks(root=root, **task_options)
     existing = find_project(client, project, url)
     if existing is None:
@@ -119,9 +162,10 @@ def push(url: str, *, project: str = DEFAULT_PROJECT, root: Path | None = None, 
     return result
 
 
-def download_export(url: str, project: str) -> list[Any]:
+def download_export(url: str, project: str, *, timeout: float = defaults.LS_TIMEOUT_S,
+                    deadline: float = defaults.LS_DEADLINE_S) -> list[Any]:
     """The project's JSON export (every task with its annotations, region ids and relations)."""
-    client = connect(url)
+    client = connect(url, timeout=timeout, deadline=deadline)
     found = find_project(client, project, url)
     if found is None:
         raise RukpError(f"Label Studio at {url} has no project named {project!r} (push it first)")
@@ -135,12 +179,14 @@ def download_export(url: str, project: str) -> list[Any]:
 
 
 def pull(url: str, *, project: str = DEFAULT_PROJECT, dry_run: bool = False, save: str | Path | None = None,
-         root: Path | None = None, annotations_dir: Path | None = None, report: Report | None = None) -> ImportPlan:
+         force: bool = False, root: Path | None = None, annotations_dir: Path | None = None,
+         report: Report | None = None, timeout: float = defaults.LS_TIMEOUT_S,
+         deadline: float = defaults.LS_DEADLINE_S) -> ImportPlan:
     """Download the project's annotations and import them (diff, validate, atomic write)."""
-    data = download_export(url, project)
+    data = download_export(url, project, timeout=timeout, deadline=deadline)
     if save is not None:
         write_text_atomic(save, dumps_json(data))
     source = str(save) if save is not None else f"{url.rstrip('/')} project {project!r}"
     docs, skipped = parse_export(data, source=source)
-    return import_docs(docs, skipped, source=source, dry_run=dry_run, root=root,
+    return import_docs(docs, skipped, source=source, dry_run=dry_run, force=force, root=root,
                        annotations_dir=annotations_dir or paths.annotations_dir(root), report=report)

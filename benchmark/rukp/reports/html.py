@@ -5,9 +5,10 @@ object; nothing is re-scored. All report data is read through :func:`_page_data`
 report's public API and the page, so the page follows the report wherever its data lives.
 
 The page has a summary (outcome counts, which are also the filters, every scheme per type with support and
-intervals, claim figures, alignment counts when the report has them), then one section per document, the worst
-by F1 first: the text with gold and predicted spans coloured by outcome, the errors listed, and the claims with
-match status, claimer (gold vs predicted, by name) and the attributes that differ.
+intervals, claim figures, claim-sentence figures, alignment counts when the report has them), then one section per
+document, the worst by F1 first: the text with gold and predicted spans coloured by outcome, the errors listed, the
+claims with match status, claimer (gold vs predicted, by name) and the attributes that differ, and each sentence
+marked TP/FP/FN/TN (claim detection at sentence level) with its score.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ def _page_data(report: Any) -> dict[str, Any]:
 
     Returns ``metadata``, ``entities`` (per view, as in the JSON report but without outcomes), ``claims`` (the
     same, without outcomes), ``outcomes`` (``{view: {doc_id: [outcome]}}``), ``claim_outcomes``
-    (``{doc_id: [outcome]}``), ``documents`` (``[{id, text}]`` in gold order), ``names`` (kb id → name) and
+    (``{doc_id: [outcome]}``), ``sentences`` (the sentence-level block, without its rows) and ``sentence_rows``
+    (``{doc_id: [sentence row]}``), ``documents`` (``[{id, text}]`` in gold order), ``names`` (kb id → name) and
     ``alignment`` (the alignment summary of text-anchored predictions, or None).
     """
     d = report.to_dict()
@@ -64,11 +66,17 @@ def _page_data(report: Any) -> dict[str, Any]:
         claims = {k: v for k, v in d["claims"].items() if k != "outcomes"}
         for o in d["claims"]["outcomes"]:
             claim_outcomes.setdefault(o["doc_id"], []).append(o)
+    sentences, sentence_rows = None, {}
+    if d.get("sentences") is not None:
+        sentences = {k: v for k, v in d["sentences"].items() if k != "outcomes"}
+        for o in d["sentences"]["outcomes"] or []:
+            sentence_rows.setdefault(o["doc_id"], []).append(o)
     alignment = d.get("alignment") or d["metadata"].get("alignment") or getattr(report, "alignment", None)
     if alignment is not None and hasattr(alignment, "to_dict"):
         alignment = alignment.to_dict()
     return {"metadata": d["metadata"], "entities": entities, "claims": claims, "outcomes": outcomes,
             "claim_outcomes": claim_outcomes, "alignment": alignment, "names": _kb_names(),
+            "sentences": sentences, "sentence_rows": sentence_rows,
             "unresolved_claimers": d.get("unresolved_claimers") or [],
             "documents": [{"id": doc.id, "text": doc.text} for doc in report.gold.documents]}
 
@@ -169,6 +177,43 @@ def _claim_summary(claims: Mapping[str, Any], units: list[str]) -> list[dict[str
     return rows
 
 
+SENTENCE_OUTCOMES: tuple[str, ...] = ("TP", "FP", "FN", "TN")
+
+
+def _sentence_summary(block: Mapping[str, Any], units: list[str]) -> dict[str, Any]:
+    """The claim-sentence figures (detection, ranking when scored, claimers when named) and how they were got."""
+    rows = []
+
+    def add(name: str, part: Mapping[str, Any], metric: str, counts: str = "") -> None:
+        rows.append({"name": name, "counts": counts, "value": fmt(part.get(metric)),
+                     "ci": [fmt_ci(part.get("intervals"), u, metric) for u in units]})
+
+    c = block["counts"]
+    counts = " · ".join(f"{k.upper()} {c[k]}" for k in ("tp", "fp", "fn", "tn"))
+    for i, m in enumerate(("precision", "recall", "f1", "accuracy")):
+        add(f"claim-sentence {m}", block["detection"], m, counts if i == 0 else "")
+    if block["ranking"] is not None:
+        for m in block["ranking"]:
+            if m != "intervals":
+                add(m.replace("_", " ").replace("p at ", "P@"), block["ranking"], m)
+    if block["claimers"] is not None:
+        cl = block["claimers"]
+        for i, m in enumerate(("precision", "recall", "f1")):
+            add(f"sentence claimer {m}", cl, m, f"right {cl['right']}/{cl['predicted']} · found {cl['found']}/"
+                f"{cl['gold']}" if i == 0 else "")
+    how = ("the system's own sentence labels" + (" and scores" if block["scored"] else "")
+           if block["source"] == "sentences" else "the predicted claim spans, projected onto every sentence they "
+           "overlap")
+    return {"rows": rows, "how": how, "located": block.get("located")}
+
+
+def _sentence_rows(rows: Sequence[Mapping[str, Any]], text: str | None) -> list[dict[str, Any]]:
+    return [{"id": r["id"], "outcome": r["outcome"],
+             "score": "" if r.get("score") is None else f"{r['score']:.3f}",
+             "text": text[r["start"]:r["end"]] if text is not None else f"[{r['start']}, {r['end']})"}
+            for r in rows]
+
+
 def _alignment(alignment: Mapping[str, Any]) -> dict[str, Any]:
     """The alignment section: items per status (rows) and kind (columns), the unaligned and the fuzzy items."""
     kinds = [k for k in ("entities", "claims") if isinstance(alignment.get(k), Mapping)]
@@ -189,7 +234,10 @@ def _doc_f1(data: Mapping[str, Any], doc_id: str, scheme: str) -> float | None:
     for block in data["entities"].values():
         return block["per_document"][doc_id][scheme]["overall"]["f1"]
     claims = data["claims"]
-    return claims["per_document"][doc_id]["f1"] if claims is not None else None
+    if claims is not None:
+        return claims["per_document"][doc_id]["f1"]
+    sentences = data.get("sentences")
+    return sentences["per_document"][doc_id]["f1"] if sentences is not None and sentences["per_document"] else None
 
 
 def _claimer(claim: Mapping[str, Any] | None, text: str | None, names: Mapping[str, str]) -> str:
@@ -259,8 +307,14 @@ def _document(data: Mapping[str, Any], doc: Mapping[str, Any], scheme: str, rank
     not_found = [f"{quote(u['text'], 80)}" + (f" ({_who(u)})" if _who(u) else "")
                  + (" (claim)" if u["kind"] == "claim" else "") + (f": {u['reason']}" if u.get("reason") else "")
                  for u in (data.get("alignment") or {}).get("unaligned") or [] if u["doc"] == doc_id]
+    sentences = None
+    if data.get("sentences") is not None:
+        rows = _sentence_rows(data["sentence_rows"].get(doc_id, []), text)
+        counts = Counter(r["outcome"] for r in rows)
+        sentences = {"rows": rows, "summary": " · ".join(f"{k} {counts[k]}" for k in SENTENCE_OUTCOMES)}
     return {"id": doc_id, "anchor": f"doc-{rank}", "f1": fmt(_doc_f1(data, doc_id, scheme)),
-            "has_text": text is not None, "views": views, "claims": claims, "not_found": not_found}
+            "has_text": text is not None, "views": views, "claims": claims, "not_found": not_found,
+            "sentences": sentences}
 
 
 def _order(data: Mapping[str, Any], scheme: str) -> list[Mapping[str, Any]]:
@@ -294,6 +348,7 @@ def context(data: Mapping[str, Any], *, title: str | None = None, source: str | 
         "skipped": meta["skipped"]["total"], "notes": meta["notes"], "rukp_version": meta["rukp_version"],
         "views": views, "types": list(dict.fromkeys(t for v in views for t in v["types"])),
         "claims": _claim_summary(data["claims"], units) if data["claims"] is not None else None,
+        "sentences": _sentence_summary(data["sentences"], units) if data.get("sentences") is not None else None,
         "alignment": _alignment(data["alignment"]) if data.get("alignment") else None,
         "unresolved_claimers": data["unresolved_claimers"],
         "documents": [_document(data, doc, scheme, i) for i, doc in enumerate(shown)],

@@ -15,6 +15,8 @@ from rukp.reports.tables import (
     entity_table,
     not_predicted_line,
     schemes_table,
+    sentence_table,
+    sentence_title,
     summary_lines,
 )
 
@@ -51,6 +53,10 @@ def report_markdown(report: Any, *, level: int = 2) -> str:
     if report.claims is not None:
         header, rows = claim_table(report)
         parts.append(f"\n{h}# Claims (token Jaccard ≥ {report.claims.threshold})\n\n" + table(header, rows))
+    if getattr(report, "claim_sentences", None) is not None:
+        header, rows = sentence_table(report)
+        title = sentence_title(report)
+        parts.append(f"\n{h}# Claim sentences\n\n{title[0].upper()}{title[1:]}.\n\n" + table(header, rows))
     alignment = getattr(report, "alignment", None)
     if alignment:
         parts.append(f"\n{h}# Alignment of text-anchored predictions\n\n" + alignment_markdown(alignment))

@@ -2,8 +2,9 @@
 over documents.
 
 Horizontal bars, one row per figure: the overall (micro) and macro F1 first, then each type with its support;
-then a claims panel (detection F1, claim+claimer F1, claimer accuracy, attribute macro F1). A type the system
-never predicted, or a claim attribute it never gave, has no bar and says "not predicted", so it cannot be
+then a claims panel (detection F1, claim+claimer F1, claimer accuracy, attribute macro F1) and, when claims are
+scored at sentence level, a claim-sentences panel (F1, P, R; average precision when scores are given). A type
+the system never predicted, or a claim attribute it never gave, has no bar and says "not predicted", so it cannot be
 mistaken for a score of 0 (which is written as 0.000 next to an empty bar).
 """
 
@@ -104,6 +105,34 @@ def claim_rows(reports: list[Any]) -> list[tuple[str, list[Bar]]]:
     return rows
 
 
+#: Figures of the claim-sentences panel: (figure name, label, needs scores).
+SENTENCE_ROWS: tuple[tuple[str, str, bool], ...] = (
+    ("sentences.f1", "claim-sentence F1", False),
+    ("sentences.precision", "claim-sentence P", False),
+    ("sentences.recall", "claim-sentence R", False),
+    ("sentences.average_precision", "average precision", True),
+)
+
+
+def sentence_rows(reports: list[Any]) -> list[tuple[str, list[Bar]]]:
+    """``(row label, one bar per report)`` of the claim-sentences panel (empty when no report has it)."""
+    results = [getattr(r, "claim_sentences", None) for r in reports]
+    if all(sr is None for sr in results):
+        return []
+    rows = []
+    for name, label, scores in SENTENCE_ROWS:
+        if scores and not any(sr is not None and sr.scored for sr in results):
+            continue
+        bars = []
+        for r, sr in zip(reports, results, strict=True):
+            if sr is None:
+                bars.append(Bar(None, note=f"sentences: {_unscored(r, 'sentences')}"))
+            else:
+                bars.append(_bar(r, name, r.figures.get(name), None if sr.scored or not scores else "no scores"))
+        rows.append((label, bars))
+    return rows
+
+
 def _panel(ax: Any, title: str, rows: list[tuple[str, list[Bar]]], names: list[str], *, split: int = 0) -> None:
     """Draw one panel of horizontal bars (with value and interval) and notes where there is no bar."""
     k = len(names)
@@ -169,6 +198,8 @@ def figure(obj: Any) -> Any:
         panels.append(("entities", [("entities", [Bar(None, note=f"entities: {_unscored(r, 'entities')}")
                                                   for r in reports])], 0))
     panels.append(("claims (token Jaccard match)", claim_rows(reports), 0))
+    if sentence_rows(reports):
+        panels.append(("claim sentences (a gold claim overlaps the sentence)", sentence_rows(reports), 0))
     sizes = [len(rows) * (0.28 + 0.14 * len(reports)) + 0.7 for _, rows, _ in panels]
     fig, axes = plt.subplots(len(panels), 1, figsize=(9, sum(sizes) + 0.8), height_ratios=sizes,
                              layout="constrained", squeeze=False)

@@ -11,6 +11,7 @@ from typing import Any
 from rukp.errors import plural, quote
 from rukp.reports.formatting import fmt, fmt_interval, format_p
 from rukp.scoring.claims import ATTRIBUTES
+from rukp.scoring.claims.sentences import P_AT
 from rukp.scoring.counts import SCHEMES
 
 Table = tuple[list[str], list[list[str]]]
@@ -22,7 +23,8 @@ __all__ = ["COUNT_FIELDS", "Table", "alignment_item_lines", "alignment_lines", "
            "comparison_notes",
            "comparison_table", "confusion_table", "counts_table", "entity_table", "not_predicted_line", "fmt",
            "fmt_interval", "format_p",
-           "headline_figures", "overall_table", "schemes_table", "summary_lines"]
+           "headline_figures", "overall_table", "schemes_table", "sentence_figures", "sentence_table", "sentence_title",
+           "summary_lines"]
 
 
 def _units(report: Any) -> list[str]:
@@ -136,6 +138,43 @@ def claim_table(report: Any, *, short: bool = False) -> Table:
     header = ["figure", "value", *[f"95% CI {UNIT_SHORT[u] if short else u}" for u in units]]
     rows = [[label, fmt(report.figures.get(name)), *[fmt_interval(report.interval(name, u)) for u in units]]
             for name, label in claim_figures(report)]
+    return header, rows
+
+
+def sentence_figures(report: Any) -> list[tuple[str, str]]:
+    """``(figure name, label)`` of the sentence-level claim figures (ranking figures only when scored, claimer
+    figures only when the system names claimers)."""
+    sr = getattr(report, "claim_sentences", None)
+    if sr is None:
+        return []
+    out = [("precision", "claim-sentence P"), ("recall", "claim-sentence R"), ("f1", "claim-sentence F1"),
+           ("accuracy", "accuracy")]
+    if sr.scored:
+        out += [("average_precision", "average precision"), ("roc_auc", "ROC-AUC"), ("r_precision", "R-precision"),
+                *((f"p_at_{k}", f"P@{k}") for k in P_AT)]
+    if sr.claimers:
+        out += [("claimer.precision", "sentence claimer P"), ("claimer.recall", "sentence claimer R"),
+                ("claimer.f1", "sentence claimer F1")]
+    return [(f"sentences.{k}", label) for k, label in out]
+
+
+def sentence_title(report: Any) -> str:
+    """What the sentence table scores: the system's own sentence labels, or its claim spans projected."""
+    sr = report.claim_sentences
+    labels = sr.labels
+    how = ("the system's sentence labels" + (" and scores" if sr.scored else "") if sr.source == "sentences"
+           else "claim spans projected onto the sentences they overlap")
+    located = (sr.notes.get("located") or {}).get("count")
+    return (f"claim sentences ({how}{f', {located} located by similarity' if located else ''}; "
+            f"gold {int(labels.gold.sum())} of {len(labels)} positive, predicted {int(labels.pred.sum())})")
+
+
+def sentence_table(report: Any, *, short: bool = False) -> Table:
+    """Sentence-level claim figures with their intervals (``short``: narrow interval headers)."""
+    units = _units(report)
+    header = ["figure", "value", *[f"95% CI {UNIT_SHORT[u] if short else u}" for u in units]]
+    rows = [[label, fmt(report.figures.get(name)), *[fmt_interval(report.interval(name, u)) for u in units]]
+            for name, label in sentence_figures(report)]
     return header, rows
 
 
@@ -279,6 +318,9 @@ def headline_figures(report: Any, *, short: bool = False) -> list[tuple[str, str
         out.append((f"entities.{view}.{scheme}.macro.f1", f"{shown} {scheme} macro F1"))
     if report.claims is not None:
         out += [(name, label.removesuffix(" (matched)") if short else label) for name, label in claim_figures(report)]
+    out += [(name, label) for name, label in sentence_figures(report)
+            if name.rsplit(".", 1)[-1] in ("precision", "recall", "f1", "average_precision")
+            and ".claimer." not in name]
     return out
 
 

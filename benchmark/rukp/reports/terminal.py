@@ -27,6 +27,8 @@ from rukp.reports.tables import (
     not_predicted_line,
     overall_table,
     schemes_table,
+    sentence_table,
+    sentence_title,
     summary_lines,
     unresolved_claimer_lines,
 )
@@ -123,6 +125,10 @@ def render_report(report: Any, console: Console, *, verbose: bool = False) -> No
         title = f"claims (token Jaccard ≥ {report.claims.threshold}, unit: {report.claims.unit})"
         _print_first_fitting([[_table(title, *claim_table(report))],
                               [_table(title, *claim_table(report, short=True))]], console)
+    if getattr(report, "claim_sentences", None) is not None:
+        title = sentence_title(report)
+        _print_first_fitting([[_table(title, *sentence_table(report))],
+                              [_table(title, *sentence_table(report, short=True))]], console)
 
 
 def render_comparison(comparison: Any, console: Console, *, verbose: bool = False) -> None:

@@ -83,6 +83,41 @@ class Combined:
         return Combined([a.stack(b) for a, b in zip(self.parts, other.parts, strict=True)])
 
 
+class Reordered:
+    """``stat`` with its units drawn in another order: column ``rank[i]`` of the weights goes to unit ``i``.
+
+    Resampling units in a canonical order (documents by id) makes the intervals independent of the order of
+    the documents in the input: the same seed draws the same weights for the same document.
+    """
+
+    def __init__(self, stat: Statistic, rank: np.ndarray) -> None:
+        self.inner, self.rank = stat, np.asarray(rank, dtype=np.int64)
+        self.n_units = stat.n_units
+        if sorted(self.rank.tolist()) != list(range(self.n_units)):
+            raise ValueError(f"rank is not a permutation of the {self.n_units} units")
+
+    def __call__(self, weights: np.ndarray) -> Mapping[str, np.ndarray]:
+        return self.inner(np.atleast_2d(np.asarray(weights))[:, self.rank])
+
+    def stack(self, other: Statistic) -> Reordered:
+        assert isinstance(other, Reordered)
+        return Reordered(self.inner.stack(other.inner), np.concatenate([self.rank, other.rank + self.n_units]))
+
+
+def canonical_rank(keys: list, sizes: list[int] | np.ndarray | None = None) -> np.ndarray | None:
+    """Where each unit goes when groups (documents) are sorted by ``keys`` and each group keeps its ``sizes``
+    units (sentences, default 1) in order; None when the order is already canonical."""
+    sizes = np.ones(len(keys), dtype=np.int64) if sizes is None else np.asarray(sizes, dtype=np.int64)
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    if order == list(range(len(keys))):
+        return None
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    canonical = np.concatenate([np.arange(offsets[g], offsets[g + 1]) for g in order] or [np.zeros(0)])
+    rank = np.empty(int(offsets[-1]), dtype=np.int64)
+    rank[canonical.astype(np.int64)] = np.arange(len(canonical))
+    return rank
+
+
 @dataclass(frozen=True)
 class Interval:
     """A point estimate with its percentile bootstrap interval (None where undefined)."""

@@ -47,7 +47,7 @@ class Assignment:
         return len(self.fallback_golds)
 
 
-def _pack(levels: np.ndarray, k: int) -> np.ndarray | None:
+def pack_levels(levels: np.ndarray, k: int) -> np.ndarray | None:
     """Pack lexicographic levels into one weight whose sums over <= k edges compare lexicographically."""
     weight = np.zeros(len(levels), dtype=np.float64)
     scale = 1
@@ -78,7 +78,7 @@ def _solve_component(gold: np.ndarray, pred: np.ndarray, levels: np.ndarray,
     golds, gi = np.unique(gold, return_inverse=True)
     preds, pi = np.unique(pred, return_inverse=True)
     k = min(len(golds), len(preds))
-    weight = _pack(levels, k) if max(len(golds), len(preds)) <= exact_limit else None
+    weight = pack_levels(levels, k) if max(len(golds), len(preds)) <= exact_limit else None
     if weight is None:
         return _greedy(gold, pred, levels), True
     from scipy.optimize import linear_sum_assignment  # imported on first use: 0.3 s that simple runs skip

@@ -3,7 +3,8 @@
 The key is the SHA-256 of the server's model name, the template's hash, the decoding parameters and the
 hash of the chunk of text sent (never the server URL or the API key). Files live under
 ``$RUKP_CACHE_DIR/llm/`` (default: the user cache dir, e.g. ``~/.cache/rukp/llm/``), are written atomically
-with the permissions the umask gives, and an unreadable one counts as a miss and is rewritten.
+with the permissions the umask gives, and an unreadable one counts as a miss and is rewritten. Text that
+cannot be written as UTF-8 (lone surrogates from a broken server) is written with JSON ``\\u`` escapes.
 A raw-responses export (``--llm-raw``) can be replayed as a read-only cache (``replay=FILE``).
 """
 
@@ -36,8 +37,23 @@ def default_cache_dir() -> Path:
 
 
 def text_hash(text: str) -> str:
-    """SHA-256 of a text (UTF-8), as the gold's ``text_sha256``."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 of a text (UTF-8), as the gold's ``text_sha256`` (lone surrogates hashed as they are)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def has_surrogates(text: str) -> bool:
+    """Whether ``text`` holds lone surrogates (code points U+D800–U+DFFF), which UTF-8 cannot encode."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def dumps(value: Any, **options: Any) -> str:
+    """JSON text of ``value``: UTF-8 characters as they are, or ``\\u`` escapes when it holds lone surrogates."""
+    text = json.dumps(value, ensure_ascii=False, **options)
+    return json.dumps(value, ensure_ascii=True, **options) if has_surrogates(text) else text
 
 
 def request_key(model: str, template_sha256: str, decoding: Mapping[str, Any], text: str) -> str:
@@ -90,8 +106,7 @@ class ResponseCache:
         if self.mode == "off":
             return
         try:
-            write_atomic(self.path(key), json.dumps({"schema": CACHE_SCHEMA, "key": key, **entry},
-                                                    ensure_ascii=False, indent=1) + "\n")
+            write_atomic(self.path(key), dumps({"schema": CACHE_SCHEMA, "key": key, **entry}, indent=1) + "\n")
         except OSError as e:
             raise RukpError(f"cannot write the LLM response cache ({e.strerror or e}); set RUKP_CACHE_DIR to a "
                             "writable folder or pass --no-cache", path=self.path(key)) from None
@@ -124,7 +139,7 @@ class RawLog:
         self._started = False
 
     def write(self, rows: list[dict[str, Any]]) -> None:
-        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        text = "".join(dumps(r) + "\n" for r in rows)
         with self._lock:
             try:
                 if not self._started:

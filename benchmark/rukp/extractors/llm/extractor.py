@@ -5,23 +5,25 @@
 no offsets: the harness aligns them to the text. ``extract(text, doc_id=...)`` names the document by its id in
 log lines, error items and raw rows (else by its text's SHA-256).
 
-A request that fails for good, or an answer that is not JSON, is an error item of that document (logged,
-counted in :meth:`LLMExtractor.describe`) and the run goes on. What cannot be a per-document problem stops
-the run with one :class:`RukpError`: a server that cannot be reached or refuses the URL, model or key
-(:class:`~rukp.extractors.llm.client.ServerUnavailable`), and a run in which no document has had a usable
-answer yet when the first document failed on requests alone (:data:`STOP_AFTER_REQUEST_FAILURES`), after
-:data:`STOP_AFTER_BAD_DOCUMENTS` documents otherwise, or when every document of an
-:meth:`LLMExtractor.extract_many` call failed. Scoring would only give zeros.
+A request that fails for good, or an answer that is not a chat completion or whose content is not JSON, is
+an error item of that document (logged, counted in :meth:`LLMExtractor.describe`) and the run goes on. What
+cannot be a per-document problem stops the run with one :class:`RukpError`: a server that cannot be reached
+or refuses the URL, model or key (:class:`~rukp.extractors.llm.client.ServerUnavailable`), and a run in
+which no document has had a usable answer yet when the first document failed on requests alone
+(:data:`STOP_AFTER_REQUEST_FAILURES`), after :data:`STOP_AFTER_BAD_DOCUMENTS` documents otherwise, or when
+every document of an :meth:`LLMExtractor.extract_many` call failed. Scoring would only give zeros.
 Requests of a document (chunks × prompts) run concurrently, up to ``concurrency``;
-:meth:`LLMExtractor.extract_many` does the same across documents.
+:meth:`LLMExtractor.extract_many` does the same across documents. Ctrl-C (``KeyboardInterrupt``) abandons
+the requests in flight at once, logs one line saying how many answers of the run are cached, and is
+raised again.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -31,9 +33,16 @@ from typing import Any
 
 from rukp.errors import RukpError
 from rukp.extractors.llm import prompts
-from rukp.extractors.llm.cache import RawLog, ResponseCache, default_cache_dir, request_key, text_hash
+from rukp.extractors.llm.cache import (
+    RawLog,
+    ResponseCache,
+    default_cache_dir,
+    has_surrogates,
+    request_key,
+    text_hash,
+)
 from rukp.extractors.llm.chunking import MARGIN_TOKENS, Chunk, chunk_spans, estimate_tokens, merge
-from rukp.extractors.llm.client import ChatClient, RequestFailed, ServerUnavailable
+from rukp.extractors.llm.client import BadResponse, ChatClient, Interrupted, RequestFailed, ServerUnavailable
 from rukp.extractors.llm.parse import BadAnswer, parse_answer
 from rukp.extractors.llm.settings import LLMSettings, parse_spec, public_url
 
@@ -65,6 +74,29 @@ def progress_bar(total: int, description: str) -> Iterator[Callable[[], None]]:
         yield lambda: bar.advance(task)
 
 
+@contextmanager
+def _ctrl_c(interrupt: Callable[[], None]) -> Iterator[threading.Event]:
+    """While the block runs, Ctrl-C calls ``interrupt`` (requests in flight give up at once) and sets the
+    event, so that the block ends cleanly and the caller raises ``KeyboardInterrupt`` from a known place
+    (never from inside a lock); a second Ctrl-C raises at once. Only in the main thread (else no change)."""
+    event = threading.Event()
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        if event.is_set():
+            raise KeyboardInterrupt
+        event.set()
+        interrupt()
+
+    if threading.current_thread() is not threading.main_thread():
+        yield event
+        return
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield event
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
+
+
 @dataclass
 class _Job:
     """One request: a chunk of one document under one template, and what came back."""
@@ -78,13 +110,15 @@ class _Job:
     answer: dict[str, Any] | None = None
     cached: bool = False
     error: str | None = None
+    #: the error item's kind when the request gave no answer
+    kind: str = "request_failed"
 
 
 class LLMExtractor:
     """Entities and claims from a chat model on any OpenAI-compatible server (see the module docstring)."""
 
     def __init__(self, settings: LLMSettings, *, name: str | None = None, client: ChatClient | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] | None = None) -> None:
         self.settings = settings
         self.name = name or f"llm:{settings.model}"
         self.templates = prompts.templates(settings.tasks, settings.lang, settings.template)
@@ -105,6 +139,8 @@ class LLMExtractor:
         #: documents with at least one usable answer, and those without any (while none had one)
         self.usable_documents = 0
         self.failed_documents = 0
+        #: answers received from the server in this run (each one cached as it arrives)
+        self.received = 0
         #: the error that stopped the run: every later call raises it again without sending anything
         self._fatal: RukpError | None = None
 
@@ -153,8 +189,12 @@ class LLMExtractor:
                 job.answer, job.cached = answer, True
             else:
                 pending.append(job)
-        with progress_bar(len(pending) if progress else 0, f"{self.name}: requests") as advance:
-            self._send(pending, advance)
+        try:
+            with progress_bar(len(pending) if progress else 0, f"{self.name}: requests") as advance:
+                self._send(pending, advance)
+        except KeyboardInterrupt:
+            self._interrupted([j for j in jobs if j.answer is not None], doc_ids, texts, chunks)
+            raise
         with self._lock:
             self.documents += len(texts)
             self.cached += len(jobs) - len(pending)
@@ -164,6 +204,15 @@ class LLMExtractor:
         outs = [self._document(i, doc_ids[i], texts[i], [j for j in jobs if j.doc == i]) for i in range(len(texts))]
         self._check_failures(outs, whole_run=whole_run)
         return [out for out, _ in outs]
+
+    def _interrupted(self, finished: list[_Job], doc_ids: Sequence[str | None], texts: Sequence[str],
+                     chunks: list[list[Chunk]]) -> None:
+        """Ctrl-C: keep what finished (raw rows; answers are cached as they arrive) and say so in one line."""
+        if self.raw is not None and finished:
+            self.raw.write([self._raw_row(j, doc_ids[j.doc], texts[j.doc], len(chunks[j.doc])) for j in finished])
+        where = "not cached (cache=off)" if self.settings.cache == "off" else f"cached in {self.cache.root / 'llm'}"
+        log.warning("%s: interrupted; the %d answer(s) received in this run are %s", self.name, self.received,
+                    where)
 
     def _check_failures(self, outs: list[tuple[dict[str, Any], bool]], *, whole_run: bool) -> None:
         """Stop the run when nothing usable came back (see the module docstring): a zero score is no result."""
@@ -210,13 +259,18 @@ class LLMExtractor:
             completion = self.client().complete(job.template.messages(job.text), prompts.schema(job.template.task),
                                                 name=name, temperature=s.temperature, seed=s.seed,
                                                 max_tokens=s.max_tokens)
+        except Interrupted:
+            job.error = "not sent: the run was interrupted"
+            return
         except RequestFailed as e:
-            job.error = str(e)
+            job.error, job.kind = str(e), "bad_answer" if isinstance(e, BadResponse) else "request_failed"
             return
         except ServerUnavailable as e:  # unreachable, or a wrong URL, model or key: the run stops
             self._fatal = e
             raise
         job.answer = completion.to_dict()
+        with self._lock:
+            self.received += 1
         self.cache.put(job.key, {"model": s.model, "task": job.template.task, "template": job.template.name,
                                  "template_sha256": job.template.sha256, "decoding": s.decoding(),
                                  "text_sha256": text_hash(job.text), "response": job.answer})
@@ -224,16 +278,23 @@ class LLMExtractor:
     def _send(self, jobs: list[_Job], advance: Callable[[], None]) -> None:
         if not jobs:
             return
-        self.client()  # a missing server stops here, once
+        client = self.client()  # a missing server stops here, once
+        client.stop.clear()  # a run interrupted before (from Python) may go on
         pool = ThreadPoolExecutor(max_workers=min(self.settings.concurrency, len(jobs)),
                                   thread_name_prefix="rukp-llm")
-        try:
-            futures = [pool.submit(self._request, job) for job in jobs]
-            for future in as_completed(futures):
-                future.result()  # a ServerUnavailable stops the run
-                advance()
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        with _ctrl_c(client.interrupt) as interrupted:
+            try:
+                futures = [pool.submit(self._request, job) for job in jobs]
+                for future in as_completed(futures):
+                    future.result()  # a ServerUnavailable stops the run
+                    advance()
+            except KeyboardInterrupt:  # raised where no handler could be installed (not the main thread)
+                client.interrupt()
+                raise
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+        if interrupted.is_set():
+            raise KeyboardInterrupt
 
     # ------------------------------------------------------------------ results
 
@@ -261,9 +322,14 @@ class LLMExtractor:
         usable = not jobs  # a blank text has nothing to ask
         for job in jobs:
             if job.answer is None:
-                errors.append(self._error(doc_id, text, job, "request_failed", job.error or "no answer"))
+                errors.append(self._error(doc_id, text, job, job.kind, job.error or "no answer"))
                 continue
             content = job.answer.get("content", "")
+            notes = [n for n in job.answer.get("notes") or () if isinstance(n, str)]
+            if has_surrogates(content):  # an answer cached before answers were repaired on arrival
+                content = content.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+                notes.append("the answer held lone surrogates (not valid Unicode): each was replaced by U+FFFD")
+            errors.extend(self._error(doc_id, text, job, "invalid_items", note) for note in notes)
             try:
                 items, problems = parse_answer(content, job.template.task)
             except BadAnswer as e:

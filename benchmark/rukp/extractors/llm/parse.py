@@ -37,12 +37,16 @@ def load_json(content: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError:
         pass
+    except RecursionError:
+        raise BadAnswer("the answer nests JSON too deeply to be read") from None
     first, last = text.find("{"), text.rfind("}")
     if first != -1 and last > first:
         try:
             return json.loads(text[first: last + 1])
         except json.JSONDecodeError:
             pass
+        except RecursionError:
+            raise BadAnswer("the answer nests JSON too deeply to be read") from None
     raise BadAnswer(f"the answer is not JSON: {_shown(content)}" if content.strip() else "the answer is empty")
 
 

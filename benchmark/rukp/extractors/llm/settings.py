@@ -9,6 +9,7 @@ may be a spec parameter, so neither ends up in a system name, a report or a cach
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -50,10 +51,41 @@ def _positive_int(value: str) -> int:
 def _non_negative(kind: Callable[[str], Any]) -> Callable[[str], Any]:
     def parse(value: str) -> Any:
         n = kind(value)
-        if not n >= 0:
-            raise ValueError("expected a number >= 0")
+        if not (n >= 0 and math.isfinite(n)):
+            raise ValueError("expected a finite number >= 0")
         return n
     return parse
+
+
+#: the longest ``timeout`` accepted (seconds): one day
+MAX_TIMEOUT = 86400.0
+
+
+def _timeout(value: str) -> float:
+    n = float(value)
+    if not 0 < n <= MAX_TIMEOUT:
+        raise ValueError(f"expected seconds > 0 and at most {MAX_TIMEOUT:g}")
+    return n
+
+
+def check_base_url(url: str) -> None:
+    """Refuse a server URL that is not ``http(s)://host[:port]/...`` (a ``file://`` URL, a bare host name, a
+    port out of range), before any request."""
+    try:
+        parts = urlsplit(url)
+        scheme, host, _ = parts.scheme.lower(), parts.hostname, parts.port
+    except ValueError as e:  # an unclosed IPv6 bracket, a port that is no number or out of range
+        raise RukpError(f"the server URL {_shown_url(url)} (OPENAI_BASE_URL or --llm-base-url) is not a valid URL "
+                        f"({e})") from None
+    if scheme not in ("http", "https") or not host:
+        raise RukpError(f"the server URL {_shown_url(url)} (OPENAI_BASE_URL or --llm-base-url) is not an http:// "
+                        "or https:// address of an OpenAI-compatible server (e.g. http://127.0.0.1:8000/v1)")
+
+
+def _shown_url(url: str) -> str:
+    """``url`` quoted for a message, without credentials (user and password, query) and cut short."""
+    url = public_url(url) or url
+    return repr(url if len(url) <= 80 else url[:77] + "...")
 
 
 def _templates(value: str) -> tuple[tuple[str, Path], ...]:
@@ -118,7 +150,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "cache": _choice(CACHE_MODES),
     "raw": lambda v: Path(v).expanduser(),
     "replay": lambda v: Path(v).expanduser(),
-    "timeout": _non_negative(float),
+    "timeout": _timeout,
     "retries": _non_negative(int),
     "backoff": _non_negative(float),
 }
@@ -162,11 +194,18 @@ def public_url(url: str | None) -> str | None:
     """A server URL safe to show and record: user, password, query and fragment removed."""
     if not url:
         return None
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # not a URL at all (an unclosed IPv6 bracket): no query, no user
+        return url.split("?", 1)[0].split("#", 1)[0].rpartition("@")[2]
     host = parts.hostname or ""
     if ":" in host:
         host = f"[{host}]"
-    netloc = host + (f":{parts.port}" if parts.port else "")
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or out of range: shown as written
+        port = parts.netloc.rpartition("@")[2].rpartition(":")[2]
+    netloc = host + (f":{port}" if port else "")
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 

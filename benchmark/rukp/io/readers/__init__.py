@@ -12,18 +12,20 @@ from pathlib import Path
 
 from rukp.errors import RukpError
 from rukp.io.model import Gold, Predictions
+from rukp.io.readers.checkthat import load_checkthat
 from rukp.io.readers.conll import CONLL_SUFFIXES, load_conll
 from rukp.io.readers.jsonl import load_jsonl
 from rukp.io.readers.labelstudio import LABELSTUDIO_SUFFIXES, load_labelstudio
 from rukp.io.readers.rows import predictions_from_rows
 
-__all__ = ["CONLL_SUFFIXES", "FORMATS", "LABELSTUDIO_SUFFIXES", "detect_format", "load_conll", "load_jsonl",
+__all__ = ["CONLL_SUFFIXES", "FORMATS", "LABELSTUDIO_SUFFIXES", "detect_format", "load_checkthat", "load_conll",
+           "load_jsonl",
            "load_labelstudio",
            "load_predictions", "predictions_from_rows"]
 
 
 #: Formats :func:`load_predictions` reads (``auto``: by extension).
-FORMATS = ("auto", "jsonl", "conll", "labelstudio")
+FORMATS = ("auto", "jsonl", "conll", "labelstudio", "checkthat")
 
 
 def detect_format(path: str | Path) -> str:
@@ -40,7 +42,8 @@ def load_predictions(path: str | Path, gold: Gold, *, entities: bool | None = No
     None: read when the file has them (CoNLL: entities only); ``bio`` is the CoNLL chunking rule (``auto``:
     strict IOB2 for ``.iob2`` files, conlleval's otherwise); ``inclusive_ends`` reads JSONL ends as inclusive;
     ``every`` projects each text-anchored item onto every free occurrence of its text
-    (:func:`rukp.io.align.align_items`)."""
+    (:func:`rukp.io.align.align_items`);
+    ``checkthat`` (never chosen by ``auto``) reads a CheckThat! task 1 TSV of sentence labels and scores."""
     path = Path(path)
     if path.is_dir():
         raise RukpError("is a directory, expected a file", path=path)
@@ -63,4 +66,11 @@ def load_predictions(path: str | Path, gold: Gold, *, entities: bool | None = No
         return load_conll(path, gold, skip_invalid=skip_invalid, bio=bio)
     if fmt == "labelstudio":
         return load_labelstudio(path, gold, entities=entities, claims=claims, skip_invalid=skip_invalid)
-    raise RukpError(f"unknown predictions format {fmt!r}; choose auto, jsonl, conll or labelstudio", path=path)
+    if fmt == "checkthat":
+        if claims is False or entities:
+            raise RukpError("CheckThat! files hold sentence-level claims only, and "
+                            + ("claims=False (--no-claims)" if claims is False else "entities=True")
+                            + " leaves nothing to score", path=path)
+        return load_checkthat(path, gold, skip_invalid=skip_invalid)
+    raise RukpError(f"unknown predictions format {fmt!r}; choose auto, jsonl, conll, labelstudio or checkthat",
+                    path=path)

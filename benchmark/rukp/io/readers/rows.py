@@ -9,6 +9,7 @@ from rukp.errors import RukpError, quote
 from rukp.io.anchor import Anchors, gold_claimers
 from rukp.io.checks import Presence, checked_claims, entity_rows, exclusive_ends, list_field
 from rukp.io.model import Gold, Predictions, Problems, SpanColumns
+from rukp.io.sentence_items import SentencePrediction, checked_sentences
 from rukp.scoring.claims.model import Claim
 
 
@@ -16,10 +17,14 @@ class Collector:
     """Accumulates prediction rows over the gold's documents, refusing unknown and duplicate documents."""
 
     def __init__(self, gold: Gold, report: Problems, *, entities: bool | None, claims: bool | None,
-                 inclusive_ends: bool = False, every: bool = False) -> None:
+                 inclusive_ends: bool = False, sentences: bool | None = None, every: bool = False) -> None:
         self.gold, self.report, self.inclusive_ends = gold, report, inclusive_ends
         self.has_entities = Presence("entities", entities, report)
         self.has_claims = Presence("claims", claims, report)
+        # sentence-level claims belong to the claims task: read when present, never when claims are turned off
+        wanted = sentences if sentences is not None else False if claims is False else None
+        self.has_sentences = Presence("sentences", wanted, report)
+        self.sentences: dict[int, list[SentencePrediction]] = {}
         self.entities = SpanColumns()
         self.claims: dict[int, list[Claim]] = {}
         self.first_line: dict[str, int | None] = {}
@@ -51,11 +56,13 @@ class Collector:
         n_chars = len(text) if text is not None else None
         want_entities = self.has_entities(obj, line=line, doc=doc_id)
         want_claims = self.has_claims(obj, line=line, doc=doc_id)
-        if want_entities is None or want_claims is None:
+        want_sentences = self.has_sentences(obj, line=line, doc=doc_id)
+        if want_entities is None or want_claims is None or want_sentences is None:
             return
         ents = list_field(obj, "entities", report, line=line, doc=doc_id) if want_entities else None
         claims = list_field(obj, "claims", report, line=line, doc=doc_id) if want_claims else None
-        if (want_entities and ents is None) or (want_claims and claims is None):
+        sents = list_field(obj, "sentences", report, line=line, doc=doc_id) if want_sentences else None
+        if (want_entities and ents is None) or (want_claims and claims is None) or (want_sentences and sents is None):
             return
         self.first_line[doc_id] = line
         if ents is not None:
@@ -70,6 +77,9 @@ class Collector:
         if claims is not None:
             claims, _ = self.anchors.place(claims, "claim", text, pos=pos, line=line, doc=doc_id, report=report)
             self.claims[pos] = checked_claims(claims, n_chars, report, line=line, doc=doc_id, side="predicted")
+        if sents is not None:
+            self.sentences[pos] = checked_sentences(sents, self.gold.documents[pos].sentences, n_chars, report,
+                                                    line=line, doc=doc_id)
 
     def result(self, source: str, kind: str, failed: Sequence[str] = ()) -> Predictions:
         covered = {self.gold.index[d] for d in self.first_line}
@@ -77,6 +87,7 @@ class Collector:
         return Predictions(source, kind, self.entities, self.claims, covered, self.report.items, list(failed),
                            self.has_entities.present, self.has_claims.present,
                            anchors.counts if anchors.anchored else {}, anchors.unaligned, fuzzy=anchors.fuzzy,
+                           sentences=self.sentences, has_sentences=self.has_sentences.present,
                            unresolved_claimers=anchors.unresolved)
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -18,6 +19,7 @@ from rukp.scoring.claims.model import (
     ClaimOutcome,
     DocumentClaimResult,
 )
+from rukp.scoring.matching import pack_levels
 
 # --------------------------------------------------------------------------------------------- positions
 
@@ -83,12 +85,47 @@ def components(gold: np.ndarray, pred: np.ndarray) -> list[tuple[list[int], list
     return out
 
 
-def match(gold: np.ndarray, pred: np.ndarray, *, threshold: float = DEFAULT_THRESHOLD
-          ) -> list[tuple[int, int, float]]:
+#: Jaccard resolution of the assignment (thousandths, rounded down), as for entities: totals closer than this
+#: are the same detection quality, and the claim attributes decide between them.
+JACCARD_STEPS = 1000
+
+#: Agreement criteria after detection, most important first (see :func:`agreements`).
+AGREEMENTS: tuple[str, ...] = ("claimer", "polarity", "certainty", "topic")
+
+Agreement = Callable[[Sequence[int], Sequence[int]], np.ndarray]
+
+
+def _packed(inter: np.ndarray, union: np.ndarray, valid: np.ndarray, agree: np.ndarray | None,
+            k: int) -> np.ndarray:
+    """Edge weights (integers as float64, exact) whose sum over any matching of at most ``k`` pairs orders
+    matchings lexicographically by pairs, then total Jaccard in thousandths, then each agreement count.
+
+    The agreements are left out when the packed totals would not be exact in a float64 (components of more
+    than about 140 claims on each side); the matching then stays optimal for detection.
+    """
+    quality = (inter * JACCARD_STEPS) // np.maximum(union, 1)
+    columns = [valid.astype(np.int64), quality]
+    if agree is not None:
+        columns += [agree[..., t] for t in range(agree.shape[-1])]
+    levels = np.stack([np.where(valid, c, 0).ravel() for c in columns], axis=1)
+    weight = pack_levels(levels, k)
+    if weight is None:
+        weight = pack_levels(levels[:, :2], k)
+    if weight is None:
+        raise ValueError(f"a component of {k} claim pairs is too large to match")
+    return weight.reshape(valid.shape)
+
+
+def match(gold: np.ndarray, pred: np.ndarray, *, threshold: float = DEFAULT_THRESHOLD,
+          gold_keys: Sequence[Any] | None = None, pred_keys: Sequence[Any] | None = None,
+          agreement: Agreement | None = None) -> list[tuple[int, int, float]]:
     """Optimal one-to-one pairs ``(gold_index, pred_index, jaccard)`` with Jaccard ≥ ``threshold`` (and > 0).
 
-    Maximises the number of pairs first and their total Jaccard second; the result does not depend on the
-    order of the inputs (each component is solved on ranges sorted by position).
+    One assignment maximises, lexicographically: the number of pairs, their total Jaccard (in thousandths,
+    :data:`JACCARD_STEPS`), then each column of ``agreement(gold_indices, pred_indices)`` (an integer array
+    ``(len(g), len(p), C)`` of 0/1 agreements, most important first). Each component is solved on ranges
+    sorted by position and then by ``gold_keys``/``pred_keys`` (canonical keys of the items, default their
+    index), so with keys the result does not depend on the order of the inputs.
     """
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"threshold={threshold!r} must be between 0.0 and 1.0")
@@ -99,17 +136,49 @@ def match(gold: np.ndarray, pred: np.ndarray, *, threshold: float = DEFAULT_THRE
         return pairs
     from scipy.optimize import linear_sum_assignment  # imported on first use: 0.3 s that simple runs skip
 
+    g_key = gold_keys if gold_keys is not None else range(len(gold))
+    p_key = pred_keys if pred_keys is not None else range(len(pred))
     for g_idx, p_idx in components(gold, pred):
-        g_idx = sorted(g_idx, key=lambda i: (gold[i, 0], gold[i, 1], i))
-        p_idx = sorted(p_idx, key=lambda j: (pred[j, 0], pred[j, 1], j))
-        jac = jaccard(gold[g_idx], pred[p_idx])
+        g_idx = sorted(g_idx, key=lambda i: (gold[i, 0], gold[i, 1], g_key[i], i))
+        p_idx = sorted(p_idx, key=lambda j: (pred[j, 0], pred[j, 1], p_key[j], j))
+        g, p = gold[g_idx], pred[p_idx]
+        inter = np.clip(np.minimum(g[:, 1:], p[:, 1][None, :]) - np.maximum(g[:, :1], p[:, 0][None, :]), 0, None)
+        union = (g[:, 1:] - g[:, :1]) + (p[:, 1] - p[:, 0])[None, :] - inter
+        jac = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
         valid = (jac >= threshold) & (jac > 0)
-        # Lexicographic objective: any extra pair outweighs every Jaccard total (each Jaccard ≤ 1).
-        weight = np.where(valid, (min(len(g_idx), len(p_idx)) + 1) + jac, 0.0)
+        agree = agreement(g_idx, p_idx) if agreement is not None else None
+        weight = _packed(inter, union, valid, agree, min(len(g_idx), len(p_idx)))
         rows, cols = linear_sum_assignment(weight, maximize=True)
         pairs += [(g_idx[r], p_idx[c], float(jac[r, c]))
                   for r, c in zip(rows, cols, strict=True) if valid[r, c]]
     return sorted(pairs)
+
+
+def claim_key(claim: Claim) -> tuple:
+    """A canonical sort key of everything a claim carries (None sorts first), so that claims on one span are
+    put in an order that does not depend on the input."""
+    def opt(x: Any) -> tuple:
+        return (0, "") if x is None else (1, x)
+
+    return (claim.start, claim.end, opt(claim.claimer), opt(claim.claimer_start), opt(claim.claimer_end),
+            opt(claim.polarity), opt(claim.certainty), opt(claim.topic), opt(claim.cluster), claim.co_claimers,
+            opt(claim.id))
+
+
+def agreements(gold: Sequence[Claim], pred: Sequence[Claim]) -> Agreement:
+    """The agreement of gold and predicted claims on :data:`AGREEMENTS`: the claimer is right
+    (:func:`claimer_correct`), and the polarity, certainty and topic equal a gold value that is given."""
+    def table(g_idx: Sequence[int], p_idx: Sequence[int]) -> np.ndarray:
+        out = np.zeros((len(g_idx), len(p_idx), len(AGREEMENTS)), dtype=np.int64)
+        for r, gi in enumerate(g_idx):
+            g = gold[gi]
+            for c, pi in enumerate(p_idx):
+                p = pred[pi]
+                out[r, c] = (claimer_correct(g, p),
+                             *(getattr(g, a) is not None and getattr(g, a) == getattr(p, a) for a in AGREEMENTS[1:]))
+        return out
+
+    return table
 
 
 def claimer_correct(gold: Claim, pred: Claim) -> bool:
@@ -187,7 +256,8 @@ def score_document(doc_id: str, gold: Sequence[Claim], pred: Sequence[Claim], *,
     """
     g_pos = to_positions(np.asarray([(c.start, c.end) for c in gold], dtype=np.int64), text, tokens)
     p_pos = to_positions(np.asarray([(c.start, c.end) for c in pred], dtype=np.int64), text, tokens)
-    pairs = match(g_pos, p_pos, threshold=threshold)
+    pairs = match(g_pos, p_pos, threshold=threshold, gold_keys=[claim_key(c) for c in gold],
+                  pred_keys=[claim_key(c) for c in pred], agreement=agreements(gold, pred))
 
     starts = [int(s) for s, _ in sentences] if sentences is not None else None
     counts = np.zeros(VECTOR_SIZE, dtype=np.int64)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -35,12 +35,14 @@ def confusion(vector: np.ndarray, name: str) -> np.ndarray:
     return np.asarray(vector)[..., offset:offset + k * ncol].reshape(*np.shape(vector)[:-1], k, ncol)
 
 
-def attribute_metrics(cm: np.ndarray) -> dict[str, np.ndarray]:
+def attribute_metrics(cm: np.ndarray, *, predicted: bool | None = None) -> dict[str, np.ndarray]:
     """Accuracy and macro F1 from confusion matrices ``(…, K, K + 1)``, vectorised.
 
     Per-class F1 is ``2·tp / (gold + predicted)`` (scikit-learn's with ``zero_division=0``); the macro mean
-    runs over the classes that occur in the gold or the predictions. NaN when the attribute was never
-    predicted (no matched claim carries it) or no matched claim has a gold value.
+    runs over the classes that occur in the gold or the predictions. NaN when the attribute is not predicted,
+    or when no matched claim has a gold value. ``predicted`` says whether the system predicts the attribute
+    (decided once, on the whole data, for a bootstrap); None decides it on each matrix (a matched claim
+    carries it).
     """
     cm = np.asarray(cm, dtype=np.float64)
     k = cm.shape[-2]
@@ -54,22 +56,41 @@ def attribute_metrics(cm: np.ndarray) -> dict[str, np.ndarray]:
         n = occurs.sum(axis=-1)
         macro = np.where(n > 0, f1.sum(axis=-1) / np.maximum(n, 1), np.nan)
     accuracy = _ratio(tp.sum(axis=-1), total)
-    undefined = given == 0
+    undefined = given == 0 if predicted is None else np.full(np.shape(total), not predicted)
     return {"accuracy": np.where(undefined, np.nan, accuracy), "macro_f1": np.where(undefined, np.nan, macro)}
 
 
-def claim_metrics(vector: np.ndarray) -> dict[str, np.ndarray]:
-    """Every claim figure from summed count vectors ``(…, VECTOR_SIZE)``, vectorised over leading axes."""
+def predicted_figures(vector: np.ndarray) -> dict[str, bool]:
+    """What a system predicts, from its summed count vector over the whole data: ``claimer`` (a matched
+    prediction names one) and each attribute (a matched prediction carries it). A figure of something not
+    predicted is undefined in every resample; otherwise it is defined wherever its denominator is not 0."""
+    v = np.asarray(vector)
+    out = {"claimer": bool(v[FIELD_INDEX["claimer_given"]] > 0)}
+    for name in ATTRIBUTES:
+        k = ATTRIBUTE_LAYOUT[name][1]
+        out[name] = bool(confusion(v, name)[:, :k].sum() > 0)
+    return out
+
+
+def claim_metrics(vector: np.ndarray, *, predicted: Mapping[str, bool] | None = None) -> dict[str, np.ndarray]:
+    """Every claim figure from summed count vectors ``(…, VECTOR_SIZE)``, vectorised over leading axes.
+
+    Each figure is defined where its denominator is not 0 (precision: predictions; recall: gold; F1
+    ``2·tp / (predicted + gold)``: either). Claimer and attribute figures are also undefined when the system
+    does not predict them: ``predicted`` (:func:`predicted_figures` of the whole data, for a bootstrap) says
+    so; None decides it on each vector.
+    """
     v = np.asarray(vector, dtype=np.float64)
     col = {name: v[..., i] for name, i in FIELD_INDEX.items()}
     out: dict[str, np.ndarray] = {}
     p, r = _ratio(col["matched"], col["predicted"]), _ratio(col["matched"], col["gold"])
     out.update({"detection.precision": p, "detection.recall": r,
                 "detection.f1": _detection_f1(col["matched"], col["predicted"], col["gold"])})
-    tp_ = _ratio(col["overlap_tokens"], col["predicted_tokens"])
-    tr = _ratio(col["overlap_tokens"], col["gold_tokens"])
-    out.update({"tokens.precision": tp_, "tokens.recall": tr, "tokens.f1": _f1(tp_, tr)})
-    no_claimer = col["claimer_given"] == 0
+    out.update({"tokens.precision": _ratio(col["overlap_tokens"], col["predicted_tokens"]),
+                "tokens.recall": _ratio(col["overlap_tokens"], col["gold_tokens"]),
+                "tokens.f1": _detection_f1(col["overlap_tokens"], col["predicted_tokens"], col["gold_tokens"])})
+    no_claimer = col["claimer_given"] == 0 if predicted is None else np.full(np.shape(col["gold"]),
+                                                                              not predicted["claimer"])
     out["attribution.accuracy"] = np.where(no_claimer, np.nan, _ratio(col["claimer_correct"], col["matched"]))
     jp, jr = _ratio(col["claimer_correct"], col["predicted"]), _ratio(col["claimer_correct"], col["gold"])
     out["joint.precision"] = np.where(no_claimer, np.nan, jp)
@@ -77,7 +98,8 @@ def claim_metrics(vector: np.ndarray) -> dict[str, np.ndarray]:
     out["joint.f1"] = np.where(no_claimer, np.nan, _detection_f1(col["claimer_correct"], col["predicted"],
                                                                   col["gold"]))
     for name in ATTRIBUTES:
-        for metric, values in attribute_metrics(confusion(v, name)).items():
+        flag = None if predicted is None else predicted[name]
+        for metric, values in attribute_metrics(confusion(v, name), predicted=flag).items():
             out[f"{name}.{metric}"] = values
     return out
 
