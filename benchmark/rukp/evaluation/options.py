@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rukp.defaults import DEFAULT_RESAMPLES, DEFAULT_THRESHOLD
-from rukp.errors import RukpError
+from rukp.defaults import DEFAULT_RESAMPLES, DEFAULT_THRESHOLD, MAX_RESAMPLES
+from rukp.errors import RukpError, quote
 from rukp.scoring.counts import SCHEMES
 from rukp.views import get_view
 
@@ -81,14 +81,21 @@ def make_options(*, view: str | Sequence[str] = "fine", label_map: str | Path | 
                  format: str = "auto", bio: str = "auto", docs: str | Sequence[str] | None = None,
                  inclusive_ends: bool = False, all_occurrences: bool = False) -> Options:
     """Check every option once, at the boundary; a bad value names the option and what it accepts."""
-    names = [view] if isinstance(view, str) else list(view)
-    if not names:
-        raise RukpError("view: give at least one view (fine, coarse)")
+    names = [view] if isinstance(view, str) else list(view) if isinstance(view, Sequence) else None
+    if not names or not all(isinstance(v, str) for v in names):
+        raise RukpError(f"view={quote(view)} must be a view name or a list of them (fine, coarse)")
     views = tuple(dict.fromkeys(get_view(v).name for v in names))
     _choice("scheme", scheme, SCHEMES)
     for name, v in (("bootstrap", bootstrap), ("seed", seed)):
         if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-            raise RukpError(f"{name}={v!r} must be a non-negative integer")
+            raise RukpError(f"{name}={quote(v)} must be a non-negative integer")
+    if bootstrap > MAX_RESAMPLES:
+        raise RukpError(f"bootstrap={bootstrap} is more than {MAX_RESAMPLES:,} resamples, the most accepted (1,000 "
+                        "already fix the reported digits; --bootstrap 0 leaves the intervals out)")
+    for name, flag in (("skip_invalid", skip_invalid), ("nervaluate_compatible", nervaluate_compatible),
+                       ("inclusive_ends", inclusive_ends)):
+        if not isinstance(flag, bool):
+            raise RukpError(f"{name}={quote(flag)} must be True or False")
     entities, claims = _scope("entities", entities), _scope("claims", claims)
     if not isinstance(all_occurrences, bool):
         raise RukpError(f"all_occurrences={str(all_occurrences)[:60]!r} must be True or False")

@@ -94,11 +94,13 @@ def load_kb(path: str | Path) -> KbIndex | None:
     """The kb index of a kb JSONL (``entity_id``, ``name``, ``aliases`` per line), or None when there is no such
     file."""
     from rukp.io.checks import json_lines
+    from rukp.io.jsonl import check_input
     from rukp.io.model import Problems
 
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         return None
+    check_input(path, "kb file")  # a folder or a device in its place is an error
     rows, seen = [], {}
     for line, obj in json_lines(path, Problems(False, path)):
         kb_id = obj.get("entity_id")

@@ -15,6 +15,7 @@ same gold and predictions.
 from __future__ import annotations
 
 import hashlib
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ BLOCK_BYTES = 4 << 20
 #: allowed only before ``\n`` (the line-by-line reader splits on ``\n`` only; U+2028 is an ordinary character).
 _BREAKS_ASCII = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e")
 _NEWLINE, _RETURN, _OPEN, _CLOSE = b"\n\r{}"
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ def _lines_in(data: bytes, cut: int) -> Lines | None:
         except UnicodeDecodeError:
             return None
     if data[0] != _OPEN or any(data.find(c, 0, cut) >= 0 for c in _BREAKS_ASCII):
+        return None
+    if _SURROGATE.search(data, 0, cut):  # the line-by-line reader refuses a lone one, naming the line
         return None
     chars = np.frombuffer(data, dtype=np.uint8, count=cut)
     ends = np.flatnonzero(chars == _NEWLINE)

@@ -53,7 +53,7 @@ def _page_data(report: Any) -> dict[str, Any]:
     (``{doc_id: [sentence row]}``), ``documents`` (``[{id, text}]`` in gold order), ``names`` (kb id → name) and
     ``alignment`` (the alignment summary of text-anchored predictions, or None).
     """
-    d = report.to_dict()
+    d = report.to_dict(detail=True)  # the page needs the detail at any size (the JSON report may leave it out)
     entities, outcomes = {}, {}
     for view, block in d["entities"].items():
         entities[view] = {k: v for k, v in block.items() if k != "outcomes"}

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from rukp.errors import printable
 from rukp.io.atomic import write_text_atomic
 from rukp.reports.tables import (
     alignment_lines,
@@ -22,7 +23,8 @@ from rukp.reports.tables import (
 
 
 def _escape(cell: str) -> str:
-    return cell.replace("|", "\\|")
+    """A table cell that stays one cell: ``|`` escaped, line breaks and control characters as ``\\x0a``."""
+    return printable(cell).replace("|", "\\|")
 
 
 def _numeric(cells: list[str]) -> bool:
