@@ -11,6 +11,12 @@ DEFAULT_RESAMPLES = 1000
 #: Approximate-randomisation shuffles of a comparison.
 DEFAULT_SHUFFLES = 10_000
 
+#: Most bootstrap resamples accepted (more changes no reported digit and only costs memory and time).
+MAX_RESAMPLES = 100_000
+
+#: Most approximate-randomisation shuffles accepted (p-values to 1e-6).
+MAX_SHUFFLES = 1_000_000
+
 #: Default token-Jaccard threshold for a predicted claim to match a gold claim.
 DEFAULT_THRESHOLD = 0.5
 

@@ -6,6 +6,7 @@ The CLI catches :class:`RukpError` and prints its message (no traceback) before 
 from __future__ import annotations
 
 import reprlib
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,26 @@ def quote(value: Any, limit: int = QUOTE_LIMIT) -> str:
     except Exception:  # a hostile __repr__ must not replace the real error
         shown = f"<{type(value).__name__}>"
     return shown if len(shown) <= limit else shown[:limit] + "…"
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: control characters (ESC, BEL, NUL, C1 codes, line breaks), line and
+    paragraph separators and lone surrogates written as escapes (``\\x1b``), everything else as it is."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else _escape_char(ch) for ch in text)
+
+
+def _escape_char(ch: str) -> str:
+    category = unicodedata.category(ch)
+    if category in ("Cc", "Cs", "Zl", "Zp") or ch in _BIDI:
+        code = ord(ch)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return ch  # unprintable only to Python (a joiner, a private-use character): terminals show it
+
+
+#: Bidirectional controls, which reorder what a terminal shows (escaped like control characters).
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
 class RukpError(Exception):

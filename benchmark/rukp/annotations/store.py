@@ -44,9 +44,10 @@ def load_annotations(directory: Path | None = None) -> AnnotationSet:
     loaded: dict[str, Any] = {}
     for key, name in FILES.items():
         path = directory / name
-        loaded[key] = read_jsonl(path) if path.is_file() else []
+        # a FIFO or device in a file's place is read (or refused) by the reader, never taken as a missing file
+        loaded[key] = read_jsonl(path) if path.exists() else []
     manifest_path = directory / MANIFEST
-    loaded["manifest"] = read_json(manifest_path) if manifest_path.is_file() else {}
+    loaded["manifest"] = read_json(manifest_path) if manifest_path.exists() else {}
     return AnnotationSet(**loaded)
 
 

@@ -324,11 +324,14 @@ class _Checker:
                     and "kb" not in self.emptied):
                 ctx.problem(f"claimer {quote(claimer)} is neither a kb entity_id nor one of "
                             f"{', '.join(schema.SPECIAL_CLAIMERS)}")
-            for co in row["co_claimers"] if ctx.usable("co_claimers") else []:
-                if co == claimer:
-                    ctx.problem(f"co_claimers repeats the claimer {quote(co)}")
-                elif co not in self.kb and "kb" not in self.emptied:
-                    ctx.problem(f"co_claimers: {quote(co)} is not a kb entity_id")
+            co_claimers = row["co_claimers"] if ctx.usable("co_claimers") else []
+            if claimer is not None and claimer in co_claimers:
+                ctx.problem(f"co_claimers repeats the claimer {quote(claimer)}")
+            unknown = [] if "kb" in self.emptied else [co for co in co_claimers if co != claimer and co not in self.kb]
+            if unknown:  # one problem per claim, however many ids: the first few and a count
+                shown = ", ".join(quote(co) for co in unknown[:3]) + (", …" if len(unknown) > 3 else "")
+                verb = "is not a kb entity_id" if len(unknown) == 1 else f"({len(unknown):,} ids) are not kb entity_ids"
+                ctx.problem(f"co_claimers: {shown} {verb}")
             if ctx.usable("cluster"):
                 if row["cluster"] in self.clusters:
                     self.used_clusters.add(row["cluster"])

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from rukp import paths
+from rukp.defaults import MAX_RESAMPLES
 from rukp.errors import RukpError
 
 
@@ -21,7 +22,7 @@ def benchmark_cmd(
     out: Annotated[Path | None, typer.Option(
         "--out", file_okay=False,
         help="Folder for leaderboard.json/.md/.png and predictions/ (default: benchmark/results).")] = None,
-    bootstrap: Annotated[int, typer.Option("--bootstrap", min=0,
+    bootstrap: Annotated[int, typer.Option("--bootstrap", min=0, max=MAX_RESAMPLES,
                                            help="Bootstrap resamples for the 95% CI.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the bootstrap.")] = 0,
     readme: Annotated[bool | None, typer.Option(

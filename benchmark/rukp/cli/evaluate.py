@@ -8,7 +8,8 @@ from typing import Any
 import typer
 
 from rukp.defaults import DEFAULT_RESAMPLES, DEFAULT_SHUFFLES, DEFAULT_THRESHOLD
-from rukp.errors import RukpError
+from rukp.errors import RukpError, printable
+from rukp.io.outputs import check_outputs
 
 
 def evaluate_cmd(
@@ -48,6 +49,9 @@ def evaluate_cmd(
     inclusive_ends: bool = typer.Option(False, "--inclusive-ends",
                                         help="Entity ends are inclusive (nervaluate's data: one token has start == "
                                              "end); for the gold and JSONL predictions."),
+    all_occurrences: bool = typer.Option(False, "--all-occurrences",
+                                         help="Project each item given by its text onto every free occurrence of "
+                                              "that text (for systems that list each entity once)."),
     json_out: Path = typer.Option(None, "--json", help="Write the JSON report here."),
     markdown_out: Path = typer.Option(None, "--markdown", help="Write Markdown tables here."),
     plot_out: Path = typer.Option(None, "--plot", help="Write a plot of F1 per type with intervals here "
@@ -60,6 +64,9 @@ def evaluate_cmd(
                                           help="Write per-document figures here (JSONL, or Parquet for .parquet)."),
     outcomes_out: Path = typer.Option(None, "--outcomes",
                                       help="Write every span and claim outcome here (JSONL, or Parquet for .parquet)."),
+    extractor_timeout: float = typer.Option(0, "--extractor-timeout", metavar="SECONDS",
+                                            help="Most seconds an extractor may take on one document "
+                                                 "(0: no limit); the document that runs past it is named."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No terminal tables."),
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="Per-type tables of every scheme with all outcome counts (shown anyway "
@@ -81,46 +88,75 @@ def evaluate_cmd(
     given = [x for x in (extractor, predictions, compare) if x is not None]
     if len(given) != 1:
         raise RukpError("give exactly one of --extractor, --predictions or --compare A B")
-    side_files = {k: p for k, p in (("per_document", per_document_out), ("outcomes", outcomes_out)) if p is not None}
-    if side_files and compare is not None:
+    if (per_document_out is not None or outcomes_out is not None) and compare is not None:
         raise RukpError("--per-document and --outcomes write one system's detail; use them without --compare")
     if plot_out is not None:
         plot.plot_format(plot_out)  # a suffix we cannot write stops here, before any scoring
+    given = {"--json": json_out, "--markdown": markdown_out, "--plot": plot_out, "--diff": diff_out,
+             "--html": html_out, "--per-document": per_document_out, "--outcomes": outcomes_out, "--llm-raw": llm_raw}
+    outs = check_outputs(  # absolute now: an extractor's os.chdir cannot move them; never onto an input
+        given, run_inputs(predictions=predictions, compare=compare, gold=gold, label_map=label_map,
+                          templates=llm_template))
+    json_out, markdown_out, plot_out, diff_out, html_out, per_document_out, outcomes_out, llm_raw = (
+        outs.get(k) for k in ("--json", "--markdown", "--plot", "--diff", "--html", "--per-document", "--outcomes",
+                              "--llm-raw"))
+    shown = {outs[k]: str(v) for k, v in given.items() if v is not None}  # as the user wrote them
+    side_files = {k: p for k, p in (("per_document", per_document_out), ("outcomes", outcomes_out)) if p is not None}
     options = dict(gold=gold, view=view, label_map=label_map, scheme=scheme, min_overlap=min_overlap,
                    claim_threshold=claim_threshold, nervaluate_compatible=nervaluate_compatible,
                    bootstrap=bootstrap, seed=seed, skip_invalid=skip_invalid,
                    entities=False if no_entities else None, claims=False if no_claims else None, format=fmt,
-                   bio=bio, docs=doc or None, inclusive_ends=inclusive_ends)
+                   bio=bio, docs=doc or None, inclusive_ends=inclusive_ends, all_occurrences=all_occurrences)
     from rukp.extractors.llm.options import llm_environment
 
     with llm_environment(base_url=llm_base_url, concurrency=llm_concurrency, no_cache=no_cache, refresh=refresh,
                          template=llm_template, raw=llm_raw):
         if compare is not None:
             result = compare_fn(compare[0], compare[1], shuffles=shuffles, progress=False if quiet else None,
-                                **options)
+                                extractor_timeout=extractor_timeout, **options)
         else:
             result = evaluate_fn(extractor if extractor is not None else predictions,
-                                 progress=False if quiet else None, **options)
+                                 progress=False if quiet else None, extractor_timeout=extractor_timeout, **options)
     if not quiet:
         terminal.render(result, verbose=verbose)
     else:  # -q hides the tables, never that items were left out
         for line in _skip_summary(result):
-            typer.echo(line, err=True)
+            typer.echo(printable(line), err=True)
     for key, path in side_files.items():
         (detail.write_per_document if key == "per_document" else detail.write_outcomes)(result, path)
-        typer.echo(f"wrote {path}", err=True)
+        typer.echo(f"wrote {printable(shown[path])}", err=True)
     if json_out is not None:
-        json_report.write(result, json_out, side_files={k: str(p) for k, p in side_files.items()})
-        typer.echo(f"wrote {json_out}", err=True)
+        json_report.write(result, json_out, side_files={k: shown[p] for k, p in side_files.items()})
+        typer.echo(f"wrote {printable(shown[json_out])}", err=True)
     for path, renderer in ((markdown_out, markdown), (plot_out, plot), (diff_out, diff)):
         if path is not None:
             renderer.write(result, path)
-            typer.echo(f"wrote {path}", err=True)
+            typer.echo(f"wrote {printable(shown[path])}", err=True)
     if html_out is not None:
         from rukp.reports import html
 
         html.write(result, html_out, max_docs=html_docs)
-        typer.echo(f"wrote {html_out}", err=True)
+        typer.echo(f"wrote {printable(shown[html_out])}", err=True)
+
+
+def run_inputs(*, predictions: Path | None, compare: tuple[str, str] | None, gold: Path | None,
+               label_map: str | None, templates: list[str] | None) -> list[tuple[str, Path | None]]:
+    """Every file an ``evaluate`` run reads, as ``(what, path)``: no output may land on one of them."""
+    from rukp.paths import BUNDLED_DATA
+
+    gold_file = gold if gold is not None else BUNDLED_DATA / "documents.jsonl"
+    inputs: list[tuple[str, Path | None]] = [("the predictions (--predictions)", predictions),
+                                             ("the gold (--gold)" if gold else "the bundled gold", gold_file),
+                                             ("the gold's kb.jsonl", gold_file.parent / "kb.jsonl")]
+    if gold is None:
+        inputs.append(("the bundled tokens", BUNDLED_DATA / "ner.jsonl"))
+    for tag, system in zip("AB", compare or (), strict=False):
+        inputs.append((f"system {tag} of --compare", Path(system)))
+    if label_map and label_map != "spacy":
+        inputs.append(("the label map (--label-map)", Path(label_map)))
+    for template in templates or ():
+        inputs.append(("a prompt template (--llm-template)", Path(template.split("=", 1)[-1])))
+    return inputs
 
 
 def _skip_summary(result: Any) -> list[str]:

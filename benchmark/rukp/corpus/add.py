@@ -94,6 +94,9 @@ def add_article(source: str | Path, *, date: str | None = None, date_evidence: s
 def _add_article(source: Path, *, date: str | None, date_evidence: str | None, authors: Sequence[str],
                  outlet: str | None, title: str | None, drop: Sequence[str], root: Path | None) -> Added:
     _check_date(date)
+    if date_evidence is not None and not date_evidence.strip():
+        raise RukpError("--date-evidence is empty: give a verbatim passage of the article that dates it, or leave "
+                        "the option out")
     if date_evidence is not None and date is None:
         raise RukpError("--date-evidence needs --date (the evidence supports a date)")
     text = read_text(source, keep_bom=True).removeprefix(_BOM)  # written back as the seed: byte for byte

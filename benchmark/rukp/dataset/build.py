@@ -12,6 +12,7 @@ from rukp.corpus.build import load_corpus
 from rukp.dataset.card import render_header, replace_header
 from rukp.dataset.features import CONFIGS
 from rukp.dataset.views import all_views
+from rukp.errors import ValidationFailed
 from rukp.io.atomic import dumps_jsonl, write_many_atomic
 
 
@@ -35,7 +36,8 @@ def dataset_files(views: dict[str, list[dict[str, Any]]], root: Path) -> dict[Pa
 
 
 def build_dataset(root: Path | None = None, *, check: bool = False) -> DatasetBuild:
-    """Derive every config from corpus + annotations; write the stale files unless ``check``."""
+    """Derive every config from corpus + annotations; write the stale files unless ``check``. The checkout is
+    validated first (as ``rukp validate``): invalid annotations are listed, never half-built into views."""
     root = root or paths.repo_root()
     if check:
         return _build(root, check=True)
@@ -46,7 +48,14 @@ def build_dataset(root: Path | None = None, *, check: bool = False) -> DatasetBu
 
 
 def _build(root: Path, *, check: bool) -> DatasetBuild:
-    views = all_views(load_corpus(root), load_annotations(paths.annotations_dir(root)))
+    """Validate the checkout, then derive the views and write the stale files unless ``check``."""
+    from rukp.annotations.validate import check_repo
+
+    corpus = load_corpus(root)  # a missing or unreadable corpus is one line, before the full validation
+    problems = check_repo(root).problems
+    if problems:
+        raise ValidationFailed(problems, what="dataset build: nothing written; `rukp validate`")
+    views = all_views(corpus, load_annotations(paths.annotations_dir(root)))
     files = dataset_files(views, root)
     stale = [p for p, text in files.items() if not p.is_file() or p.read_text(encoding="utf-8") != text]
     if stale and not check:

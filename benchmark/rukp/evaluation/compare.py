@@ -8,8 +8,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from rukp.defaults import DEFAULT_RESAMPLES, DEFAULT_SHUFFLES
-from rukp.errors import RukpError, plural
+from rukp.defaults import DEFAULT_RESAMPLES, DEFAULT_SHUFFLES, MAX_SHUFFLES
+from rukp.errors import RukpError, plural, quote
+from rukp.evaluation.deadline import check_limit
 from rukp.evaluation.inputs import load_input
 from rukp.evaluation.options import make_options
 from rukp.evaluation.report import REPORT_SCHEMA, UNITS, Report
@@ -101,17 +102,21 @@ class Comparison:
 
 
 def compare(a: Any, b: Any, *, shuffles: int = DEFAULT_SHUFFLES, gold: str | Path | Gold | None = None,
-            progress: bool | None = None, **options: Any) -> Comparison:
+            progress: bool | None = None, extractor_timeout: float | None = None, **options: Any) -> Comparison:
     """Evaluate ``a`` and ``b`` (anything :func:`evaluate` takes) on the same gold and test their differences
     with the paired bootstrap and approximate randomisation (``shuffles`` ≥ 10,000 recommended)."""
     opts = make_options(**options)
     if isinstance(shuffles, bool) or not isinstance(shuffles, int) or shuffles < 1:
-        raise RukpError(f"shuffles={shuffles!r} must be a positive integer")
+        raise RukpError(f"shuffles={quote(shuffles)} must be a positive integer")
+    if shuffles > MAX_SHUFFLES:
+        raise RukpError(f"shuffles={shuffles} is more than {MAX_SHUFFLES:,}, the most accepted (the default 10,000 "
+                        "resolve p-values to 1e-4)")
+    timeout = check_limit(extractor_timeout)
     label_maps = label_maps_of(opts)
     gold_set = gold_of(gold, opts)
     check_ids(gold_set, opts.docs)
-    pa = load_input(a, gold_set, opts, progress=progress)
-    pb = load_input(b, gold_set, opts, progress=progress)
+    pa = load_input(a, gold_set, opts, progress=progress, timeout=timeout)
+    pb = load_input(b, gold_set, opts, progress=progress, timeout=timeout)
     sub, pa = select_documents(gold_set, pa, opts.docs)
     pb = select_documents(gold_set, pb, opts.docs)[1]
     scope = infer_scope(opts, sub, [pa, pb])  # a task is compared only when both systems predict it

@@ -12,11 +12,13 @@ from __future__ import annotations
 import contextlib
 import inspect
 import json
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from rukp.errors import RukpError, quote
+from rukp.evaluation.deadline import TimeLimit, time_limit
 from rukp.evaluation.options import Options
 from rukp.evaluation.scope import reader_scope
 from rukp.io.model import Gold, Predictions, Skipped
@@ -75,10 +77,20 @@ class _Run:
         self.problems.append(Skipped(reason, str(error), doc))
 
     def output(self, out: Any, doc: str) -> None:
-        """Check one document's output and keep it as a row for the reader."""
+        """Check one document's output and keep a copy of it as a row for the reader (an extractor may reuse
+        and clear its dicts and lists on the next call)."""
         if not isinstance(out, Mapping):
             self.problem("wrong_type", f"returned a {type(out).__name__}, expected a dict "
                          "{\"entities\": [...], \"claims\": [...]}", doc)
+            return
+        try:
+            out = plain_copy(out)
+        except RecursionError:
+            self.problem("wrong_type", f"returned an output nested more than {MAX_DEPTH} levels deep (or holding "
+                         "itself)", doc)
+            return
+        except Exception as e:  # a Mapping subclass whose items() or get() raises
+            self.problem("wrong_type", f"returned an output that cannot be read: {_describe(e)}", doc)
             return
         own = out.get("doc_id")
         if own is not None and not (isinstance(own, str) and own == doc):
@@ -94,6 +106,23 @@ class _Run:
             self.error_docs.add(doc)
             self.errors.append(_error_item(item, doc))
         self.rows.append({**{k: v for k, v in out.items() if k != "errors"}, "doc_id": doc})
+
+
+#: Deepest nesting of dicts and lists an extractor's output may have.
+MAX_DEPTH = 50
+
+
+def plain_copy(value: Any, depth: int = 0) -> Any:
+    """A copy of an extractor's output made of plain dicts and lists (every Mapping a ``dict``, every list or
+    tuple a ``list``; other values as they are), so later calls cannot change what was returned."""
+    if depth > MAX_DEPTH:
+        raise RecursionError
+    if isinstance(value, Mapping):  # a dict subclass is read as a dict: its own get() or items() never runs
+        items = dict.items(value) if isinstance(value, dict) else value.items()
+        return {k: plain_copy(v, depth + 1) for k, v in items}
+    if isinstance(value, list | tuple):
+        return [plain_copy(v, depth + 1) for v in value]
+    return value
 
 
 def _error_item(item: Any, doc: str) -> dict[str, Any]:
@@ -147,23 +176,44 @@ def _check_not_all_failed(run: _Run, name: str, n_docs: int) -> None:
                         + (f"; first failure: {first}" if first else ""))
 
 
-def _run_extractor(extractor: Any, name: str, gold: Gold, opts: Options, progress: bool | None) -> Predictions:
-    """Run ``extractor.extract(text)`` on every gold document (progress bar), then validate its output."""
+def _streams_closed() -> list[str]:
+    """The standard streams that user code closed (``sys.stdout.close()``), reopened on their descriptors so
+    that the error about it can still be printed."""
+    closed = []
+    for name, fd in (("stdout", 1), ("stderr", 2)):
+        stream = getattr(sys, name)
+        if getattr(stream, "closed", False):
+            closed.append(f"sys.{name}")
+            with contextlib.suppress(OSError, ValueError):
+                setattr(sys, name, open(fd, "w", encoding="utf-8", errors="backslashreplace", closefd=False))  # noqa: SIM115
+    return closed
+
+
+def _run_extractor(extractor: Any, name: str, gold: Gold, opts: Options, progress: bool | None,
+                   timeout: float | None = None) -> Predictions:
+    """Run ``extractor.extract(text)`` on every gold document (only those of ``opts.docs`` when given; at most
+    ``timeout`` seconds each), then validate its output."""
     from rukp.progress import track
 
-    missing = [d.id for d in gold.documents if d.text is None]
+    documents = [d for d in gold.documents if opts.docs is None or d.id in opts.docs]
+    missing = [d.id for d in documents if d.text is None]
     if missing:
         raise RukpError(f"an extractor needs the documents' text, and the gold has none for {missing[0]} "
                         f"({len(missing)} document(s) in all)", path=gold.path, doc=missing[0])
     run = _Run(name, opts)
     extract = _extract_call(extractor)
-    with contextlib.closing(track(gold.documents, description=f"extracting ({name})", enabled=progress)) as docs:
+    with contextlib.closing(track(documents, description=f"extracting ({name})", enabled=progress)) as docs:
         for doc in docs:
             try:
-                out = extract(doc.text, doc.id)
+                with time_limit(timeout):
+                    out = extract(doc.text, doc.id)
             except RukpError as e:  # the extractor's own clear error (the LLM's wrong URL or key): name the doc
                 raise RukpError(f"extractor {quote(name)}: {e.detail}", path=e.path, line=e.line,
                                 doc=e.doc or doc.id) from None
+            except TimeLimit:
+                run.problem("timeout", f"took more than {timeout:g} s on this document (--extractor-timeout); "
+                            "raise the limit or look at what it does with this text", doc.id)
+                continue
             except Exception as e:  # an extractor's bug must name the document, not end in a traceback
                 run.problem("extractor_error", f"failed: {_describe(e)}", doc.id)
                 continue
@@ -172,10 +222,14 @@ def _run_extractor(extractor: Any, name: str, gold: Gold, opts: Options, progres
             except BaseException as e:  # sys.exit() and the like: never a silent end without a report
                 raise RukpError(f"extractor {quote(name)}: extract() stopped the run: {_describe(e)} (an "
                                 "extractor must return its output or raise an exception)", doc=doc.id) from None
+            closed = _streams_closed()
+            if closed:
+                raise RukpError(f"extractor {quote(name)} closed {' and '.join(closed)}: an extractor must leave "
+                                "the standard streams open (write to a file or use logging)", doc=doc.id)
             run.output(out, doc.id)
-    _check_not_all_failed(run, name, len(gold.documents))
+    _check_not_all_failed(run, name, len(documents))
     preds = predictions_from_rows(run.rows, gold, source=name, kind="extractor", skip_invalid=opts.skip_invalid,
-                                  failed=run.failed, **reader_scope(opts, gold))
+                                  failed=run.failed, every=opts.all_occurrences, **reader_scope(opts, gold))
     preds.skipped[:0] = run.problems
     preds.extractor = _description(extractor, name)
     preds.extractor_errors = {"count": len(run.errors), "documents": len(run.error_docs),
@@ -183,11 +237,14 @@ def _run_extractor(extractor: Any, name: str, gold: Gold, opts: Options, progres
     return preds
 
 
-def load_input(obj: Any, gold: Gold, opts: Options, *, progress: bool | None = None) -> Predictions:
-    """Predictions from whatever :func:`evaluate` accepts (see there)."""
+def load_input(obj: Any, gold: Gold, opts: Options, *, progress: bool | None = None,
+               timeout: float | None = None) -> Predictions:
+    """Predictions from whatever :func:`evaluate` accepts (see there); an extractor gets at most ``timeout``
+    seconds per document."""
     from rukp.extractors.registry import as_extractor, resolve
 
-    kw = {**reader_scope(opts, gold), "skip_invalid": opts.skip_invalid, "inclusive_ends": opts.inclusive_ends}
+    kw = {**reader_scope(opts, gold), "skip_invalid": opts.skip_invalid, "inclusive_ends": opts.inclusive_ends,
+          "every": opts.all_occurrences}
     if isinstance(obj, Predictions):
         return obj
     if isinstance(obj, Path) or (isinstance(obj, str) and not is_spec(obj)
@@ -195,11 +252,12 @@ def load_input(obj: Any, gold: Gold, opts: Options, *, progress: bool | None = N
         return load_predictions(obj, gold, fmt=opts.format, bio=opts.bio, **kw)
     if isinstance(obj, str):
         extractor = resolve(obj)
-        return _run_extractor(extractor, str(getattr(extractor, "name", None) or obj), gold, opts, progress)
+        return _run_extractor(extractor, str(getattr(extractor, "name", None) or obj), gold, opts, progress,
+                              timeout)
     if isinstance(obj, list | tuple):
         return predictions_from_rows(obj, gold, **kw)
     if hasattr(obj, "extract") or callable(obj):
         name = getattr(obj, "name", None) or getattr(obj, "__name__", None) or type(obj).__name__
-        return _run_extractor(as_extractor(obj, str(name)), str(name), gold, opts, progress)
+        return _run_extractor(as_extractor(obj, str(name)), str(name), gold, opts, progress, timeout)
     raise RukpError(f"cannot evaluate a {type(obj).__name__}: give an extractor (object with extract(text)), a "
                     "function, a spec string, a predictions file path, or a list of prediction dicts")

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rukp.defaults import DEFAULT_RESAMPLES, DEFAULT_THRESHOLD
-from rukp.errors import RukpError
+from rukp.defaults import DEFAULT_RESAMPLES, DEFAULT_THRESHOLD, MAX_RESAMPLES
+from rukp.errors import RukpError, quote
 from rukp.scoring.counts import SCHEMES
 from rukp.views import get_view
 
@@ -38,6 +38,9 @@ class Options:
     bio: str = "auto"
     docs: tuple[str, ...] | None = None
     inclusive_ends: bool = False
+    #: Each text-anchored item projected onto every free occurrence of its text (for answers that list each
+    #: entity once); off by default, and said in every report when on.
+    all_occurrences: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
@@ -76,17 +79,26 @@ def make_options(*, view: str | Sequence[str] = "fine", label_map: str | Path | 
                  nervaluate_compatible: bool = False, bootstrap: int = DEFAULT_RESAMPLES, seed: int = 0,
                  skip_invalid: bool = False, entities: bool | None = None, claims: bool | None = None,
                  format: str = "auto", bio: str = "auto", docs: str | Sequence[str] | None = None,
-                 inclusive_ends: bool = False) -> Options:
+                 inclusive_ends: bool = False, all_occurrences: bool = False) -> Options:
     """Check every option once, at the boundary; a bad value names the option and what it accepts."""
-    names = [view] if isinstance(view, str) else list(view)
-    if not names:
-        raise RukpError("view: give at least one view (fine, coarse)")
+    names = [view] if isinstance(view, str) else list(view) if isinstance(view, Sequence) else None
+    if not names or not all(isinstance(v, str) for v in names):
+        raise RukpError(f"view={quote(view)} must be a view name or a list of them (fine, coarse)")
     views = tuple(dict.fromkeys(get_view(v).name for v in names))
     _choice("scheme", scheme, SCHEMES)
     for name, v in (("bootstrap", bootstrap), ("seed", seed)):
         if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-            raise RukpError(f"{name}={v!r} must be a non-negative integer")
+            raise RukpError(f"{name}={quote(v)} must be a non-negative integer")
+    if bootstrap > MAX_RESAMPLES:
+        raise RukpError(f"bootstrap={bootstrap} is more than {MAX_RESAMPLES:,} resamples, the most accepted (1,000 "
+                        "already fix the reported digits; --bootstrap 0 leaves the intervals out)")
+    for name, flag in (("skip_invalid", skip_invalid), ("nervaluate_compatible", nervaluate_compatible),
+                       ("inclusive_ends", inclusive_ends)):
+        if not isinstance(flag, bool):
+            raise RukpError(f"{name}={quote(flag)} must be True or False")
     entities, claims = _scope("entities", entities), _scope("claims", claims)
+    if not isinstance(all_occurrences, bool):
+        raise RukpError(f"all_occurrences={str(all_occurrences)[:60]!r} must be True or False")
     if entities is False and claims is False:
         raise RukpError("nothing to score: entities=False and claims=False (--no-entities --no-claims) together "
                         "leave nothing")
@@ -94,4 +106,4 @@ def make_options(*, view: str | Sequence[str] = "fine", label_map: str | Path | 
                    _number("min_overlap", min_overlap, 0.0, 1.0),
                    _number("claim_threshold", claim_threshold, 0.0, 1.0), bool(nervaluate_compatible),
                    bootstrap, seed, bool(skip_invalid), entities, claims, _choice("format", format, FORMATS),
-                   _choice("bio", bio, BIO_RULES), _docs(docs), bool(inclusive_ends))
+                   _choice("bio", bio, BIO_RULES), _docs(docs), bool(inclusive_ends), all_occurrences)

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from rukp.defaults import DEFAULT_RESAMPLES, DEFAULT_THRESHOLD
+from rukp.errors import RukpError
 from rukp.evaluation.claim_sentences import sentence_result
+from rukp.evaluation.deadline import check_limit
 from rukp.evaluation.inputs import load_input
 from rukp.evaluation.options import Options, make_options
 from rukp.evaluation.report import UNITS, Report
@@ -39,7 +41,8 @@ def score(gold: Gold, preds: Predictions, opts: Options, label_maps: dict[str, L
     """Score once (the tasks of ``scope``, default inferred), then add the bootstrap intervals."""
     scope = scope if scope is not None else infer_scope(opts, gold, [preds])
     # Sentence units need every document's sentences, and at least one where there is text to hold a span.
-    use_sentences = all(d.sentences is not None and (d.sentences or d.text == "") for d in gold.documents)
+    use_sentences = (all(d.sentences is not None and (d.sentences or d.text == "") for d in gold.documents)
+                     and any(d.sentences for d in gold.documents))  # no sentence at all: no sentence unit
     sents = SentenceIndex(gold) if use_sentences else None
     views: dict[str, ViewResult] = {}
     if scope["entities"] == "scored":
@@ -74,6 +77,10 @@ def gold_of(gold: str | Path | Gold | None, opts: Options) -> Gold:
         return gold
     from rukp.paths import BUNDLED_DATA
 
+    if gold is None and opts.inclusive_ends:
+        raise RukpError("--inclusive-ends (inclusive_ends=True) reads the gold's ends as inclusive too, and the "
+                        "bundled gold's ends are exclusive: use it with your own --gold written that way (nervaluate's "
+                        "data); CoNLL predictions need no such option")
     path = Path(gold) if gold is not None else BUNDLED_DATA / "documents.jsonl"
     loaded = load_gold(path, entities=opts.entities, claims=opts.claims, inclusive_ends=opts.inclusive_ends,
                        skip_invalid=opts.skip_invalid)
@@ -90,7 +97,8 @@ def evaluate(extractor_or_predictions: Any, *, gold: str | Path | Gold | None = 
              nervaluate_compatible: bool = False, bootstrap: int = DEFAULT_RESAMPLES, seed: int = 0,
              skip_invalid: bool = False, entities: bool | None = None, claims: bool | None = None,
              format: str = "auto", bio: str = "auto", docs: str | Sequence[str] | None = None,
-             inclusive_ends: bool = False, progress: bool | None = None) -> Report:
+             inclusive_ends: bool = False, all_occurrences: bool = False, progress: bool | None = None,
+             extractor_timeout: float | None = None) -> Report:
     """Score an extractor or predictions against the gold and return a :class:`~rukp.evaluation.report.Report`.
 
     What is scored is inferred: entities and claims are each scored when both the gold and the predictions
@@ -143,8 +151,14 @@ def evaluate(extractor_or_predictions: Any, *, gold: str | Path | Gold | None = 
         Read entity ends in the gold and JSONL predictions as inclusive (nervaluate's convention: a one-token
         entity has ``start == end``); with ``nervaluate_compatible`` the counts then equal nervaluate's on the
         same data.
+    all_occurrences : bool, default False
+        Project each text-anchored item (given by its ``text``) onto every free occurrence of its text in the
+        document, for systems that list each entity once; the report says so (``docs/scoring.md``).
     progress : bool or None, default None
         Progress bar while an extractor runs (None: only on a terminal).
+    extractor_timeout : float or None, default None
+        Most seconds an extractor may take on one document (None or 0: no limit); a document past it is an
+        error naming it (left out and counted under ``skip_invalid``). Uses SIGALRM: main thread only.
 
     Returns
     -------
@@ -155,10 +169,12 @@ def evaluate(extractor_or_predictions: Any, *, gold: str | Path | Gold | None = 
     opts = make_options(view=view, label_map=label_map, scheme=scheme, min_overlap=min_overlap,
                         claim_threshold=claim_threshold, nervaluate_compatible=nervaluate_compatible,
                         bootstrap=bootstrap, seed=seed, skip_invalid=skip_invalid, entities=entities,
-                        claims=claims, format=format, bio=bio, docs=docs, inclusive_ends=inclusive_ends)
+                        claims=claims, format=format, bio=bio, docs=docs, inclusive_ends=inclusive_ends,
+                        all_occurrences=all_occurrences)
+    timeout = check_limit(extractor_timeout)
     label_maps = label_maps_of(opts)
     gold_set = gold_of(gold, opts)
     check_ids(gold_set, opts.docs)
-    preds = load_input(extractor_or_predictions, gold_set, opts, progress=progress)
+    preds = load_input(extractor_or_predictions, gold_set, opts, progress=progress, timeout=timeout)
     gold_set, preds = select_documents(gold_set, preds, opts.docs)
     return score(gold_set, preds, opts, label_maps)

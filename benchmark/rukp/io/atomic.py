@@ -4,7 +4,11 @@ Several files are replaced together through a journal (:func:`write_many_atomic`
 two renames leaves a state that the next writer or reader completes.
 
 Written files get the permissions the umask gives (as ``open(path, "w")`` would), not the 0600 of
-:func:`tempfile.mkstemp`. JSON writers refuse non-finite numbers: ``NaN`` and ``Infinity`` are not JSON.
+:func:`tempfile.mkstemp`. A target that exists and is not a regular file (``/dev/null``, a FIFO, a terminal)
+is written directly, never replaced by a regular file. A failed write (a full disk, no permission, a lone
+surrogate) is one :class:`RukpError` naming the file, and leaves no temporary file behind (a SIGTERM reaches
+the cleanup too: the CLI turns it into an exception). JSON writers refuse non-finite numbers: ``NaN`` and
+``Infinity`` are not JSON.
 """
 
 from __future__ import annotations
@@ -12,10 +16,12 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import stat
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from rukp.errors import RukpError
 
@@ -45,6 +51,57 @@ def make_temp(path: Path, *, suffix: str = ".tmp") -> tuple[int, str]:
     return fd, tmp
 
 
+def is_special(path: Path) -> bool:
+    """Whether ``path`` exists and is neither a regular file nor a folder (a device, a FIFO, a socket): such a
+    target is written directly, never replaced by a regular file."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def write_error(error: OSError | UnicodeEncodeError, path: Path) -> RukpError:
+    """One line for a failed write: the file and the system's reason (``No space left on device``)."""
+    if isinstance(error, UnicodeEncodeError):  # only a lone surrogate cannot be written as UTF-8
+        bad = error.object[error.start:error.end]
+        return RukpError(f"cannot write the file: the text holds {bad!r}, a lone surrogate that UTF-8 cannot "
+                         "encode (it came from the input: a JSON escape such as \\ud800 without its pair)", path=path)
+    reason = error.strerror or type(error).__name__
+    return RukpError(f"cannot write the file: {reason}", path=path)
+
+
+@contextmanager
+def open_output(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
+    """A file object for ``path``: a temporary file renamed over it when the block ends without error, or the
+    target itself when it is a device or FIFO. OS errors become one :class:`RukpError` naming the file."""
+    path = Path(path)
+    text = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
+    if is_special(path):
+        try:
+            with open(path, mode, **text) as fh:  # noqa: SIM115
+                yield fh
+        except (OSError, UnicodeEncodeError) as e:
+            raise write_error(e, path) from None
+        return
+    check_writable(path)
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = make_temp(path)
+        with os.fdopen(fd, mode, **text) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        tmp = None
+    except (OSError, UnicodeEncodeError) as e:
+        raise write_error(e, path) from None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
 def check_writable(path: Path) -> None:
     """Fail with one clear message before writing when ``path`` cannot be a file (a folder, or under a file)."""
     if path.is_dir():
@@ -70,9 +127,24 @@ def write_many_atomic(files: Mapping[Path, str | bytes]) -> None:
     :func:`finish_pending` (committed: the remaining renames are done; not committed: the temporary files are
     removed), which the next writer or reader of that folder runs.
     """
-    targets = [Path(p) for p in files]
-    for path in targets:
-        check_writable(path)
+    for path in files:
+        check_writable(Path(path))
+    special = {Path(p): v for p, v in files.items() if is_special(Path(p))}
+    regular = {Path(p): v for p, v in files.items() if Path(p) not in special}
+    if regular:
+        try:
+            _replace_all(regular)
+        except (OSError, UnicodeEncodeError) as e:
+            raise write_error(e, next(iter(regular)) if len(regular) == 1 else
+                              Path(os.path.commonpath([str(p.parent.absolute()) for p in regular]))) from None
+    for path, text in special.items():  # a device or FIFO: written as it is, never replaced
+        with open_output(path, "wb" if isinstance(text, bytes) else "w") as fh:
+            fh.write(text)
+
+
+def _replace_all(files: Mapping[Path, str | bytes]) -> None:
+    """The temporary files, the journal and the renames of :func:`write_many_atomic` (regular targets)."""
+    targets = list(files)
     for path in targets:
         path.parent.mkdir(parents=True, exist_ok=True)
     journal: Path | None = None

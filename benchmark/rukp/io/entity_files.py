@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rukp.errors import RukpError, quote
-from rukp.io.jsonl import loads
+from rukp.io.jsonl import check_input, loads
 from rukp.schema import ENTITY_LABELS
 from rukp.scoring.entities import EntityScores, score_data
 from rukp.scoring.tables import EntityData, Interner, SpanBuilder, check_labels, finish_tables
@@ -22,10 +22,7 @@ from rukp.scoring.tables import EntityData, Interner, SpanBuilder, check_labels,
 def _iter_lines(path: Path) -> Iterator[tuple[int, dict]]:
     """``(line number, object)`` for each non-blank line of a JSONL file, split on ``"\\n"`` only and parsed
     strictly (:func:`rukp.io.jsonl.loads`); a UTF-8 byte-order mark at the start is dropped."""
-    if path.is_dir():
-        raise RukpError("is a directory, expected a file", path=path)
-    if not path.is_file():
-        raise RukpError("file not found", path=path)
+    check_input(path)
     with path.open("rb") as fh:
         for number, raw in enumerate(fh, start=1):
             try:

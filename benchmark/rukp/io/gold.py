@@ -15,7 +15,7 @@ from rukp.io.checks import (
     json_lines,
     list_field,
 )
-from rukp.io.jsonl import read_text
+from rukp.io.jsonl import read_bytes, read_text
 from rukp.io.model import Gold, GoldDocument, Problems, SpanColumns
 from rukp.io.sentences import sentence_offsets
 from rukp.scoring.claims.model import Claim
@@ -80,7 +80,7 @@ def load_gold(path: str | Path, *, entities: bool | None = None, claims: bool | 
             doc_claims = checked_claims(raw, n_chars, report, line=line, doc=doc_id, side="gold", index=index)
         sents = sentence_offsets(obj, text, report, line=line, doc=doc_id)
         documents.append(GoldDocument(doc_id, line, text, sents, doc_claims))
-    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()  # the file's bytes (a byte-order mark included)
+    sha256 = hashlib.sha256(read_bytes(path)).hexdigest()  # the file's bytes (a byte-order mark included)
     return Gold(str(path), sha256, documents, columns, has_entities.present, has_claims.present,
                 skipped=mismatch.items)
 

@@ -6,7 +6,9 @@ which accepts only what RFC 8259 calls interoperable JSON:
 - no repeated key in an object (Python's ``json`` silently keeps the last one);
 - no ``NaN``, ``Infinity`` or ``-Infinity``, and no number that overflows to infinity (``1e309``);
 - no nesting deeper than :data:`MAX_DEPTH` levels (checked before parsing, so a 100,000-level file is one
-  clear error, not a ``RecursionError``).
+  clear error, not a ``RecursionError``);
+- no lone surrogate (``"\\ud800"`` without its pair): it is not a character, no UTF-8 writer can write it,
+  so it is refused here, at the reader, rather than crashing a report or a build later.
 
 JSONL is split on ``"\\n"`` only (a ``"\\r"`` before it is dropped): U+2028, U+2029 and U+0085 are valid
 inside JSON strings and do not end a line. Every problem is one :class:`~rukp.errors.RukpError` naming the
@@ -18,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import stat
 from collections.abc import Iterator
 from itertools import accumulate
 from pathlib import Path
@@ -28,6 +31,8 @@ from rukp.errors import RukpError, quote
 #: Deepest nesting of arrays and objects a JSON value may have (the gold needs 4; Label Studio exports 6).
 MAX_DEPTH = 200
 
+#: A ``\\uD800``–``\\uDFFF`` escape: only then can a parsed string hold a surrogate (UTF-8 text cannot).
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 _STRING_OR_OTHER = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[^\[\]{}"]+')
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1, '"': 0}
 
@@ -85,7 +90,7 @@ def loads(text: str, *, path: str | Path | None = None, line: int | None = None)
     if nesting_depth(text) > MAX_DEPTH:
         raise RukpError(f"not accepted: JSON nested deeper than {MAX_DEPTH} levels", path=path, line=line)
     try:
-        return _DECODER.decode(text)
+        value = _DECODER.decode(text)
     except json.JSONDecodeError as e:
         if line is None:
             raise RukpError(json_error_message(e), path=path, line=e.lineno) from None
@@ -94,20 +99,85 @@ def loads(text: str, *, path: str | Path | None = None, line: int | None = None)
         raise RukpError(f"not accepted: {e}", path=path, line=line) from None
     except (ValueError, RecursionError) as e:  # e.g. an integer of more than 4300 digits
         raise RukpError(f"not accepted: {quote(str(e))}", path=path, line=line) from None
+    if "\\u" in text and SURROGATE_ESCAPE.search(text):
+        lone = lone_surrogate(value)
+        if lone is not None:
+            raise RukpError(f"not accepted: a lone surrogate {lone!r} in a string (an escape such as "
+                            "\\ud800 without its pair is not a Unicode character)", path=path, line=line)
+    return value
+
+
+def lone_surrogate(value: Any) -> str | None:
+    """The first lone surrogate in a parsed value's strings (keys included), or None."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as e:
+                return item[e.start]
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+#: Bytes of the FIFOs (and process substitutions, ``<(…)``) read so far, by path: a pipe can be read once only.
+_PIPES: dict[str, bytes] = {}
+
+
+def non_regular(path: Path) -> str | None:
+    """What ``path`` is when it exists but is neither a regular file nor a FIFO (``a character device``), or
+    None. Devices are refused: ``/dev/null`` reads as empty and ``/dev/zero`` never ends."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISFIFO(mode):
+        return None
+    return ("a directory" if stat.S_ISDIR(mode) else "a character device" if stat.S_ISCHR(mode)
+            else "a block device" if stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "not a regular file")
+
+
+def check_input(path: str | Path, what: str = "file") -> Path:
+    """``path`` when it can be read as an input: a regular file or a FIFO; else one :class:`RukpError` saying
+    what it is (not found, a directory, a device, a socket)."""
+    path = Path(path)
+    kind = non_regular(path)
+    if kind == "a directory":
+        raise RukpError("is a directory, expected a file" + (f" ({what})" if what != "file" else ""), path=path)
+    if kind is not None:
+        raise RukpError(f"is {kind}, not a {what} (give a regular file, a pipe or <(…))", path=path)
+    if not path.exists():
+        raise RukpError(f"{what} not found", path=path)
+    return path
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of an input file (:func:`check_input`); a FIFO is read once and its bytes kept, so that a
+    second read (the gold's checksum) sees the same content."""
+    path = check_input(path)
+    if not path.is_fifo():
+        return path.read_bytes()
+    key = str(path.absolute())
+    if key not in _PIPES:
+        _PIPES[key] = path.read_bytes()
+    return _PIPES[key]
 
 
 def read_text(path: str | Path, *, keep_bom: bool = False) -> str:
-    """Read a UTF-8 file; a missing file, a folder or another encoding is a :class:`RukpError` naming the file.
+    """Read a UTF-8 file (or a FIFO, once); a missing file, a folder, a device or another encoding is a
+    :class:`RukpError` naming the file.
 
     A leading byte-order mark (as some Windows editors write) is dropped, so JSON and JSONL parse; seeds pass
     ``keep_bom=True`` because their text must stay byte for byte what the manifest pins.
     """
     path = Path(path)
-    if path.is_dir():
-        raise RukpError("is a directory, expected a file", path=path)
-    if not path.is_file():
-        raise RukpError("file not found", path=path)
-    data = path.read_bytes()
+    data = read_bytes(path)
     try:
         return data.decode("utf-8" if keep_bom else "utf-8-sig")
     except UnicodeDecodeError as e:

@@ -8,17 +8,14 @@ stream) or Parquet (via pyarrow) when the file name ends in ``.parquet``. Column
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from rukp.evaluation.detail import OUTCOME_COLUMNS
-from rukp.io.atomic import check_writable
+from rukp.io.atomic import open_output
 from rukp.scoring.schemes import OUTCOMES
 
 #: Rows formatted (JSON Lines) or converted (Parquet) at a time: memory stays flat however many rows there are.
@@ -26,28 +23,6 @@ BATCH = 50_000
 
 def _parquet(path: str | Path) -> bool:
     return str(path).lower().endswith(".parquet")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-@contextmanager
-def _atomic(path: str | Path, mode: str) -> Iterator[Any]:
-    """A temporary file beside ``path`` renamed over it once complete (permissions as the umask gives)."""
-    target = Path(path)
-    check_writable(target)
-    fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, mode, **({"encoding": "utf-8"} if "b" not in mode else {})) as fh:
-            yield fh
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _write(blocks: Iterable[dict[str, list]], names: Sequence[str], types: dict[str, str],
@@ -59,13 +34,13 @@ def _write(blocks: Iterable[dict[str, list]], names: Sequence[str], types: dict[
 
         kinds = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
         schema = pa.schema([(k, kinds[types[k]]) for k in names])
-        with _atomic(path, "wb") as fh, pq.ParquetWriter(fh, schema) as writer:
+        with open_output(path, "wb") as fh, pq.ParquetWriter(fh, schema) as writer:
             for block in blocks:
                 writer.write_table(pa.table({k: pa.array(block[k], type=schema.field(k).type) for k in names},
                                             schema=schema))
         return
     encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-    with _atomic(path, "w") as fh:
+    with open_output(path, "w") as fh:
         for block in blocks:
             fh.write("".join(encode(dict(zip(names, row, strict=True))) + "\n"
                              for row in zip(*(block[k] for k in names), strict=True)))

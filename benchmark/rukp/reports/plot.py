@@ -11,7 +11,6 @@ mistaken for a score of 0 (which is written as 0.000 next to an empty bar).
 from __future__ import annotations
 
 import io
-import os
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -251,18 +250,9 @@ def render(obj: Any, fmt: str = "png") -> bytes:
 
 def write(obj: Any, path: str | Path) -> None:
     """Write the plot atomically (temporary file, then rename), in the format of the path's suffix."""
-    from rukp.io.atomic import check_writable, make_temp
+    from rukp.io.atomic import check_writable, write_bytes_atomic
 
     path = Path(path)
-    fmt = plot_format(path)
+    plot_format(path)
     check_writable(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = render(obj, fmt)
-    fd, tmp = make_temp(path)  # the umask's permissions, not mkstemp's 0600
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomic(path, render(obj, plot_format(path)))

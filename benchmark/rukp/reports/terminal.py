@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
+from rukp.errors import printable
 from rukp.reports.tables import (
     alignment_item_lines,
     alignment_lines,
@@ -30,6 +31,7 @@ from rukp.reports.tables import (
     sentence_table,
     sentence_title,
     summary_lines,
+    unresolved_claimer_lines,
 )
 from rukp.scoring.counts import SCHEMES
 
@@ -47,6 +49,8 @@ def _table(title: str, header: list[str], rows: list[list[str]], *, compact: boo
            tight: bool = False) -> Table:
     """A table whose first column (names) may fold and whose number columns never wrap or shrink;
     ``compact``: less space between columns; ``tight``: one space."""
+    title, header = printable(title), [printable(h) for h in header]
+    rows = [[printable(c) for c in row] for row in rows]  # labels and names come from the input: escaped
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
                   collapse_padding=compact, padding=(0, 0) if tight else (0, 1))
     for i, name in enumerate(header):
@@ -81,7 +85,7 @@ def _print_first_fitting(tables: list[list[Table]], console: Console) -> None:
 
 
 def _say(console: Console, line: str) -> None:
-    console.print(line, highlight=False, markup=False)
+    console.print(printable(line), highlight=False, markup=False)
 
 
 def _entities(report: Any, name: str, console: Console, detail: bool) -> None:
@@ -115,7 +119,8 @@ def _entities(report: Any, name: str, console: Console, detail: bool) -> None:
 def render_report(report: Any, console: Console, *, verbose: bool = False) -> None:
     """Print one report: summary, alignment counts and items, entity tables per view, claim figures."""
     detail = verbose or console.width >= WIDE
-    for line in summary_lines(report) + alignment_lines(report) + alignment_item_lines(report):
+    for line in summary_lines(report) + alignment_lines(report) + alignment_item_lines(report) \
+            + unresolved_claimer_lines(report):
         _say(console, line)
     for name in report.views:
         _entities(report, name, console, detail)
@@ -132,7 +137,7 @@ def render_report(report: Any, console: Console, *, verbose: bool = False) -> No
 def render_comparison(comparison: Any, console: Console, *, verbose: bool = False) -> None:
     """Print both systems' summaries and the paired tests on their differences."""
     for tag, report in (("A", comparison.a), ("B", comparison.b)):
-        console.rule(f"{tag}: {report.predictions.source}")
+        console.rule(printable(f"{tag}: {report.predictions.source}"))
         render_report(report, console, verbose=verbose)
     console.rule("A − B")
     for line in [*comparison.conclusions(), *comparison_notes(comparison)]:

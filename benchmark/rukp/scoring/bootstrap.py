@@ -35,7 +35,7 @@ class Additive:
     def __init__(self, counts: np.ndarray, metrics: Callable[[np.ndarray], Mapping[str, np.ndarray]]) -> None:
         self.counts = np.asarray(counts)
         self.n_units = self.counts.shape[0]
-        flat = self.counts.reshape(self.n_units, -1)
+        flat = self.counts.reshape(self.n_units, int(np.prod(self.counts.shape[1:])))  # -1 fails with 0 units
         # Only columns with a non-zero count enter the product (claim matrices of an entity-only corpus are
         # all zeros); the others stay exactly 0.
         self._used = np.flatnonzero(flat.any(axis=0)) if self.n_units else np.zeros(0, dtype=np.int64)

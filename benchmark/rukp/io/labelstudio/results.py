@@ -250,6 +250,10 @@ def _regions(result: list[Any], where: _Where, text: str) -> tuple[dict[str, Reg
             relations.append(item)
             continue
         rid, name, value = item["id"], item["from_name"], item["value"]
+        target = item.get("to_name")
+        if target is not None and target != cfg.TEXT:
+            raise where.error(f"result for {quote(target, 40)} (to_name), but this config labels only "
+                              f"{quote(cfg.TEXT)}: the export is of another labelling config", rid)
         expected = ("labels" if name == cfg.LABEL else "choices" if name in cfg.CLAIM_CHOICES
                     else "textarea" if name in _CLAIM_FIELDS | _ENTITY_FIELDS else None)
         if expected is None or kind != expected:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rukp.errors import RukpError
+from rukp.io.jsonl import check_input
 from rukp.io.model import Gold, Predictions
 from rukp.io.readers.checkthat import load_checkthat
 from rukp.io.readers.conll import CONLL_SUFFIXES, load_conll
@@ -37,21 +38,20 @@ def detect_format(path: str | Path) -> str:
 
 def load_predictions(path: str | Path, gold: Gold, *, entities: bool | None = None, claims: bool | None = None,
                      skip_invalid: bool = False, fmt: str = "auto", bio: str = "auto",
-                     inclusive_ends: bool = False) -> Predictions:
+                     inclusive_ends: bool = False, every: bool = False) -> Predictions:
     """Predictions from a file in format ``fmt`` (``auto``: :func:`detect_format`). ``entities``/``claims``
     None: read when the file has them (CoNLL: entities only); ``bio`` is the CoNLL chunking rule (``auto``:
     strict IOB2 for ``.iob2`` files, conlleval's otherwise); ``inclusive_ends`` reads JSONL ends as inclusive;
+    ``every`` projects each text-anchored item onto every free occurrence of its text
+    (:func:`rukp.io.align.align_items`);
     ``checkthat`` (never chosen by ``auto``) reads a CheckThat! task 1 TSV of sentence labels and scores."""
-    path = Path(path)
-    if path.is_dir():
-        raise RukpError("is a directory, expected a file", path=path)
-    if not path.is_file():
-        raise RukpError("predictions file not found", path=path)
-    if fmt == "auto":
+    path = check_input(path, "predictions file")
+    auto = fmt == "auto"
+    if auto:
         fmt = detect_format(path)
     if fmt == "jsonl":
         return load_jsonl(path, gold, entities=entities, claims=claims, skip_invalid=skip_invalid,
-                          inclusive_ends=inclusive_ends)
+                          inclusive_ends=inclusive_ends, every=every)
     if fmt == "conll":
         if claims:
             raise RukpError("CoNLL BIO files hold entities only, and claims=True asks for claims (leave it out: "
@@ -63,7 +63,14 @@ def load_predictions(path: str | Path, gold: Gold, *, entities: bool | None = No
             bio = "iob2" if path.suffix.lower() == ".iob2" else "conlleval"
         return load_conll(path, gold, skip_invalid=skip_invalid, bio=bio)
     if fmt == "labelstudio":
-        return load_labelstudio(path, gold, entities=entities, claims=claims, skip_invalid=skip_invalid)
+        try:
+            return load_labelstudio(path, gold, entities=entities, claims=claims, skip_invalid=skip_invalid)
+        except RukpError as e:
+            if not auto or e.path != str(path):
+                raise
+            raise RukpError(f"{e.detail} (read as a Label Studio export because the name ends in .json; for JSON "
+                            "Lines use --format jsonl, or name the file .jsonl)", path=e.path, line=e.line,
+                            doc=e.doc) from None
     if fmt == "checkthat":
         if claims is False or entities:
             raise RukpError("CheckThat! files hold sentence-level claims only, and "
