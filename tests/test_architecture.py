@@ -23,7 +23,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "base": ("rukp.errors", "rukp.schema", "rukp.paths", "rukp.defaults", "rukp.views", "rukp.progress",
              "rukp.io.jsonl", "rukp.io.atomic", "rukp.dataset.tokenize", "rukp.dataset.word_tokens"),
     "scoring": ("rukp.scoring",),
-    "io": ("rukp.io", "rukp.extractors", "rukp.labelstudio.results", "rukp.labelstudio.config"),
+    "io": ("rukp.io", "rukp.extractors"),
     "evaluation": ("rukp.evaluation", "rukp.corpus", "rukp.annotations", "rukp.dataset", "rukp.docs",
                    "rukp.labelstudio"),
     "reports": ("rukp.reports", "rukp.leaderboard"),

@@ -9,7 +9,7 @@ import pytest
 
 from rukp import paths
 from rukp.io.align import normalise
-from rukp.io.claimers import KbIndex, resolve_claimer
+from rukp.io.claimers import KbIndex, resolve_claimer, strip_article
 
 
 @cache
@@ -60,3 +60,20 @@ def test_index_from_plain_rows():
     assert index.match("la presidence") is None  # shared alias
     assert index.ids == frozenset({"a", "b"})
 
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("le Pentagone", "Pentagone"), ("Le Kremlin", "Kremlin"), ("les États-Unis", "États-Unis"),
+    ("la Russie", "Russie"), ("l'Ukraine", "Ukraine"), ("l’Ukraine", "Ukraine"), ("L' Ukraine", "Ukraine"),
+])
+def test_a_leading_article_or_elision_resolves_like_the_bare_name(given, expected):
+    assert _index().match(expected) is not None
+    assert _index().match(given) == _index().match(expected)
+
+
+def test_articles_are_stripped_on_both_sides_and_only_as_whole_words():
+    index = KbIndex.from_rows([{"entity_id": "elysee", "name": "l'Élysée", "aliases": []},
+                               {"entity_id": "lesotho", "name": "Lesotho", "aliases": ["la Lesotho"]}])
+    assert index.match("Élysée") == index.match("l’élysée") == index.match("L'ELYSEE") == "elysee"
+    assert index.match("lesotho") == "lesotho" and index.match("sotho") is None  # "les" inside a word stays
+    assert strip_article("la") == "la" and strip_article("le ") == "le "  # an article alone is not stripped away

@@ -159,3 +159,59 @@ def test_a_root_that_does_not_exist_is_named(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err == f"error: root folder {missing} does not exist (--root)\n"
     assert not missing.exists()
+
+
+FURNISHED = (
+    "Publicité\n"
+    "Kim Jong-un reçoit une délégation russe à Pyongyang\n"
+    "Par Claire Dubois et Jean-Marc Petit\n"
+    "Une délégation russe a été reçue mardi à Pyongyang par le dirigeant nord-coréen, selon l'agence KCNA.\n"
+    "à lire aussi : La Corée du Nord tire un missile\n"
+    "Partager sur Facebook\n"
+    "Facebook Twitter LinkedIn\n"
+    "Commenter\n"
+    "Voir aussi\n"
+    "Abonnez-vous à notre lettre\n"
+    "Les deux pays ont signé un traité de défense mutuelle en juin.\n"
+)
+
+
+def test_french_furniture_and_bylines_are_recognised(root, tmp_path):
+    assert _rukp("corpus", "add", _article(tmp_path, FURNISHED), "--root", root,
+                 "--drop", "Abonnez-vous à notre lettre") == 0
+    doc = read_jsonl(root / "corpus" / "documents.jsonl")[-1]
+    rules = {d["text"]: d["rule"] for d in doc["dropped"]}
+    assert rules == {"Publicité": "advertisement", "à lire aussi : La Corée du Nord tire un missile": "teaser",
+                     "Partager sur Facebook": "share", "Facebook Twitter LinkedIn": "share",
+                     "Commenter": "comment_call", "Voir aussi": "see_also",
+                     "Abonnez-vous à notre lettre": "maintainer"}
+    assert all(d["reason"] for d in doc["dropped"])  # every dropped line keeps its rule's reason
+    assert doc["title"] == "Kim Jong-un reçoit une délégation russe à Pyongyang"
+    assert doc["authors"] == ["Claire Dubois", "Jean-Marc Petit"]
+    assert [doc["text"][s["start"]:s["end"]] for s in doc["sections"] if s["kind"] == "byline"] == doc["authors"]
+    metadata = json.loads((root / "seeds" / "metadata.json").read_text(encoding="utf-8"))
+    assert metadata[doc["seed"]]["drop"] == ["Abonnez-vous à notre lettre"]
+    assert check_corpus(root).problems == []
+    assert build(root, check=True).stale == []  # the drop is kept in seeds/metadata.json: rebuilding agrees
+
+
+def test_author_outlet_and_title_are_taken_from_the_options(root, tmp_path):
+    text = "Dépêche\nLa Russie livre du pétrole à la Corée du Nord\nLe pétrole arrive par le rail, selon Séoul.\n"
+    assert _rukp("corpus", "add", _article(tmp_path, text), "--root", root, "--author", "Anne Roy",
+                 "--author", "Luc Ba", "--outlet", "Le Quotidien", "--title",
+                 "La Russie livre du pétrole à la Corée du Nord") == 0
+    doc = read_jsonl(root / "corpus" / "documents.jsonl")[-1]
+    assert (doc["authors"], doc["outlet"], doc["title"]) == (["Anne Roy", "Luc Ba"], "Le Quotidien",
+                                                             "La Russie livre du pétrole à la Corée du Nord")
+    assert [s["kind"] for s in doc["sections"]] == ["paragraph", "title", "lead"]
+    assert check_corpus(root).problems == []
+
+
+@pytest.mark.parametrize(("option", "value"), [("--title", "Pas une ligne"), ("--drop", "Pas une ligne")])
+def test_title_and_drop_must_be_lines_of_the_article(root, tmp_path, capsys, option, value):
+    article = _article(tmp_path)
+    before = _snapshot(root)
+    assert _rukp("corpus", "add", article, "--root", root, option, value) != 0
+    err = capsys.readouterr().err
+    assert f"{option} 'Pas une ligne' is not a whole line of the article" in err and "Traceback" not in err
+    assert _snapshot(root) == before

@@ -233,7 +233,6 @@ def test_bad_options_name_the_option() -> None:
 
 
 def test_labelstudio_export_is_read_through_the_labelstudio_reader(tmp_path: Path) -> None:
-    pytest.importorskip("rukp.labelstudio.results")
     results = []
     for k, e in enumerate(ROWS[0]["entities"]):
         results.append({"id": f"r{k}", "from_name": "label", "to_name": "text", "type": "labels",

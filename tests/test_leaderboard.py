@@ -91,11 +91,31 @@ def test_human_rows_when_annotator_passes_exist(gold, tmp_path):
     (folder / "predictions.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     board, _ = run_leaderboard([System("empty")], gold=gold, bootstrap=0, root=tmp_path)
     human = by(board, "annotator A (AI, guidelines)", "fine")
-    assert human["kind"] == "human"
+    assert human["kind"] == "annotator" and human["documents"] == 2  # AI agents: annotators, not "human"
     assert human["entity_f1_strict"] == pytest.approx(2 * 4 / (6 + 4))
     assert human["claim_f1"] == 1.0 and human["claimer_accuracy"] == 1.0
     assert [n for n in board["notes"] if "annotator B" in n] and not [n for n in board["notes"]
                                                                         if "annotator A" in n]
+
+
+def test_an_annotator_row_scores_only_the_documents_its_pass_annotated(gold, tmp_path):
+    folder = tmp_path / "annotations" / "raw" / "A"
+    folder.mkdir(parents=True)
+    perfect = {"doc_id": "000", "entities": [{"start": s, "end": e, "label": lab} for s, e, lab in GOLD_ENTITIES[0]],
+               "claims": [{"start": 0, "end": len(TEXTS[0].split("\n")[0]), "claimer": "AUTHOR"}]}
+    (folder / "predictions.jsonl").write_text(json.dumps(perfect) + "\n")  # document 001 came after this pass
+    board, _ = run_leaderboard([System("empty")], gold=gold, bootstrap=0, root=tmp_path)
+    row = by(board, "annotator A (AI, guidelines)", "fine")
+    assert row["entity_f1_strict"] == 1.0 and row["claim_f1"] == 1.0 and row["documents"] == 1
+    assert by(board, "empty", "fine")["documents"] == 2
+    assert [n for n in board["notes"] if "annotator A" in n and "scored on the 1 document it annotated, of the "
+            "gold's 2" in n]
+    # a rebuilt pass may list later documents with no annotation: its raw files say which documents it annotated
+    (folder / "predictions.jsonl").write_text(json.dumps(perfect) + "\n" + json.dumps(
+        {"doc_id": "001", "entities": [], "claims": []}) + "\n")
+    (folder / "000.json").write_text("{}")
+    board, _ = run_leaderboard([System("empty")], gold=gold, bootstrap=0, root=tmp_path)
+    assert by(board, "annotator A (AI, guidelines)", "fine")["entity_f1_strict"] == 1.0
 
 
 def test_outputs_written_together_and_rescorable(gold, tmp_path):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -100,15 +99,6 @@ def test_gold_labels_must_be_fine_or_of_the_view(tmp_path: Path) -> None:
     assert len(data.gold) == 2
     with pytest.raises(RukpError, match=r"g.jsonl:2, doc y: gold entity 0: label 'MISC' is not one of PER"):
         view_tables(coarse_gold, preds, get_view("fine"), None)
-
-
-def test_labelstudio_reader_missing_gives_a_clear_message(gold, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "rukp.labelstudio.results", None)
-    path = tmp_path / "export.json"
-    path.write_text("[]", encoding="utf-8")
-    with pytest.raises(RukpError, match="needs rukp.labelstudio.results"):
-        load_predictions(path, gold)
 
 
 def test_conll_is_entity_only_without_a_flag(gold, tmp_path: Path) -> None:

@@ -82,8 +82,8 @@ def test_unaligned_and_fuzzy_items_are_listed(files, rukp, tmp_path, monkeypatch
     assert all(0.85 <= f["score"] < 1 and f["kind"] == "entity" for f in fuzzy)
     assert alignment["entities"]["fuzzy"] == 2 and alignment["entities"]["unaligned"] == 2
     lines = out.splitlines()
-    assert "unaligned (not found in the text; counted as spurious): 2" in lines
-    assert "  d1 entity 'Pyongyangzzz nulle part' GPE" in lines
+    assert "unaligned (counted as spurious): 2" in lines
+    assert "  d1 entity 'Pyongyangzzz nulle part' GPE: not found in the text" in lines
     assert any(ln.startswith("  d1 entity 'Vladimir Poutinx' → 'Vladimir Poutine' 0.9") for ln in lines)
     assert max(len(ln) for ln in lines) <= 80
     md = (tmp_path / "r.md").read_text(encoding="utf-8")
@@ -108,8 +108,8 @@ def test_html_counts_and_lists_unaligned_items(files):
     strict = report.to_dict()["entities"]["fine.v1"]["schemes"]["strict"]["overall"]
     shown = dict(re.findall(r'data-view="fine.v1" data-outcome="(\w+)" data-count="(\d+)"', page))
     assert int(shown["spurious"]) == strict["spurious"] == 2
-    assert page.count("Not found in the text (counted as spurious)") == 2  # in d1's and d2's sections
-    assert "«Pyongyangzzz nulle part» (GPE)" in page
+    assert page.count("Unaligned (counted as spurious)") == 2  # in d1's and d2's sections
+    assert "«Pyongyangzzz nulle part» (GPE): not found in the text" in page
     assert "unaligned[0]" not in page and '<th>fuzzy</th><td>2</td><td>0</td>' in page
     assert "<td lang=\"fr\">Vladimir Poutinx</td><td lang=\"fr\">Vladimir Poutine</td>" in page
 

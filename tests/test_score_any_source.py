@@ -115,7 +115,8 @@ def test_a_misspelled_item_is_fuzzy_and_a_lost_one_is_spurious(tmp_path: Path) -
     report = rukp.evaluate(_write(tmp_path / "p.jsonl", rows), bootstrap=0)
     al = report.alignment
     assert al["entities"]["fuzzy"] == 1 and al["entities"]["unaligned"] == 1
-    assert al["unaligned"] == [{"doc": doc["id"], "kind": "entity", "text": "Xyzzy Plugh", "chars": 11, "label": "PER"}]
+    assert al["unaligned"] == [{"doc": doc["id"], "kind": "entity", "text": "Xyzzy Plugh", "chars": 11, "label": "PER",
+                                "reason": "not found in the text"}]
     counts = report.views["fine.v1"].counts
     assert counts.field("strict", "spurious", "PER") == 1  # counted, never dropped
     assert counts.field("strict", "correct") == sum(len(d["entities"]) for d in GOLD)

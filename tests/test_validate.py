@@ -123,7 +123,7 @@ def write_repo(root: Path, ann: Ann, corpus: list[dict] | None = None) -> Path:
 def test_fixture_repository_is_valid(tmp_path: Path) -> None:
     result = check_repo(write_repo(tmp_path, valid_annotations()))
     assert result.problems == []
-    assert result.counts == {"documents": 5, "entities": 14, "claims": 3, "relations": 1, "kb entities": 8,
+    assert result.counts == {"documents": len(CORPUS), "entities": 14, "claims": 3, "relations": 1, "kb entities": 8,
                              "clusters": 2}
 
 

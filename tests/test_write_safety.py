@@ -90,7 +90,9 @@ def test_two_concurrent_imports_both_land(tmp_path):
     ann = tmp_path / "annotations"
     save_annotations(AnnotationSet(), ann)
     exports = [_export_for(i, tmp_path) for i in (0, 1)]
-    procs = [_rukp("labelstudio", "import", e, "--annotations", ann, RUKP_LOCK_WAIT="120") for e in exports]
+    # each document is new and annotated once: accepted as single-annotated (--single-pass)
+    procs = [_rukp("labelstudio", "import", e, "--annotations", ann, "--single-pass", RUKP_LOCK_WAIT="120")
+             for e in exports]
     outputs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outputs
     assert all("annotations written" in out for out, _ in outputs)

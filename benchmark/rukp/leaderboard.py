@@ -33,6 +33,8 @@ VIEWS: tuple[str, ...] = ("fine", "coarse")
 README_START = "<!-- leaderboard:start -->"
 README_END = "<!-- leaderboard:end -->"
 HUMAN_PASSES: tuple[str, ...] = ("A", "B", "C", "D")
+#: ``kind`` of an annotation pass's rows: an annotator (the passes A–D are AI agents, not people).
+ANNOTATOR_KIND = "annotator"
 #: How each annotation pass was made (all passes are AI-agent annotators; see DATASHEET.md, labeling).
 PASS_CONDITIONS: dict[str, str] = {"A": "guidelines", "B": "guidelines", "C": "scheme only", "D": "scheme only"}
 
@@ -64,6 +66,16 @@ def standing_notes(specs: Sequence[str], *, humans: bool, documents: int) -> lis
     if any(s in RULES_SYSTEMS for s in specs):
         return [*notes, f"{RULES_NOTE} {intervals}"]
     return [*notes, intervals] if documents < 30 else notes
+
+
+def pass_documents(path: Path, gold_ids: Sequence[str]) -> list[str]:
+    """The gold documents an annotation pass annotated: those with a raw file (``NNN.json``) beside its
+    ``predictions.jsonl``, else those with a line in it."""
+    from rukp.io.jsonl import read_jsonl
+
+    seen = {p.stem for p in path.parent.glob("[0-9][0-9][0-9].json")}
+    seen = seen or {row.get("doc_id") for row in read_jsonl(path) if isinstance(row, dict)}
+    return [d for d in gold_ids if d in seen]
 
 
 def sentence_note(gold: Any) -> str:
@@ -194,9 +206,10 @@ def _ci(report: Any, name: str) -> list[float | None] | None:
 
 def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps: Mapping[str, Any],
                bootstrap: int, seed: int, predictions_path: str | None,
-               map_files: Mapping[str, str], tmp: Path, keep: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Leaderboard rows (one per view) of one system's predictions, scored with :func:`rukp.evaluate`
-    (each view's report goes into ``keep`` when given)."""
+               map_files: Mapping[str, str], tmp: Path, keep: dict[str, Any] | None = None,
+               docs: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Leaderboard rows (one per view) of one system's predictions, scored with :func:`rukp.evaluate` on
+    ``docs`` (default: every gold document); each view's report goes into ``keep`` when given."""
     from rukp import evaluate
 
     rows = predictions if isinstance(predictions, list) else None
@@ -213,7 +226,8 @@ def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps:
             lm_arg.write_text(json.dumps(dict(lm)), encoding="utf-8")
         report = evaluate(predictions, gold=gold, view=view, label_map=lm_arg, bootstrap=bootstrap, seed=seed,
                           claims=True if rows is None else None, progress=False,
-                          entities=None if rows is None or any("entities" in r for r in rows) else False)
+                          entities=None if rows is None or any("entities" in r for r in rows) else False,
+                          docs=list(docs) if docs is not None else None)
         if keep is not None:
             keep[view] = report
         vname = report.options.views[0]
@@ -222,6 +236,7 @@ def score_rows(name: str, kind: str, predictions: Any, gold: Any, *, label_maps:
         sentences = report.claim_sentences is not None
         out.append({
             "system": name, "kind": kind, "view": view, "label_map": lm_name,
+            "documents": len(report.gold.documents),
             "entity_f1_strict": fig.get(f"entities.{vname}.strict.f1"),
             "entity_f1_strict_ci": _ci(report, f"entities.{vname}.strict.f1"),
             "ent_type_f1": fig.get(f"entities.{vname}.ent_type.f1"),
@@ -302,10 +317,15 @@ def run_leaderboard(systems: Sequence[System] | None = None, *, gold: str | Path
                     notes.append(f"{annotator_label(name)}: {shown} does not exist yet, so there is no row "
                                  "for this annotator (it appears once the annotation pass is resolved).")
                     continue
-                rows += score_rows(annotator_label(name), "human", path, gold_set, label_maps={},
-                                   bootstrap=bootstrap, seed=seed,
+                # a pass is scored only on the documents it annotated (its lines), never on later additions
+                annotated = pass_documents(path, gold_set.doc_ids)
+                if len(annotated) < len(gold_set.documents):
+                    notes.append(f"{annotator_label(name)}: scored on the {plural(len(annotated), 'documents')} "
+                                 f"it annotated, of the gold's {len(gold_set.documents)}.")
+                rows += score_rows(annotator_label(name), ANNOTATOR_KIND, path, gold_set, label_maps={},
+                                   bootstrap=bootstrap, seed=seed, docs=annotated,
                                    predictions_path=shown, map_files=map_files, tmp=Path(tmp))
-    notes = standing_notes([r.system.spec for r in runs], humans=any(r["kind"] == "human" for r in rows),
+    notes = standing_notes([r.system.spec for r in runs], humans=any(r["kind"] == ANNOTATOR_KIND for r in rows),
                            documents=len(gold_set.documents)) + notes
     if any(r.get("sentences_scored") for r in rows):
         notes.append(sentence_note(gold_set))

@@ -166,7 +166,8 @@ def test_long_documents_are_chunked_on_sentences_and_overlaps_merged(llm_env, tm
     small = "test-model?context=1700&max_tokens=300&tasks=entities"
     _, outs = run(f"{small}&raw={raw}", DOCS)
     rows = [json.loads(line) for line in raw.read_text(encoding="utf-8").splitlines()]
-    assert all(r["chunks"] > 1 for r in rows)
+    long_docs = {d["id"] for d in DOCS if len(d["text"]) >= 2000}  # far beyond this context: always cut
+    assert long_docs and long_docs <= {r["doc_id"] for r in rows if r["chunks"] > 1}
     for doc, out in zip(DOCS, outs, strict=True):
         text = doc["text"]
         cuts = [r["end"] for r in rows if r["doc_id"] == doc["id"]][:-1]

@@ -7,6 +7,7 @@ import os
 
 import pytest
 from conftest import KEY
+from llm_server import gold_documents
 
 
 def _files_text(root) -> str:
@@ -20,7 +21,7 @@ def test_evaluate_sends_each_request_once_then_serves_the_cache(rukp, llm_env, t
             "-q", "--bootstrap", "0", "--skip-invalid", "--no-claims", "--json", report]  # claims: no spaCy load
     code, out, err = rukp(*args, "--llm-raw", raw)
     n = len(llm_env.requests)
-    assert code == 0 and n == 2 * 5 and llm_env.problems == []
+    assert code == 0 and n == 2 * len(gold_documents()) and llm_env.problems == []  # one request per doc and task
     assert len(raw.read_text(encoding="utf-8").splitlines()) == n
     assert json.loads(report.read_text(encoding="utf-8"))["metadata"]["predictions"]["source"] == "llm:test-model"
     assert "OPENAI_BASE_URL" not in os.environ  # the option does not outlive the command
@@ -71,7 +72,7 @@ def test_gold_strings_score_f1_one_through_the_whole_path(rukp, llm_env, tmp_pat
     assert result.f1(scheme="strict") == 1.0
     assert result.figures["claims.detection.f1"] == 1.0
     assert result.figures["claims.attribution.accuracy"] == 1.0
-    assert len(llm_env.requests) == 2 * 5
+    assert len(llm_env.requests) == 2 * len(gold_documents())
 
 
 def test_benchmark_adds_the_llm_row_when_a_server_is_configured(rukp, llm_env, tmp_path):
@@ -136,7 +137,6 @@ def test_replay_rescores_from_python_with_an_absolute_path_in_the_spec(rukp, llm
 
 
 def test_raw_rows_of_a_cli_run_carry_the_doc_ids(rukp, llm_env, tmp_path):
-    from llm_server import gold_documents
 
     raw, _, _ = _record(rukp, llm_env, tmp_path, pytest.MonkeyPatch())
     rows = [json.loads(line) for line in raw.read_text(encoding="utf-8").splitlines()]

@@ -8,7 +8,7 @@ import pytest
 from label_studio_sdk.label_interface import LabelInterface
 
 from rukp import schema
-from rukp.labelstudio import config as cfg
+from rukp.io.labelstudio import config as cfg
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +27,8 @@ def test_span_labels_are_the_fine_types_then_claim_and_claimer(tree):
 
 def test_relations_are_claimer_then_the_claim_relations(tree):
     assert _values(tree, "Relations") == ["claimer", *schema.CLAIM_RELATIONS]
+    [relations] = tree.iter("Relations")
+    assert relations.get("choice") == "single"  # one label per relation: the import refuses several
 
 
 @pytest.mark.parametrize(("name", "values"), [("polarity", schema.POLARITIES), ("certainty", schema.CERTAINTIES),

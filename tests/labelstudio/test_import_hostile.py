@@ -20,8 +20,8 @@ from synthetic_gold import as_export, small_gold
 from rukp.annotations.store import save_annotations
 from rukp.corpus.build import load_corpus
 from rukp.errors import RukpError
+from rukp.io.labelstudio.results import check_result_item, parse_export
 from rukp.labelstudio.importer import import_export
-from rukp.labelstudio.results import check_result_item, parse_export
 from rukp.labelstudio.tasks import build_tasks, gold_rows
 
 CORPUS = load_corpus()

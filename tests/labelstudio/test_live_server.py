@@ -15,7 +15,7 @@ from rukp.annotations.store import AnnotationSet, load_annotations, save_annotat
 from rukp.annotations.validate import validate
 from rukp.corpus.build import load_corpus
 from rukp.errors import RukpError
-from rukp.labelstudio import config as cfg
+from rukp.io.labelstudio import config as cfg
 from rukp.labelstudio.server import API_KEY_ENV, pull, push
 
 pytestmark = [pytest.mark.labelstudio, pytest.mark.slow]
@@ -104,7 +104,8 @@ def test_annotator_edit_comes_back_as_exactly_that_diff(ls_server, tmp_path, mon
         {"from_id": "000-E006", "to_id": "nEwCla1m", "type": "relation", "direction": "right",
          "labels": ["claimer"]},
     ]
-    client.annotations.create(task.id, result=result, was_cancelled=False, lead_time=42.0)
+    # the annotator edits the task's annotation (a second annotation would be a second, independent pass)
+    client.annotations.update(existing.id, result=result, lead_time=42.0)
 
     lines: list[str] = []
     plan = pull(ls_server.url, project=PROJECT, annotations_dir=directory, report=lines.append)

@@ -14,9 +14,9 @@ from synthetic_gold import annotation_sets, as_export, small_gold
 from rukp.annotations.store import AnnotationSet, annotation_files, load_annotations, save_annotations
 from rukp.annotations.validate import validate
 from rukp.corpus.build import load_corpus
-from rukp.labelstudio import config as cfg
+from rukp.io.labelstudio import config as cfg
+from rukp.io.labelstudio.results import choose_annotation, parse_export, read_export
 from rukp.labelstudio.importer import plan_import
-from rukp.labelstudio.results import choose_annotation, parse_export, read_export
 from rukp.labelstudio.tasks import build_tasks, gold_rows
 
 CORPUS = load_corpus()
@@ -31,9 +31,10 @@ def _export(ann: AnnotationSet) -> list[dict]:
     return json.loads(json.dumps(as_export(tasks)))
 
 
-def _plan(export: list[dict], before: AnnotationSet):
+def _plan(export: list[dict], before: AnnotationSet, *, single_pass: bool = False):
     docs, skipped = parse_export(export, source="export.json")
-    return plan_import(docs, before=before, corpus=CORPUS, source="export.json", skipped=skipped)
+    return plan_import(docs, before=before, corpus=CORPUS, source="export.json", skipped=skipped,
+                       single_pass=single_pass)
 
 
 def _files(ann: AnnotationSet) -> dict[Path, str]:
@@ -77,7 +78,7 @@ def _content(ann: AnnotationSet) -> tuple:
 @PROPERTY
 @given(annotation_sets(CORPUS))
 def test_importing_into_empty_annotations_loses_no_field(ann):
-    plan = _plan(_export(ann), AnnotationSet())
+    plan = _plan(_export(ann), AnnotationSet(), single_pass=True)  # one pass per new document, accepted
     assert plan.problems == []
     assert _content(plan.after) == _content(ann)
     for doc_id in DOC_IDS:  # new ids are allocated in text order
@@ -248,7 +249,7 @@ def test_predictions_become_pre_annotations_and_import_as_new_rows(tmp_path, ruk
     export = _write_export(tmp_path / "export.json", as_export(accepted))
     [doc] = read_export(export)
     assert doc["doc_id"] == "000" and [e["id"] for e in doc["entities"]] == ["pred-000-E001"]
-    plan = _plan(json.loads(export.read_text()), AnnotationSet())
+    plan = _plan(json.loads(export.read_text()), AnnotationSet(), single_pass=True)
     assert plan.problems == []
     assert [r["id"] for r in plan.after.entities] == ["000-E001"]
     assert plan.after.claims[0]["id"] == "000-C001" and plan.after.claims[0]["cluster"] == "k"

@@ -18,8 +18,8 @@ from synthetic_gold import as_export, small_gold
 from rukp.annotations.store import load_annotations, save_annotations
 from rukp.corpus.build import load_corpus
 from rukp.errors import RukpError
+from rukp.io.labelstudio.results import choose_annotation
 from rukp.labelstudio.ledger import LEDGER_FILE
-from rukp.labelstudio.results import choose_annotation
 from rukp.labelstudio.tasks import build_tasks, gold_rows
 
 CORPUS = load_corpus()

@@ -376,10 +376,14 @@ def build(root: Path | None = None) -> list[str]:
         aliases = sorted(set(k.get("aliases") or []) | surface[k["entity"]])
         out.kb.append({"entity_id": k["entity"], "type": k["type"], "name": k["name"], "aliases": aliases,
                        "wikidata": k.get("wikidata"), "description": k.get("description")})
+    from rukp.annotations.provenance import original_provenance
     from rukp.corpus.build import text_sha256
 
     out.manifest = {"scheme": schema.SCHEME_VERSION, "guidelines": "v1",
                     "documents": {d: {"text_sha256": text_sha256(corpus[d]["text"])} for d in corpus}}
+    for d, entry in out.manifest["documents"].items():
+        if all((raw_dir / name / f"{d}.json").is_file() for name in ("A", "B")):  # annotated by the passes
+            entry["provenance"] = original_provenance()
     if problems:
         return problems
     from rukp.annotations.validate import validate
@@ -443,7 +447,7 @@ def _write_mapped_predictions(root: Path, raw_dir: Path, gold_dir: Path, corpus:
     for p in PASSES:
         res = load_pass(raw_dir, p)
         rows = []
-        for doc_id in corpus:
+        for doc_id in [d for d in corpus if (raw_dir / p / f"{d}.json").is_file()]:  # documents it annotated
             rows.append({"doc_id": doc_id,
                          "entities": [{"start": e["start"], "end": e["end"], "label": e["label"],
                                        "entity_id": _canon(e["entity_id"], maps[p])}

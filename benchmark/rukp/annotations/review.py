@@ -312,7 +312,7 @@ def scheme_pass_predictions(root: Path) -> dict[Path, str]:
                              "claimer_start": c["claimer_start"], "claimer_end": c["claimer_end"],
                              "polarity": c["polarity"], "certainty": c["certainty"], "topic": c["topic"],
                              "cluster": f"{p}:{c['cluster']}"} for c in res["claims"] if c["doc_id"] == d["id"]]}
-                for d in corpus]
+                for d in corpus if (ann_dir / "raw" / p / f"{d['id']}.json").is_file()]  # documents it annotated
         files[ann_dir / "raw" / p / "predictions.jsonl"] = dumps_jsonl(rows)
     return files
 

@@ -80,9 +80,17 @@ KB = _record({
     "wikidata": {"type": ["string", "null"], "pattern": "^Q[1-9][0-9]*$"}, "description": _TEXT,
 })
 CLUSTER = _record({"cluster": _CLUSTER_ID, "proposition": _TEXT})
+#: How a document's gold was made (:mod:`rukp.annotations.provenance`).
+PROVENANCE = _record({
+    "passes": {"type": "array", "minItems": 1, "items": _record({
+        "name": _TEXT, "annotator": _TEXT, "agent": _enum(("ai_agent", "person")), "tool": _TEXT})},
+    "adjudication": _OPT_TEXT,
+    "date": {"type": ["string", "null"], "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+})
+_MANIFEST_DOCUMENT = {**_record({"text_sha256": SHA256, "provenance": PROVENANCE}), "required": ["text_sha256"]}
 MANIFEST = _record({
     "scheme": {"const": schema.SCHEME_VERSION}, "guidelines": _TEXT,
-    "documents": {"type": "object", "additionalProperties": _record({"text_sha256": SHA256})},
+    "documents": {"type": "object", "additionalProperties": _MANIFEST_DOCUMENT},
 })
 
 _SECTION = _record({"kind": _enum(schema.SECTION_KINDS), "language": _enum(schema.LANGUAGES),

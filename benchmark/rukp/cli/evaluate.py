@@ -49,6 +49,9 @@ def evaluate_cmd(
     inclusive_ends: bool = typer.Option(False, "--inclusive-ends",
                                         help="Entity ends are inclusive (nervaluate's data: one token has start == "
                                              "end); for the gold and JSONL predictions."),
+    all_occurrences: bool = typer.Option(False, "--all-occurrences",
+                                         help="Project each item given by its text onto every free occurrence of "
+                                              "that text (for systems that list each entity once)."),
     json_out: Path = typer.Option(None, "--json", help="Write the JSON report here."),
     markdown_out: Path = typer.Option(None, "--markdown", help="Write Markdown tables here."),
     plot_out: Path = typer.Option(None, "--plot", help="Write a plot of F1 per type with intervals here "
@@ -103,7 +106,7 @@ def evaluate_cmd(
                    claim_threshold=claim_threshold, nervaluate_compatible=nervaluate_compatible,
                    bootstrap=bootstrap, seed=seed, skip_invalid=skip_invalid,
                    entities=False if no_entities else None, claims=False if no_claims else None, format=fmt,
-                   bio=bio, docs=doc or None, inclusive_ends=inclusive_ends)
+                   bio=bio, docs=doc or None, inclusive_ends=inclusive_ends, all_occurrences=all_occurrences)
     from rukp.extractors.llm.options import llm_environment
 
     with llm_environment(base_url=llm_base_url, concurrency=llm_concurrency, no_cache=no_cache, refresh=refresh,

@@ -34,6 +34,11 @@ _TIMEOUT = typer.Option(defaults.LS_TIMEOUT_S, "--timeout", help="Seconds to wai
 _DEADLINE = typer.Option(defaults.LS_DEADLINE_S, "--deadline", help="Seconds the whole exchange with the server "
                                                                      "may take.")
 _DRY_RUN = typer.Option(False, "--dry-run", help="Print the diff and validate; write nothing.")
+_SINGLE = typer.Option(False, "--single-pass", help="Accept a new document annotated by one person only (recorded "
+                                                     "as single-annotated); by default it waits for a second pass.")
+_AGENT = typer.Option("person", "--annotator-kind", metavar="person|ai_agent",
+                      help="Who annotated in Label Studio, recorded in the provenance of a newly annotated document "
+                           "(the datasheet tells people from AI agents).")
 _FORCE = typer.Option(False, "--force", help="Import even an annotation older than the one last imported for its "
                                              "document (annotations/labelstudio-imports.json): revert on purpose.")
 
@@ -42,7 +47,7 @@ _FORCE = typer.Option(False, "--force", help="Import even an annotation older th
 def config_cmd(out: Path = typer.Option(None, "--out", "-o", help="Write the config here (default: stdout).")
                ) -> None:
     """Write the labeling config generated from the annotation scheme."""
-    from rukp.labelstudio.config import label_config, write_config
+    from rukp.io.labelstudio.config import label_config, write_config
 
     if out is None:
         typer.echo(label_config(), nl=False)
@@ -65,6 +70,8 @@ def export_cmd(out: Path = typer.Option(Path("labelstudio-tasks.json"), "--out",
 
 
 def _finish(plan: ImportPlan, dry_run: bool) -> None:
+    if plan.held:
+        typer.echo(f"held until adjudicated or accepted: doc {', '.join(plan.held)} (see 'skipped' above)")
     if not plan.changed:
         typer.echo("no changes")
     elif dry_run:
@@ -77,13 +84,13 @@ def _finish(plan: ImportPlan, dry_run: bool) -> None:
 def import_cmd(export: Path = typer.Argument(..., exists=True, dir_okay=False,
                                              help="Label Studio JSON export (not JSON_MIN)."),
                dry_run: bool = _DRY_RUN, force: bool = _FORCE, root: Path = _ROOT,
-               annotations: Path = _ANNOTATIONS) -> None:
+               annotations: Path = _ANNOTATIONS, agent: str = _AGENT, single_pass: bool = _SINGLE) -> None:
     """Import a Label Studio JSON export into annotations/ (diff, validate, atomic write)."""
     from rukp.labelstudio.importer import import_export
 
     check_root(root)
     plan = import_export(export, dry_run=dry_run, force=force, root=root, annotations_dir=annotations,
-                         report=typer.echo)
+                         report=typer.echo, agent=agent, single_pass=single_pass)
     _finish(plan, dry_run)
 
 
@@ -108,13 +115,15 @@ def push_cmd(url: str = _URL, project: str = _PROJECT, as_: str = _AS, predictio
 def pull_cmd(url: str = _URL, project: str = _PROJECT, dry_run: bool = _DRY_RUN,
              save: Path = typer.Option(None, "--save", help="Also keep the downloaded JSON export here."),
              force: bool = _FORCE, root: Path = _ROOT, annotations: Path = _ANNOTATIONS,
-             timeout: float = _TIMEOUT, deadline: float = _DEADLINE) -> None:
+             timeout: float = _TIMEOUT, deadline: float = _DEADLINE, agent: str = _AGENT,
+             single_pass: bool = _SINGLE) -> None:
     """Download the project's annotations and import them like `rukp labelstudio import`."""
     from rukp.labelstudio.server import pull
 
     check_root(root)
     plan = pull(url, project=project, dry_run=dry_run, save=save, force=force, root=root,
-                annotations_dir=annotations, report=typer.echo, timeout=timeout, deadline=deadline)
+                annotations_dir=annotations, report=typer.echo, timeout=timeout, deadline=deadline, agent=agent,
+                single_pass=single_pass)
     _finish(plan, dry_run)
 
 

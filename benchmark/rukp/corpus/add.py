@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,19 +64,35 @@ def _normalised(text: str) -> str:
     return " ".join(text.replace(_BOM, "").split())
 
 
+def _check_lines(text: str, title: str | None, drop: Sequence[str], source: Path) -> None:
+    """``--title`` and every ``--drop`` must be a whole line of the article (spaces around it ignored)."""
+    lines = {line.strip() for line in text.split("\n")}
+    for option, value in [("--title", title), *(("--drop", d) for d in drop)]:
+        if value is not None and value.strip() not in lines:
+            raise RukpError(f"{option} {quote(value)} is not a whole line of the article (copy the line as it is)",
+                            path=source)
+    if title is not None and title.strip() in {d.strip() for d in drop}:
+        raise RukpError(f"--title {quote(title)} is also given to --drop", path=source)
+
+
 def add_article(source: str | Path, *, date: str | None = None, date_evidence: str | None = None,
-                root: Path | None = None) -> Added:
+                authors: Sequence[str] = (), outlet: str | None = None, title: str | None = None,
+                drop: Sequence[str] = (), root: Path | None = None) -> Added:
     """Add ``source`` as a new seed and rebuild ``corpus/``; refuse non-UTF-8, empty and duplicate files.
 
+    ``authors``, ``outlet`` and ``title`` replace what the page shows (bylines, no outlet, the first title-like
+    line); ``drop`` lists lines to drop as page furniture that no rule knows. All go to ``seeds/metadata.json``.
     Holds the repository's write lock (:mod:`rukp.io.lock`), so two at once never give one id to two seeds.
     """
     from rukp.io.lock import annotations_lock
 
     with annotations_lock(paths.annotations_dir(root), "`rukp corpus add`"):
-        return _add_article(Path(source), date=date, date_evidence=date_evidence, root=root)
+        return _add_article(Path(source), date=date, date_evidence=date_evidence, authors=authors, outlet=outlet,
+                            title=title, drop=drop, root=root)
 
 
-def _add_article(source: Path, *, date: str | None, date_evidence: str | None, root: Path | None) -> Added:
+def _add_article(source: Path, *, date: str | None, date_evidence: str | None, authors: Sequence[str],
+                 outlet: str | None, title: str | None, drop: Sequence[str], root: Path | None) -> Added:
     _check_date(date)
     if date_evidence is not None and not date_evidence.strip():
         raise RukpError("--date-evidence is empty: give a verbatim passage of the article that dates it, or leave "
@@ -84,6 +101,10 @@ def _add_article(source: Path, *, date: str | None, date_evidence: str | None, r
         raise RukpError("--date-evidence needs --date (the evidence supports a date)")
     text = read_text(source, keep_bom=True).removeprefix(_BOM)  # written back as the seed: byte for byte
     _check_characters(text, source)
+    _check_lines(text, title, drop, source)
+    for name in authors:
+        if not name.strip():
+            raise RukpError("--author is empty", path=source)
     if not text.replace("\u00a0", " ").strip():
         raise RukpError("the article is empty (nothing but whitespace)", path=source)
     data = text.encode("utf-8")
@@ -103,7 +124,14 @@ def _add_article(source: Path, *, date: str | None, date_evidence: str | None, r
 
     metadata = load_metadata(seeds_dir)
     basis = "given with `rukp corpus add --date`" if date is not None else None
-    metadata[seed.file] = {"date": date, "date_evidence": None, "date_basis": basis, "outlet": None}
+    metadata[seed.file] = {"date": date, "date_evidence": None, "date_basis": basis,
+                           "outlet": outlet.strip() if outlet and outlet.strip() else None}
+    if authors:
+        metadata[seed.file]["authors"] = [a.strip() for a in authors]
+    if title is not None:
+        metadata[seed.file]["title"] = title.strip()
+    if drop:
+        metadata[seed.file]["drop"] = sorted({d.strip() for d in drop})
     if date_evidence is not None:
         kept = build_document(seed, metadata)["text"]
         if date_evidence not in kept:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rukp import paths
-from rukp.corpus.furniture import match_furniture
+from rukp.corpus.furniture import MAINTAINER, match_furniture
 from rukp.corpus.layout import classify, language
 from rukp.corpus.seeds import Seed, load_metadata, load_seeds
 from rukp.errors import RukpError
@@ -48,12 +48,17 @@ def _lines_with_offsets(text: str) -> list[tuple[int, str]]:
 def build_document(seed: Seed, metadata: dict[str, Any]) -> dict[str, Any]:
     """One corpus document (a JSON-ready dict) from a seed and its editorial metadata."""
     doc_id = doc_id_for(seed.file)
+    meta = metadata.get(seed.file)
+    if meta is None:
+        raise RukpError("no metadata for this seed in seeds/metadata.json (date, date_evidence, date_basis)",
+                        path=seed.file)
+    by_hand = {line.strip() for line in meta.get("drop") or []}
     kept: list[tuple[int, str]] = []
     dropped: list[dict[str, Any]] = []
     for seed_start, line in _lines_with_offsets(seed.text):
         if not line.replace("\u00a0", " ").strip():
             continue
-        rule = match_furniture(line)
+        rule = MAINTAINER if line.strip() in by_hand else match_furniture(line)
         if rule:
             dropped.append({"text": line, "seed_start": seed_start, "seed_end": seed_start + len(line),
                             "rule": rule.name, "reason": rule.reason})
@@ -64,7 +69,7 @@ def build_document(seed: Seed, metadata: dict[str, Any]) -> dict[str, Any]:
             continue
         kept.append((seed_start, line))
 
-    pieces = classify([line for _, line in kept])
+    pieces = classify([line for _, line in kept], title=meta.get("title"))
     title = next((line[p.start:p.end] for (_, line), ps in zip(kept, pieces, strict=True)
                   for p in ps if p.kind == "title"), None)
     parts: list[str] = []
@@ -83,15 +88,11 @@ def build_document(seed: Seed, metadata: dict[str, Any]) -> dict[str, Any]:
     text = "\n".join(parts)
     dropped.sort(key=lambda d: d["seed_start"])
 
-    meta = metadata.get(seed.file)
-    if meta is None:
-        raise RukpError("no metadata for this seed in seeds/metadata.json (date, date_evidence, date_basis)",
-                        path=seed.file)
     evidence = meta.get("date_evidence")
     if evidence is not None and evidence not in text:
         raise RukpError(f"date_evidence is not a verbatim passage of the document text: {evidence[:60]!r}…",
                         path="seeds/metadata.json", doc=doc_id)
-    authors = [text[s["start"]:s["end"]] for s in sections if s["kind"] == "byline"]
+    authors = meta.get("authors") or [text[s["start"]:s["end"]] for s in sections if s["kind"] == "byline"]
     return {
         "id": doc_id,
         "seed": seed.file,

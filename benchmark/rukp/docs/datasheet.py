@@ -54,6 +54,7 @@ DATASHEET_BLOCKS: dict[str, Callable[[Figures], str]] = {
     "dates": tables.dates_table,
     "rules": tables.rules_table,
     "dropped": tables.dropped_table,
+    "provenance": tables.provenance_table,
     "agreement": tables.agreement_block,
     "adjudication": tables.adjudication_block,
     "errata": tables.errata_table,

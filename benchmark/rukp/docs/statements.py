@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 
 from rukp import schema
+from rukp.annotations.provenance import ORIGINAL_ADJUDICATION, describe, provenances
 from rukp.docs.figures import Figures
 
 CONFIG_DESCRIPTIONS: dict[str, str] = {
@@ -27,14 +28,15 @@ MANIPULATION = ("No text is altered: kept lines are verbatim (typos, machine-tra
 IMPUTATION = "None. Dates are inferred, not imputed, and flagged as inferred."
 ANNOTATION_PLATFORM = ("JSON files in the raw annotation format (annotations/raw/README.md), resolved to offsets by "
                        "the project's resolver; a Label Studio configuration is provided to extend the corpus.")
-ANNOTATIONS_PER_ITEM = ("Two independent annotation passes with the guidelines (A, B) and two with the scheme only "
-                        "(C, D) per document; one adjudicated gold annotation (round 1: A vs B; round 2: gold vs "
-                        "C and D), then reviewed errata.")
-ANNOTATORS = ("Every pass, both adjudication rounds and the guidelines themselves were produced by AI "
-              "language-model agents (Claude subagents), not by people; no human annotator re-read every span. "
-              "The guidelines were drafted by an agent that had read the five texts, so they decide most of the "
-              "corpus's hard cases by quoting them; this, and the fact that all annotators are instances of one "
-              "model, is why agreement is near perfect. Demographics do not apply.")
+ORIGINAL_PASSES = ("two independent annotation passes with the guidelines (A, B) and two with the scheme only "
+                   "(C, D); one adjudicated gold annotation (round 1: A vs B; round 2: gold vs C and D), then "
+                   "reviewed errata")
+ORIGINAL_ANNOTATORS = ("Every pass, both adjudication rounds and the guidelines themselves were produced by AI "
+                       "language-model agents (Claude subagents), not by people; no human annotator re-read every "
+                       "span. The guidelines were drafted by an agent that had read the original texts, so they "
+                       "decide most of the corpus's hard cases by quoting them; this, and the fact that all "
+                       "annotators are instances of one model, is why agreement is near perfect. Demographics do "
+                       "not apply.")
 MACHINE_TOOLS: tuple[str, ...] = (
     "Claude (Anthropic) language-model subagents: the guidelines draft, annotation passes A-D, both "
     "adjudication rounds.",
@@ -64,14 +66,44 @@ LICENSING = ("Annotations (everything under annotations/ and the annotation fiel
              "titled 'takedown'.")
 
 
+def _original(fig: Figures) -> list[str]:
+    """The documents of the original gold (annotated by the passes A–D and adjudicated)."""
+    return sorted(d for d, p in provenances(fig.manifest).items()
+                  if p is not None and p.get("adjudication") == ORIGINAL_ADJUDICATION)
+
+
+def _ids(ids: list[str]) -> str:
+    return f"{ids[0]}–{ids[-1]}" if len(ids) > 2 else " and ".join(ids)
+
+
+def annotations_per_item(fig: Figures) -> str:
+    """How many annotations each document had, from the provenance the manifest records per document."""
+    original = _original(fig)
+    detail = f" Documents {_ids(original)}: {ORIGINAL_PASSES}." if original else ""
+    sentence = describe(fig.manifest)
+    return f"{sentence[0].upper()}{sentence[1:]}.{detail}"
+
+
+def annotators(fig: Figures) -> str:
+    """Who annotated: the AI agents of the original gold, and whoever annotated the documents added since."""
+    original = _original(fig)
+    text = f"Documents {_ids(original)}: {ORIGINAL_ANNOTATORS}" if original else ""
+    later = {d: p for d, p in provenances(fig.manifest).items() if d not in original}
+    if later:
+        added = describe({"documents": {d: {"provenance": p} for d, p in later.items()}})
+        text += (" " if text else "") + f"Documents {_ids(sorted(later))}: {added}."
+    return text or "No document annotated yet."
+
+
 def annotation_protocol(fig: Figures) -> str:
     """How the gold was annotated (guidelines version from annotations/GUIDELINES.md)."""
     return (f"Written guidelines (annotations/GUIDELINES.md, {fig.guidelines_version}) expand the annotation scheme "
-            f"{schema.SCHEME_VERSION}. Two independent passes (A and B) annotated every document blind to each "
-            "other, from the guidelines and the corpus text alone, writing surface strings; offsets were computed "
-            "by code. Every disagreement was adjudicated with a decision and a reason citing the guidelines "
-            "(annotations/adjudication.jsonl); agreed annotations passed through unchanged; the gold was checked "
-            "by the project validator (offsets, labels, links, no annotation inside page furniture).")
+            f"{schema.SCHEME_VERSION}. Two independent passes (A and B) annotated every document of the original "
+            "gold blind to each other, from the guidelines and the corpus text alone, writing surface strings; "
+            "offsets were computed by code. Every disagreement was adjudicated with a decision and a reason citing "
+            "the guidelines (annotations/adjudication.jsonl); agreed annotations passed through unchanged; the gold "
+            "was checked by the project validator (offsets, labels, links, no annotation inside page furniture). "
+            f"Per document (annotations/manifest.json, provenance): {describe(fig.manifest)}.")
 
 
 def _window(fig: Figures) -> str:
@@ -145,8 +177,8 @@ def summary(fig: Figures) -> str:
     relations = sum(fig.total_counter("relations").values())
     return (f"rukp-fr: {len(fig.documents)} French news articles ({fig.total('characters'):,} characters, "
             f"{fig.total('tokens'):,} tokens) on the Russia–North Korea rapprochement, dated {_window(fig)}, "
-            "cleaned of page furniture with a provenance map to the verbatim pages, annotated twice "
-            f"independently and adjudicated: {mentions} entity mentions of {len(schema.ENTITY_LABELS)} "
+            f"cleaned of page furniture with a provenance map to the verbatim pages ({describe(fig.manifest)}): "
+            f"{mentions} entity mentions of {len(schema.ENTITY_LABELS)} "
             f"OntoNotes-like types linked to {len(fig.entity_ids)} cross-document canonical entities, and "
             f"{fig.total('claims')} claims with claimer, polarity, certainty and topic, in {len(fig.clusters)} "
             f"clusters, with {relations} supports/contradicts relations. A test set for French NER, entity "

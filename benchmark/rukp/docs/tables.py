@@ -397,3 +397,31 @@ def errata_table(fig: Figures) -> str:
     rows = [[r["id"], code(r["op"]), _erratum_docs(r), r["reason"]] for r in fig.errata]
     return (f"{len(fig.errata)} errata recorded in `{ERRATA_PATH}` and applied by code after adjudication:\n\n"
             + table(["id", "operation", "documents", "reason"], rows))
+
+
+def provenance_table(fig: Figures) -> str:
+    """How each document's gold was made (``annotations/manifest.json``, ``provenance``): one row per way, with
+    the documents made that way."""
+    import json
+
+    from rukp.annotations.provenance import describe, provenances
+
+    groups: dict[str, list[str]] = {}
+    for doc_id, prov in provenances(fig.manifest).items():
+        groups.setdefault(json.dumps(prov, sort_keys=True), []).append(doc_id)
+    rows = []
+    for key, docs in groups.items():
+        prov = json.loads(key)
+        shown = f"{docs[0]}–{docs[-1]}" if len(docs) > 2 else ", ".join(docs)
+        if prov is None:
+            rows.append([shown, "not recorded", "—", "—", "—", "—"])
+            continue
+        passes = prov.get("passes") or []
+        kinds = {"ai_agent": "AI agent", "person": "person"}
+        who = "; ".join(f"{p.get('name')}: {p.get('annotator')}, {kinds.get(p.get('agent'), p.get('agent'))}"
+                        for p in passes)
+        tools = ", ".join(sorted({str(p.get("tool")) for p in passes}))
+        rows.append([shown, str(len(passes)), who, tools, prov.get("adjudication") or "none (single pass)",
+                     prov.get("date") or "—"])
+    table_text = table(["documents", "passes", "annotators", "tool", "adjudication", "date"], rows)
+    return f"{table_text}\n\nIn all: {describe(fig.manifest)}."

@@ -229,7 +229,7 @@ def _run_extractor(extractor: Any, name: str, gold: Gold, opts: Options, progres
             run.output(out, doc.id)
     _check_not_all_failed(run, name, len(documents))
     preds = predictions_from_rows(run.rows, gold, source=name, kind="extractor", skip_invalid=opts.skip_invalid,
-                                  failed=run.failed, **reader_scope(opts, gold))
+                                  failed=run.failed, every=opts.all_occurrences, **reader_scope(opts, gold))
     preds.skipped[:0] = run.problems
     preds.extractor = _description(extractor, name)
     preds.extractor_errors = {"count": len(run.errors), "documents": len(run.error_docs),
@@ -243,7 +243,8 @@ def load_input(obj: Any, gold: Gold, opts: Options, *, progress: bool | None = N
     seconds per document."""
     from rukp.extractors.registry import as_extractor, resolve
 
-    kw = {**reader_scope(opts, gold), "skip_invalid": opts.skip_invalid, "inclusive_ends": opts.inclusive_ends}
+    kw = {**reader_scope(opts, gold), "skip_invalid": opts.skip_invalid, "inclusive_ends": opts.inclusive_ends,
+          "every": opts.all_occurrences}
     if isinstance(obj, Predictions):
         return obj
     if isinstance(obj, Path) or (isinstance(obj, str) and not is_spec(obj)

@@ -38,6 +38,9 @@ class Options:
     bio: str = "auto"
     docs: tuple[str, ...] | None = None
     inclusive_ends: bool = False
+    #: Each text-anchored item projected onto every free occurrence of its text (for answers that list each
+    #: entity once); off by default, and said in every report when on.
+    all_occurrences: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
@@ -76,7 +79,7 @@ def make_options(*, view: str | Sequence[str] = "fine", label_map: str | Path | 
                  nervaluate_compatible: bool = False, bootstrap: int = DEFAULT_RESAMPLES, seed: int = 0,
                  skip_invalid: bool = False, entities: bool | None = None, claims: bool | None = None,
                  format: str = "auto", bio: str = "auto", docs: str | Sequence[str] | None = None,
-                 inclusive_ends: bool = False) -> Options:
+                 inclusive_ends: bool = False, all_occurrences: bool = False) -> Options:
     """Check every option once, at the boundary; a bad value names the option and what it accepts."""
     names = [view] if isinstance(view, str) else list(view) if isinstance(view, Sequence) else None
     if not names or not all(isinstance(v, str) for v in names):
@@ -94,6 +97,8 @@ def make_options(*, view: str | Sequence[str] = "fine", label_map: str | Path | 
         if not isinstance(flag, bool):
             raise RukpError(f"{name}={quote(flag)} must be True or False")
     entities, claims = _scope("entities", entities), _scope("claims", claims)
+    if not isinstance(all_occurrences, bool):
+        raise RukpError(f"all_occurrences={str(all_occurrences)[:60]!r} must be True or False")
     if entities is False and claims is False:
         raise RukpError("nothing to score: entities=False and claims=False (--no-entities --no-claims) together "
                         "leave nothing")
@@ -101,4 +106,4 @@ def make_options(*, view: str | Sequence[str] = "fine", label_map: str | Path | 
                    _number("min_overlap", min_overlap, 0.0, 1.0),
                    _number("claim_threshold", claim_threshold, 0.0, 1.0), bool(nervaluate_compatible),
                    bootstrap, seed, bool(skip_invalid), entities, claims, _choice("format", format, FORMATS),
-                   _choice("bio", bio, BIO_RULES), _docs(docs), bool(inclusive_ends))
+                   _choice("bio", bio, BIO_RULES), _docs(docs), bool(inclusive_ends), all_occurrences)

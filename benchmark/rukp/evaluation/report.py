@@ -336,6 +336,11 @@ class Report:
         if self.sentences is not None:
             notes.append(f"Intervals over sentences resample {plural(self.sentences.n, 'sentences')}: narrower and "
                          "optimistic, since sentences of one article are not independent.")
+        projected = sum(block.get("projected", 0) for block in (self.alignment or {}).values()
+                        if isinstance(block, dict))
+        if self.options.all_occurrences:
+            notes.append("Items given by their text were projected onto every free occurrence of that text "
+                         f"(all_occurrences, --all-occurrences): {plural(projected, 'more items')} than given.")
         if self.claims is not None:
             notes.append("Claim clusters are scored on matched claims only; unmatched gold and predicted claims "
                          "are left out (detection already charges them).")
@@ -374,13 +379,23 @@ class Report:
         out: dict[str, Any] = {k: dict(v) for k, v in preds.alignment.items() if kinds.get(k)}
         out["unaligned"] = [{"doc": self.gold.documents[u.doc].id, "kind": u.kind,
                              "text": _cut(u.text), "chars": len(u.text),
-                             ("label" if u.kind == "entity" else "claimer"): u.label}
+                             ("label" if u.kind == "entity" else "claimer"): u.label, "reason": u.reason}
                             for u in preds.unaligned if kinds.get("entities" if u.kind == "entity" else "claims")]
         out["fuzzy"] = [{"doc": self.gold.documents[f.doc].id, "kind": f.kind, "text": _cut(f.text),
                          "matched": _cut(f.matched), "score": round(f.score, 3),
                          ("label" if f.kind == "entity" else "claimer"): f.label}
                         for f in preds.fuzzy if kinds.get("entities" if f.kind == "entity" else "claims")]
         return out
+
+    @cached_property
+    def unresolved_claimers(self) -> list[dict[str, Any]]:
+        """Predicted claimer names that resolve to no kb id, kb name or alias, special claimer or gold claimer
+        (scored as wrong claimers): ``[{doc, claimer, claims}]`` in input order, ``claims`` the number of the
+        document's claims giving it; empty when claims are not scored."""
+        if self.scope.get("claims") != "scored":
+            return []
+        return [{"doc": self.gold.documents[u.doc].id, "claimer": _cut(u.name), "claims": u.claims}
+                for u in self.predictions.unresolved_claimers]
 
     def __repr__(self) -> str:
         """A few lines: system, gold, documents, strict F1 per view, claim detection F1 (or the scope)."""
@@ -447,7 +462,7 @@ class Report:
             else:
                 where[key] = f"omitted: {why}; use {option} FILE" if why else f"omitted; use {option} FILE"
         return {"schema": REPORT_SCHEMA, "metadata": self.metadata, "scope": dict(self.scope),
-                "alignment": self.alignment, "detail": where,
+                "alignment": self.alignment, "unresolved_claimers": self.unresolved_claimers, "detail": where,
                 "entities": {name: self._entities_dict(v, included) for name, v in self.views.items()},
                 "claims": self._claims_dict(self.claims, included) if self.claims is not None else None,
                 "sentences": (self._sentences_dict(self.claim_sentences, included)

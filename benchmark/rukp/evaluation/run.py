@@ -97,7 +97,7 @@ def evaluate(extractor_or_predictions: Any, *, gold: str | Path | Gold | None = 
              nervaluate_compatible: bool = False, bootstrap: int = DEFAULT_RESAMPLES, seed: int = 0,
              skip_invalid: bool = False, entities: bool | None = None, claims: bool | None = None,
              format: str = "auto", bio: str = "auto", docs: str | Sequence[str] | None = None,
-             inclusive_ends: bool = False, progress: bool | None = None,
+             inclusive_ends: bool = False, all_occurrences: bool = False, progress: bool | None = None,
              extractor_timeout: float | None = None) -> Report:
     """Score an extractor or predictions against the gold and return a :class:`~rukp.evaluation.report.Report`.
 
@@ -151,6 +151,9 @@ def evaluate(extractor_or_predictions: Any, *, gold: str | Path | Gold | None = 
         Read entity ends in the gold and JSONL predictions as inclusive (nervaluate's convention: a one-token
         entity has ``start == end``); with ``nervaluate_compatible`` the counts then equal nervaluate's on the
         same data.
+    all_occurrences : bool, default False
+        Project each text-anchored item (given by its ``text``) onto every free occurrence of its text in the
+        document, for systems that list each entity once; the report says so (``docs/scoring.md``).
     progress : bool or None, default None
         Progress bar while an extractor runs (None: only on a terminal).
     extractor_timeout : float or None, default None
@@ -166,7 +169,8 @@ def evaluate(extractor_or_predictions: Any, *, gold: str | Path | Gold | None = 
     opts = make_options(view=view, label_map=label_map, scheme=scheme, min_overlap=min_overlap,
                         claim_threshold=claim_threshold, nervaluate_compatible=nervaluate_compatible,
                         bootstrap=bootstrap, seed=seed, skip_invalid=skip_invalid, entities=entities,
-                        claims=claims, format=format, bio=bio, docs=docs, inclusive_ends=inclusive_ends)
+                        claims=claims, format=format, bio=bio, docs=docs, inclusive_ends=inclusive_ends,
+                        all_occurrences=all_occurrences)
     timeout = check_limit(extractor_timeout)
     label_maps = label_maps_of(opts)
     gold_set = gold_of(gold, opts)

@@ -1,7 +1,11 @@
 """Place text-anchored items (strings, as LLMs return them) on a document's text: character offsets by rule.
 
 Pure: text and items in, one :class:`Alignment` per item out (same order); no file access. Offsets are
-character offsets into the original text with exclusive ends. The rules, tried in this order for each item:
+character offsets into the original text with exclusive ends. Every rule places an item on a **free**
+occurrence, the first in text order: one that no item with the same *key* holds (the key is the folded text
+and the context, plus the claimer for claims, ``kind="claim"``, since two claimers may make claims on one span);
+with ``exclusive`` (the harness's flat entities), one that overlaps no span any item holds, including the
+``held`` spans and items given with offsets. The rules, tried in this order for each item:
 
 1. **exact**: the item's text, trimmed of surrounding whitespace, occurs verbatim and *word-bounded* (the match
    neither starts nor ends inside a word: never letters/digits on both sides of either boundary; a shorter name
@@ -10,27 +14,34 @@ character offsets into the original text with exclusive ends. The rules, tried i
    - ``occurrence: N`` (1-based) takes the N-th occurrence in text order;
    - ``context: "..."`` restricts the occurrences to those inside an occurrence of the context (found verbatim,
      else normalised as in rule 2); ``occurrence`` then counts inside the context;
-   - otherwise items with the same *key* take successive occurrences (a cursor per key): three items "Russie"
-     map to the first three occurrences. The key is the text and the context, plus the claimer for claims
-     (``kind="claim"``), since two claimers may make claims on one span. Occurrences inside the span of a
+   - otherwise each item takes the first free occurrence: three items "Russie" map to the first three
+     occurrences. Longer texts are placed first, and (without ``exclusive``) occurrences inside the span of a
      longer item already placed come last, so "Corée" after "Corée du Nord" goes to a standalone "Corée" when
-     there is one. An item whose key has no occurrence left goes on to the next rule.
+     there is one. An item with no free occurrence left goes on to the next rule.
 2. **normalised**: the same, after folding both texts: case folded, accents stripped (NFKD), quotes
    (’'‘‛`´ʼ → ', “”„«»‹› → "), dashes (‐‑‒–—― → -) unified, whitespace runs collapsed to one space, the item
-   trimmed. An offset map brings the match back to exact offsets in the original text.
-3. **fuzzy**: the best window of whole words (in the normalised text, 70%–140% of the item's word count) whose
-   normalised Indel similarity (:func:`rapidfuzz.fuzz.ratio`) is at least :data:`FUZZY_THRESHOLD` (0.85); ties go
-   to the earliest window, then the shorter. ``occurrence`` is not used; a window overlapping a span the key
-   already took is skipped.
-4. **unaligned**: nothing matched (the harness counts the item as spurious and lists it).
+   trimmed. An offset map brings the match back to exact offsets in the original text. ``occurrence: N`` counts
+   the folded occurrences when the verbatim ones are fewer than N; an item whose N-th occurrence does not exist
+   is unaligned (never placed on another occurrence).
+3. **fuzzy**: for items of at least :data:`FUZZY_MIN_CHARS` folded characters (spaces not counted; a shorter
+   string is never turned into another word, "resse" into "presse"), the best free window of whole words (in
+   the normalised text, 70%–140% of the item's word count) whose normalised Indel similarity
+   (:func:`rapidfuzz.fuzz.ratio`) is at least :data:`FUZZY_THRESHOLD` (0.85); ties go to the earliest window,
+   then the shorter.
+4. **unaligned**: nothing free matched; ``note`` says why: not in the text, every occurrence held by another
+   item, or no N-th occurrence.
 
 An item whose context is not found, or whose text is not inside its context, is aligned again without the
 context (``note`` says so). Items that already carry ``start`` and ``end`` pass through untouched ("offsets").
+With ``every`` (off by default), an item placed by rule 1 or 2 without ``occurrence`` is also projected onto
+every other free occurrence of its folded text (``Alignment.more``), for answers that list each entity once.
+Work is linear in the number of items (plus the occurrences of each distinct string).
 
 Worked example: in ``"La Russie et la Corée du Nord. La russie a nié. Selon la Corée, la Russie avance."``,
 items ``Russie``, ``Russie``, ``Russie`` align exact (3, 9), exact (67, 73), normalised (34, 40): exact
 occurrences are used up before the case variant; ``Corée du Nord``, ``Corée`` → exact (16, 29), exact (57, 62);
-``Rusie`` → fuzzy 0.91 on the first "Russie" not taken by the key ``Rusie`` (3, 9); ``Pyongyang`` → unaligned.
+``Corée du Nordd`` → fuzzy 0.96 on (16, 29) (its key has not taken that span); ``Rusie`` and ``Pyongyang`` →
+unaligned (too short for fuzzy matching, and not in the text).
 """
 
 from __future__ import annotations
@@ -38,11 +49,9 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -51,6 +60,9 @@ from rukp.errors import RukpError, quote
 
 #: Lowest normalised similarity (0–1) a fuzzy match may have.
 FUZZY_THRESHOLD = 0.85
+#: Fewest folded characters (spaces not counted) an item needs for fuzzy matching: below it, one changed letter
+#: is often another word ("resse"/"presse", "Russee"/"russe").
+FUZZY_MIN_CHARS = 8
 #: Every status an alignment can have, in report order.
 STATUSES = ("offsets", "exact", "normalised", "fuzzy", "unaligned")
 Status = Literal["offsets", "exact", "normalised", "fuzzy", "unaligned"]
@@ -59,15 +71,15 @@ _FOLD = {**dict.fromkeys("’'‘‛`´ʼ", "'"), **dict.fromkeys("“”„«»
 _WORD = re.compile(r"[^\W_]+")
 
 
-@dataclass(frozen=True)
-class Alignment:
+class Alignment(NamedTuple):
     """Where one item landed: ``start``/``end`` (None when unaligned), the rule that placed it, its score."""
 
     start: int | None
     end: int | None
     status: Status
     score: float | None = None  # 1.0 for exact/normalised/offsets, the similarity for fuzzy, None when unaligned
-    note: str | None = None  # why a context or occurrence was not used, when it was not
+    note: str | None = None  # why a context or occurrence was not used, or why the item is unaligned
+    more: tuple[tuple[int, int], ...] = ()  # further spans, with ``every``: the item projected onto them
 
     @property
     def aligned(self) -> bool:
@@ -157,9 +169,8 @@ class Folded:
         return bisect.bisect_left(self.src, start), bisect.bisect_left(self.src, end)
 
 
-@dataclass(frozen=True)
-class _Todo:
-    """An item still to place: its position in the input, text, context, occurrence and cursor key."""
+class _Todo(NamedTuple):
+    """An item still to place: its position in the input, text, context, occurrence and key."""
 
     i: int
     text: str
@@ -179,10 +190,35 @@ def _text_item(i: int, item: Mapping[str, Any]) -> tuple[str, str | None, int | 
     return text, context or None, occ
 
 
-class _Aligner:
-    """The state of one call: occurrence indexes per string, the spans each key has taken."""
+class Occupied:
+    """Spans held, kept as sorted disjoint intervals: an overlap test in O(log n), an insertion in text order
+    in amortised O(1)."""
 
-    def __init__(self, text: str, threshold: float, exclusive: bool = False) -> None:
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for span in spans:
+            self.add(span)
+
+    def free(self, span: tuple[int, int]) -> bool:
+        """True when ``span`` overlaps no held span."""
+        i = bisect.bisect_left(self.starts, span[1]) - 1  # the last interval starting before span ends
+        return i < 0 or self.ends[i] <= span[0]
+
+    def add(self, span: tuple[int, int]) -> None:
+        """Hold ``span`` (merged with the intervals it overlaps)."""
+        s, e = span
+        lo, hi = bisect.bisect_right(self.ends, s), bisect.bisect_left(self.starts, e)
+        if lo < hi:
+            s, e = min(s, self.starts[lo]), max(e, self.ends[hi - 1])
+        self.starts[lo:hi] = [s]
+        self.ends[lo:hi] = [e]
+
+
+class _Aligner:
+    """The state of one call: occurrence indexes per string, the spans held (per key, and by every item)."""
+
+    def __init__(self, text: str, threshold: float, exclusive: bool, held: Iterable[tuple[int, int]]) -> None:
         self.text = text
         self.threshold = threshold
         self.exclusive = exclusive
@@ -193,15 +229,28 @@ class _Aligner:
         self._windows: dict[int, tuple[np.ndarray, np.ndarray, list[str]]] = {}
         self.fuzzy: dict[tuple, list[tuple[float, int, int]]] = {}
         self.fuzzy_next: dict[tuple, int] = {}
-        self.used: dict[tuple, set[tuple[int, int]]] = {}
+        self.held = Occupied(held)  # every span placed so far (with ``exclusive``: no item may overlap one)
+        self.by_key: dict[tuple, Occupied] = {}
         self.placed: list[tuple[int, int]] = []  # spans placed by rules 1-2, for "inside a longer item"
-        self.taken: set[tuple[int, int]] = set()  # every span placed so far (a fuzzy window avoids them)
 
     @property
     def folded(self) -> Folded:
         if self._folded is None:
             self._folded = Folded(self.text)
         return self._folded
+
+    def free(self, key: tuple, span: tuple[int, int]) -> bool:
+        """Whether ``span`` is free for an item with ``key`` (see the module docstring)."""
+        if self.exclusive:
+            return self.held.free(span)
+        occupied = self.by_key.get(key)
+        return occupied is None or occupied.free(span)
+
+    def take(self, key: tuple, span: tuple[int, int]) -> None:
+        """Hold ``span`` for ``key`` (and for every item)."""
+        self.held.add(span)
+        if not self.exclusive:
+            self.by_key.setdefault(key, Occupied()).add(span)
 
     def exact(self, needle: str) -> list[tuple[int, int]]:
         if needle not in self._exact:
@@ -236,10 +285,11 @@ class _Aligner:
         return self._windows[size]
 
     def fuzzy_ranked(self, needle: str, regions: list[tuple[int, int]] | None) -> list[tuple[float, int, int]]:
-        """Folded-text windows scoring at least the threshold, best first (ties: earliest, then shorter)."""
+        """Folded-text windows scoring at least the threshold, best first (ties: earliest, then shorter); none
+        for an item shorter than :data:`FUZZY_MIN_CHARS`."""
         query = normalise(needle)
         k = len(_WORD.findall(query))
-        if k == 0:
+        if k == 0 or len(query.replace(" ", "")) < FUZZY_MIN_CHARS:
             return []
         fregions = [self.folded.from_original(s, e) for s, e in regions] if regions is not None else None
         ranked: list[tuple[float, int, int]] = []
@@ -272,24 +322,28 @@ class _Aligner:
         return inside
 
 
-def _overlaps(spans: set[tuple[int, int]], span: tuple[int, int]) -> bool:
-    """True when ``span`` overlaps one of ``spans`` (a fuzzy window never reuses part of a span its key took)."""
-    return span in spans or any(s < span[1] and span[0] < e for s, e in spans)
-
-
 def _within(spans: list[tuple[int, int]], regions: list[tuple[int, int]] | None) -> list[tuple[int, int]]:
     if regions is None:
         return spans
     return [sp for sp in spans if any(a <= sp[0] and sp[1] <= b for a, b in regions)]
 
 
+def _offsets(item: Mapping[str, Any], n: int) -> tuple[int, int] | None:
+    """An item's own ``start``/``end`` when they are a valid span of a text of ``n`` characters."""
+    s, e = item.get("start"), item.get("end")
+    return (s, e) if type(s) is int and type(e) is int and 0 <= s < e <= n else None
+
+
 def align_items(text: str, items: Sequence[Mapping[str, Any]], *, kind: Literal["entity", "claim"] = "entity",
-                threshold: float = FUZZY_THRESHOLD, exclusive: bool = False) -> list[Alignment]:
+                threshold: float = FUZZY_THRESHOLD, exclusive: bool = False,
+                held: Iterable[tuple[int, int]] = (), every: bool = False) -> list[Alignment]:
     """Align each item (``{"text", "context"?, "occurrence"?}`` or ``{"start", "end"}``) to ``text`` by the rules.
 
-    ``kind="claim"`` adds the item's ``claimer`` to the cursor key, so claims by different claimers may share a span.
-    ``exclusive``: a fuzzy window never takes a span that any other item already holds (the harness's flat
-    entities: a misspelled name goes to a free occurrence rather than onto one an exact item took).
+    ``kind="claim"`` adds the item's ``claimer`` to its key, so claims by different claimers may share a span.
+    ``exclusive``: no item is placed on a span overlapping one that any item holds (the harness's flat
+    entities: ``held`` spans, items with offsets, items placed before), so a variant goes to a free occurrence.
+    ``every``: an item placed by rule 1 or 2 (no ``occurrence``) is also projected onto every other free
+    occurrence of its folded text (``Alignment.more``).
     """
     if kind not in ("entity", "claim"):
         raise RukpError(f"kind must be 'entity' or 'claim', got {kind!r}")
@@ -297,20 +351,30 @@ def align_items(text: str, items: Sequence[Mapping[str, Any]], *, kind: Literal[
         raise RukpError(f"threshold must be in (0, 1], got {threshold!r}")
     out: list[Alignment | None] = [None] * len(items)
     todo: list[_Todo] = []
+    given: list[tuple[int, int]] = []
+    folded: dict[str, str] = {}  # each distinct text folded once
     for i, item in enumerate(items):
         if item.get("start") is not None and item.get("end") is not None:
             out[i] = Alignment(item["start"], item["end"], "offsets", 1.0)
+            span = _offsets(item, len(text))
+            if span is not None:
+                given.append(span)
             continue
         text_, context, occurrence = _text_item(i, item)
         text_ = text_.strip()
         claimer = str(item.get("claimer")) if kind == "claim" else None
-        todo.append(_Todo(i, text_, context, occurrence, (text_, context, claimer)))
-    al = _Aligner(text, threshold, exclusive)
+        form = folded.get(text_)
+        if form is None:
+            form = folded[text_] = normalise(text_)
+        todo.append(_Todo(i, text_, context, occurrence, (form, context, claimer)))
+    al = _Aligner(text, threshold, exclusive, [*held, *given] if exclusive else ())
     notes: dict[int, str] = {}
     retry = _run(al, todo, out, notes, use_context=True)
     if retry:
-        again = [_Todo(e.i, e.text, None, e.occurrence, (e.text, None, e.key[2])) for e in retry]
+        again = [_Todo(e.i, e.text, None, e.occurrence, (e.key[0], None, e.key[2])) for e in retry]
         _run(al, again, out, notes, use_context=False)
+    if every:
+        _project(al, todo, out)
     return [a if a is not None else Alignment(None, None, "unaligned") for a in out]
 
 
@@ -322,24 +386,28 @@ def _run(al: _Aligner, todo: list[_Todo], out: list[Alignment | None], notes: di
     for e in retry:
         notes[e.i] = "context not found in the text; aligned without it"
     live = [e for e in todo if not (e.context and use_context and not regions[e.i])]
-    live = _place(al, live, out, notes, regions, "exact", al.exact)
-    live = _place(al, live, out, notes, regions, "normalised", al.normalised)
+    live = _place(al, live, out, notes, regions)
     for e in live:
-        if e.occurrence is not None:
-            notes.setdefault(e.i, f"occurrence {e.occurrence} not found")
+        if e.occurrence is not None:  # rules 1-2 found fewer occurrences: never another occurrence
+            if regions[e.i] is not None:
+                notes[e.i] = "not found inside its context; aligned without it"
+                retry.append(e)
+            else:
+                n = max(len(al.exact(e.text)), len(al.normalised(e.text)))
+                shown = str(e.occurrence) if e.occurrence < 10**12 else f"{str(e.occurrence)[:12]}…"
+                out[e.i] = _unaligned(notes, e, f"occurrence {shown} asked for, and the text has {_times(n)} it")
+            continue
         if e.key not in al.fuzzy:
             al.fuzzy[e.key] = al.fuzzy_ranked(e.text, regions[e.i])
             al.fuzzy_next[e.key] = 0
-        used, ranked = al.used.setdefault(e.key, set()), al.fuzzy[e.key]
-        # a window skipped once stays skipped (the key's spans only grow): each key walks its ranking once
+        ranked = al.fuzzy[e.key]
+        # a window found taken stays taken (held spans only grow): each key walks its ranking once
         while al.fuzzy_next[e.key] < len(ranked):
             score, s, end = ranked[al.fuzzy_next[e.key]]
             al.fuzzy_next[e.key] += 1
             span = al.folded.to_original(s, end)
-            # never a span overlapping one its key took (with ``exclusive``: nor one any other item holds)
-            if not _overlaps(used, span) and not (al.exclusive and _overlaps(al.taken, span)):
-                used.add(span)
-                al.taken.add(span)
+            if al.free(e.key, span):
+                al.take(e.key, span)
                 out[e.i] = Alignment(*span, "fuzzy", round(score, 4), notes.get(e.i))
                 break
         else:
@@ -347,53 +415,108 @@ def _run(al: _Aligner, todo: list[_Todo], out: list[Alignment | None], notes: di
                 notes[e.i] = "not found inside its context; aligned without it"
                 retry.append(e)
             else:
-                out[e.i] = Alignment(None, None, "unaligned", None, notes.get(e.i))
+                out[e.i] = _unaligned(notes, e, _why(al, e))
     return retry
 
 
+def _times(n: int) -> str:
+    return "no occurrence of" if n == 0 else "1 occurrence of" if n == 1 else f"{n} occurrences of"
+
+
+def _unaligned(notes: dict[int, str], e: _Todo, why: str) -> Alignment:
+    note = notes.get(e.i)
+    return Alignment(None, None, "unaligned", None, f"{note}; {why}" if note else why)
+
+
+def _why(al: _Aligner, e: _Todo) -> str:
+    """Why an item without ``occurrence`` matched nothing free: held elsewhere, or not in the text."""
+    if al.exact(e.text) or al.normalised(e.text) or al.fuzzy.get(e.key):
+        if al.exclusive:
+            return "every place it matches is held by another item (entities are flat)"
+        return "every occurrence is taken by an item with the same text" + (
+            " and claimer" if e.key[2] is not None else "")
+    if len(normalise(e.text).replace(" ", "")) < FUZZY_MIN_CHARS:
+        return f"not found in the text (too short for fuzzy matching: under {FUZZY_MIN_CHARS} characters)"
+    return "not found in the text"
+
+
 def _place(al: _Aligner, todo: list[_Todo], out: list[Alignment | None], notes: dict[int, str],
-           regions: dict[int, list[tuple[int, int]] | None], rule: Status,
-           finder: Callable[[str], list[tuple[int, int]]]) -> list[_Todo]:
-    """Rule 1 or 2: explicit occurrences first, then a cursor per key, longest texts first; returns the rest."""
-    left: list[_Todo] = []
-    for e in todo:
-        if e.occurrence is None:
-            continue
-        spans = _within(finder(e.text), regions[e.i])
-        if len(spans) >= e.occurrence:
+           regions: dict[int, list[tuple[int, int]] | None]) -> list[_Todo]:
+    """Rules 1-2: explicit occurrences first (verbatim, else folded); then, longest folded texts first, each item
+    on the first free verbatim occurrence, else on the first free folded one; returns the rest."""
+    rules: tuple[tuple[Status, Callable[[str], list[tuple[int, int]]]], ...] = (
+        ("exact", al.exact), ("normalised", al.normalised))
+    explicit = [e for e in todo if e.occurrence is not None]
+    for rule, finder in rules:
+        rest: list[_Todo] = []
+        for e in explicit:
+            spans = _within(finder(e.text), regions[e.i])
+            if len(spans) < e.occurrence:
+                rest.append(e)
+                continue
             span = spans[e.occurrence - 1]
-            al.used.setdefault(e.key, set()).add(span)
+            if al.exclusive and not al.held.free(span):
+                out[e.i] = _unaligned(notes, e, f"its occurrence {e.occurrence} overlaps another item (entities "
+                                      "are flat)")
+                continue
+            al.take(e.key, span)
             al.placed.append(span)
-            al.taken.add(span)
             out[e.i] = Alignment(*span, rule, 1.0, notes.get(e.i))
-        else:
-            left.append(e)
+        explicit = rest
+    left = explicit
     by_len: dict[int, list[_Todo]] = {}
     for e in todo:
         if e.occurrence is None:
-            by_len.setdefault(len(e.text), []).append(e)
-    for length in sorted(by_len, reverse=True):
-        inside = al.inside_placed()
-        queues: dict[tuple, deque[tuple[int, int]]] = {}
+            by_len.setdefault(len(e.key[0]), []).append(e)
+    for length in sorted(by_len, reverse=True):  # a longer text first, even a variant: "CHOE SON-HUI" before "Choe"
+        inside = None if al.exclusive else al.inside_placed()
         level: list[tuple[int, int]] = []
-        for e in by_len[length]:
-            if e.key not in queues:
-                spans = _within(finder(e.text), regions[e.i])
-                queues[e.key] = deque([sp for sp in spans if not inside(sp)] + [sp for sp in spans if inside(sp)])
-            used, q = al.used.setdefault(e.key, set()), queues[e.key]
-            while q and q[0] in used:
-                q.popleft()
-            if q:
-                span = q.popleft()
-                used.add(span)
-                level.append(span)
-                al.taken.add(span)
-                out[e.i] = Alignment(*span, rule, 1.0, notes.get(e.i))
-            else:
-                left.append(e)
+        items = by_len[length]
+        for rule, finder in rules:  # verbatim occurrences are used up before the folded ones
+            queues: dict[tuple, list] = {}  # (text, key) -> [candidate spans in order, next index]
+            rest = []
+            for e in items:
+                qkey = (e.text, e.key)
+                if qkey not in queues:
+                    spans = _within(finder(e.text), regions[e.i])
+                    if inside is not None:
+                        spans = [sp for sp in spans if not inside(sp)] + [sp for sp in spans if inside(sp)]
+                    queues[qkey] = [spans, 0]
+                q = queues[qkey]
+                spans, k = q
+                while k < len(spans) and not al.free(e.key, spans[k]):  # a span found held stays held
+                    k += 1
+                if k < len(spans):
+                    span = spans[k]
+                    al.take(e.key, span)
+                    level.append(span)
+                    out[e.i] = Alignment(*span, rule, 1.0, notes.get(e.i))
+                    k += 1
+                else:
+                    rest.append(e)
+                q[1] = k
+            items = rest
+        left += items
         al.placed.extend(level)
     left.sort(key=lambda e: e.i)
     return left
+
+
+def _project(al: _Aligner, todo: list[_Todo], out: list[Alignment | None]) -> None:
+    """With ``every``: each item placed by rule 1 or 2 without ``occurrence`` also takes every other free
+    occurrence of its folded text (inside its context when it has one)."""
+    for e in todo:
+        a = out[e.i]
+        if a is None or a.status not in ("exact", "normalised") or e.occurrence is not None:
+            continue
+        regions = al.context(e.context) if e.context and (a.note is None or "context" not in a.note) else None
+        more = []
+        for span in _within(sorted(set(al.exact(e.text)) | set(al.normalised(e.text))), regions):
+            if al.free(e.key, span):
+                al.take(e.key, span)
+                more.append(span)
+        if more:
+            out[e.i] = a._replace(more=tuple(more))
 
 
 def count_statuses(alignments: Iterable[Alignment]) -> dict[str, int]:

@@ -6,6 +6,7 @@ summaries, the message names the item and the offending value.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -214,6 +215,17 @@ def json_lines(path: Path, report: Any, text: str | None = None) -> Iterator[tup
         raise RukpError("file is empty (no JSON lines)", path=path)
 
 
+def normalisation_hint(given: str, found: str) -> str:
+    """`` (…)`` naming a Unicode normalisation difference when ``given`` and ``found`` differ only by it, else
+    ``""``."""
+    if given == found or unicodedata.normalize("NFC", given) != unicodedata.normalize("NFC", found):
+        return ""
+    forms = [f for f in ("NFC", "NFD") if unicodedata.is_normalized(f, found)]
+    theirs = f"the document's text is {forms[0]}" if forms else "the document's text is in another form"
+    return (f" (the same characters in another Unicode normalisation: {theirs}; normalise the text to the same "
+            "form, e.g. unicodedata.normalize)")
+
+
 def gold_items(items: list[Any], kind: str, text: str | None, ids: dict[str, tuple[int, str]], report: Any,
                mismatch: Any, *, line: int, doc: str) -> tuple[list[Any], list[int]]:
     """A gold document's ``items`` (entities or claims) whose ``id`` and ``text`` hold: an ``id`` is a non-empty
@@ -246,8 +258,8 @@ def gold_items(items: list[Any], kind: str, text: str | None, ids: dict[str, tup
         if isinstance(given, str) and text is not None and _is_int(s) and _is_int(e) and 0 <= s < e <= len(text) \
                 and text[s:e] != given:
             mismatch("text_mismatch", f"{what} [{s}, {e}): 'text' {quote(given, 60)} does not match the document's "
-                     f"text at these offsets, {quote(text[s:e], 60)} (fix the offsets or the text; --skip-invalid "
-                     "leaves the item out)", line=line, doc=doc)
+                     f"text at these offsets, {quote(text[s:e], 60)}{normalisation_hint(given, text[s:e])} (fix "
+                     "the offsets or the text; --skip-invalid leaves the item out)", line=line, doc=doc)
             continue
         kept.append(item)
         index.append(k)

@@ -6,21 +6,33 @@ Pure: the kb rows come in as data (``rukp.load("kb")["test"]`` or ``annotations/
 1. an exact kb id (``vladimir_putin``) is kept;
 2. ``AUTHOR`` / ``UNSPECIFIED`` (any case) are the special claimers;
 3. the name folded as :func:`rukp.io.align.normalise` folds it (case, accents, quotes, dashes, whitespace) equal to
-   one kb entry's folded ``name`` or id; else to the folded ``aliases`` of exactly one entry;
-4. otherwise the string is kept as given: unresolved (it matches no gold claimer). A name shared by several
-   entries at the same step (the alias "Moscou" of both ``moscow`` and ``russia``) is ambiguous, so unresolved.
+   one kb entry's folded ``name`` or id; else to the folded ``aliases`` of exactly one entry; each compared
+   first as written, then with a leading French article or elision stripped on both sides (``le``, ``la``,
+   ``les``, ``l'``: "le Pentagone" resolves like "Pentagone", "l'Élysée" like "Élysée");
+4. otherwise the string is kept as given: unresolved (it matches no gold claimer, and the report lists it). A
+   name shared by several entries at the same step (the alias "Moscou" of both ``moscow`` and ``russia``) is
+   ambiguous, so unresolved.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rukp.errors import RukpError, quote
 from rukp.io.align import normalise
 from rukp.schema import SPECIAL_CLAIMERS
+
+_ARTICLE = re.compile(r"^(?:(?:le|la|les) +|l' *)(?=\S)")
+
+
+def strip_article(form: str) -> str:
+    """A folded name without its leading French article or elision ("le pentagone" → "pentagone", "l'elysee" →
+    "elysee")."""
+    return _ARTICLE.sub("", form, count=1)
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,9 @@ class KbIndex:
     ids: frozenset[str]
     names: Mapping[str, tuple[str, ...]]
     aliases: Mapping[str, tuple[str, ...]]
+    #: The same forms without a leading article or elision (:func:`strip_article`).
+    bare_names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    bare_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, Any]]) -> KbIndex:
@@ -37,15 +52,21 @@ class KbIndex:
         ids: list[str] = []
         names: dict[str, list[str]] = {}
         aliases: dict[str, list[str]] = {}
+        bare_names: dict[str, list[str]] = {}
+        bare_aliases: dict[str, list[str]] = {}
         for row in rows:
             kb_id = str(row["entity_id"])
             ids.append(kb_id)
-            for form in {normalise(kb_id), normalise(str(row.get("name") or ""))} - {""}:
-                names.setdefault(form, []).append(kb_id)
-            for form in {normalise(str(a)) for a in row.get("aliases") or []} - {""}:
-                aliases.setdefault(form, []).append(kb_id)
+            for table, bare, written in ((names, bare_names, [kb_id, row.get("name") or ""]),
+                                         (aliases, bare_aliases, row.get("aliases") or [])):
+                forms = {normalise(str(w)) for w in written} - {""}
+                for form in forms:
+                    table.setdefault(form, []).append(kb_id)
+                for form in {strip_article(f) for f in forms} - {""}:
+                    bare.setdefault(form, []).append(kb_id)
         return cls(frozenset(ids), {k: tuple(v) for k, v in names.items()},
-                   {k: tuple(v) for k, v in aliases.items()})
+                   {k: tuple(v) for k, v in aliases.items()},
+                   {k: tuple(v) for k, v in bare_names.items()}, {k: tuple(v) for k, v in bare_aliases.items()})
 
     def match(self, name: str) -> str | None:
         """The kb id or special claimer ``name`` stands for, or None when unresolved (unknown or ambiguous)."""
@@ -55,8 +76,10 @@ class KbIndex:
         if special:
             return special
         form = normalise(name)
-        for table in (self.names, self.aliases):
-            found = table.get(form, ())
+        bare = strip_article(form)
+        for table, key in ((self.names, form), (self.aliases, form), (self.bare_names, bare),
+                           (self.bare_aliases, bare)):
+            found = table.get(key, ())
             if found:
                 return found[0] if len(found) == 1 else None
         return None

@@ -165,16 +165,17 @@ def _spans(entities: arrow.pa.ChunkedArray, docs: np.ndarray, n_chars: np.ndarra
     return SpanArrays(docs[row], start, end, label, tuple(labels), entity, tuple(entity_ids), row + 1, None)
 
 
-def _ids_and_texts(entities: arrow.pa.ChunkedArray, texts: list[str | None]) -> bool:
-    """Whether the gold entities' optional ``id`` (a non-empty string, each used once) and ``text`` (the
-    document's text at the entity's offsets) hold, as the line-by-line loader demands."""
+def _ids_and_texts(entities: arrow.pa.ChunkedArray, texts: list[str | None], *, ids: bool = True) -> bool:
+    """Whether the entities' optional ``id`` (a non-empty string, each used once; only with ``ids``, for the
+    gold) and ``text`` (the document's text at the entity's offsets; ``texts[r]`` is row ``r``'s) hold, as the
+    line-by-line loaders demand."""
     pa = arrow.pa
     entities = entities.combine_chunks()
     kind = entities.type.value_type
     names = {kind.field(i).name for i in range(kind.num_fields)}
     flat = entities.flatten()
     for name in ("id", "text") if names & {"id", "text"} else ():
-        if name not in names:
+        if name not in names or (name == "id" and not ids):
             continue
         column = flat.field(name)
         if not (pa.types.is_string(column.type) or pa.types.is_null(column.type)):
@@ -303,6 +304,9 @@ def load_predictions(path: Path, gold: Gold, *, entities: bool | None, claims: b
         if len(np.unique(docs)) != len(docs):
             return None
         spans = _spans(table.column("entities"), docs, gold.text_lengths[docs])
+        if spans is not None and not _ids_and_texts(table.column("entities"),
+                                                    [gold.documents[d].text for d in docs.tolist()], ids=False):
+            spans = None  # an entity whose text contradicts its offsets: the line-by-line reader names it
     finally:
         del table
         arrow.release_memory()

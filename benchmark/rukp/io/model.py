@@ -142,6 +142,19 @@ class Unaligned:
     text: str
     label: str | None = None
     line: int | None = None
+    #: Why: not in the text, every occurrence held by another item, no N-th occurrence (:mod:`rukp.io.align`).
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class UnresolvedClaimer:
+    """A predicted claimer that is neither a kb id, a special claimer, a gold claimer nor a kb name or alias (it
+    is scored as a wrong claimer, and listed)."""
+
+    doc: int
+    name: str
+    claims: int  # how many of the document's predicted claims give it
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -225,6 +238,8 @@ class Predictions:
     unaligned: list[Unaligned] = field(default_factory=list)
     #: Text-anchored items placed by the fuzzy rule, in input order.
     fuzzy: list[Fuzzy] = field(default_factory=list)
+    #: Claimer names that resolve to no kb id or gold claimer, per document, in input order.
+    unresolved_claimers: list[UnresolvedClaimer] = field(default_factory=list)
     #: What the extractor says about itself (its ``describe()``: model, server, prompts...), when it has one.
     extractor: dict[str, Any] | None = None
     #: Error items of the extractor's outputs (``"errors": [...]``): ``{"count", "documents", "first"}``; None

@@ -50,5 +50,7 @@ def select_documents(gold: Gold, preds: Predictions, ids: Sequence[str] | None) 
                         failed=[d for d in preds.failed if d in wanted],
                         unaligned=[replace(u, doc=int(new_pos[u.doc])) for u in preds.unaligned
                                    if new_pos[u.doc] >= 0],
-                        fuzzy=[replace(f, doc=int(new_pos[f.doc])) for f in preds.fuzzy if new_pos[f.doc] >= 0])
+                        fuzzy=[replace(f, doc=int(new_pos[f.doc])) for f in preds.fuzzy if new_pos[f.doc] >= 0],
+                        unresolved_claimers=[replace(u, doc=int(new_pos[u.doc])) for u in preds.unresolved_claimers
+                                             if new_pos[u.doc] >= 0])
     return sub_gold, sub_preds

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from rukp import paths
+from rukp.annotations.provenance import AGENTS, NO_DISAGREEMENT, describe, label_studio_provenance
 from rukp.annotations.store import (
     FILES,
     MANIFEST,
@@ -28,8 +29,9 @@ from rukp.annotations.store import (
 )
 from rukp.corpus.build import load_corpus, text_sha256
 from rukp.errors import RukpError, ValidationFailed
+from rukp.io.labelstudio.results import ExportedDoc, load_export
 from rukp.labelstudio.diff import DocDiff, diff_rows
-from rukp.labelstudio.results import ExportedDoc, load_export
+from rukp.labelstudio.passes import PASSES_DIR, agreement, agreement_line, disagreements, pass_files, who
 from rukp.schema import NAMED_LABELS, SCHEME_VERSION
 
 Report = Callable[[str], None]
@@ -48,6 +50,10 @@ class ImportPlan:
     notes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     written: bool = False
+    #: Documents whose passes differ: nothing imported for them until adjudicated.
+    held: list[str] = field(default_factory=list)
+    #: The passes of documents with several (``annotations/raw/labelstudio/``), written with the import.
+    pass_files: dict[Path, str] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -112,8 +118,13 @@ def _sorted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class _Planner:
     """Applies exported documents to a copy of the annotations, collecting diffs and notes."""
 
-    def __init__(self, before: AnnotationSet, corpus: list[dict[str, Any]], source: str) -> None:
+    def __init__(self, before: AnnotationSet, corpus: list[dict[str, Any]], source: str, agent: str,
+                 directory: Path) -> None:
         self.corpus = {d["id"]: d for d in corpus}
+        self.agent = agent
+        self.directory = directory
+        #: (doc id, validator item such as "claim 000-C001") → (task id, region id) of the imported region
+        self.regions: dict[tuple[str, str], tuple[Any, str]] = {}
         self.plan = ImportPlan(source, before, copy.deepcopy(before))
         self.next_relation = max([_number(r["id"], "R") for r in before.relations], default=0)
 
@@ -131,6 +142,8 @@ class _Planner:
         old_claims = before.for_doc("claims", doc.doc_id)
         ent_ids = assign_ids(f"{doc.doc_id}-E", old_ents, doc.entities)
         claim_ids = assign_ids(f"{doc.doc_id}-C", old_claims, doc.claims)
+        for what, ids in (("entity", ent_ids), ("claim", claim_ids)):
+            self.regions.update({(doc.doc_id, f"{what} {row}"): (doc.task_id, region) for region, row in ids.items()})
         new_ents = _merge(doc.entities, ent_ids, old_ents)
         new_claims = _merge(doc.claims, claim_ids, old_claims)
         after.entities = [r for r in after.entities if r.get("doc_id") != doc.doc_id] + new_ents
@@ -142,6 +155,8 @@ class _Planner:
                         + diff_rows("relation", old_rels, new_rels))
         self.plan.diffs.append(diff)
         self._manifest(doc.doc_id, text_sha256(corpus_doc["text"]))
+        if diff.changes and not old_ents and not old_claims:  # annotated for the first time
+            self._provenance(doc)
 
     def _relations(self, doc: ExportedDoc, claim_ids: dict[str, str], old_ids: set[str], new_ids: set[str]
                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -181,6 +196,55 @@ class _Planner:
             manifest["documents"] = dict(sorted(documents.items()))
             self.plan.notes.append(f"manifest: doc {doc_id} annotated on text_sha256 {sha[:12]}…")
 
+    def accept(self, doc: ExportedDoc, *, single_pass: bool) -> bool:
+        """Whether ``doc`` is imported: passes that differ are held (stored, their disagreements listed) until
+        adjudicated; a single pass of a document not annotated yet needs ``single_pass``."""
+        corpus_doc = self.corpus.get(doc.doc_id)
+        if corpus_doc is None or corpus_doc["text"] != doc.text:
+            return True  # :meth:`document` says what is wrong
+        task = f"task {doc.task_id} (doc {doc.doc_id})"
+        if len(doc.passes) > 1:
+            figures = agreement(doc.passes, corpus_doc)
+            self.plan.pass_files.update(pass_files(self.directory, doc.passes, figures))
+            lines = disagreements(doc.passes)
+            self.plan.notes.append(f"doc {doc.doc_id}: {len(doc.passes)} passes; {agreement_line(figures)}")
+            if not lines:
+                return True
+            self.plan.held.append(doc.doc_id)
+            self.plan.skipped.append(
+                f"{task}: its {len(doc.passes)} passes differ ({len(lines)} disagreement(s)); nothing is imported "
+                "for this document until it is adjudicated: in Label Studio, correct one annotation and mark it as "
+                f"ground truth, then pull again (the passes are stored in annotations/raw/{PASSES_DIR}/"
+                f"{doc.doc_id}/)")
+            self.plan.notes += [f"  doc {doc.doc_id} disagreement: {line}" for line in lines]
+            return False
+        new = not self.plan.before.for_doc("entities", doc.doc_id) and not self.plan.before.for_doc(
+            "claims", doc.doc_id)
+        if len(doc.passes) == 1 and new and not single_pass:
+            self.plan.held.append(doc.doc_id)
+            self.plan.skipped.append(
+                f"{task}: one completed annotation ({who(doc)}); a new document is annotated by two people "
+                "independently: ask a second annotator to annotate the task, or accept this one pass as "
+                "single-annotated with --single-pass")
+            return False
+        return True
+
+    def _provenance(self, doc: ExportedDoc) -> None:
+        """Record how a document first annotated in Label Studio was made (documents annotated before keep their
+        record; corrections made in Label Studio are recorded in ``annotations/imports/``)."""
+        entry = self.plan.after.manifest["documents"][doc.doc_id]
+        if "provenance" in entry:
+            return
+        if doc.source.get("ground_truth") is True:
+            used = doc.completed or [doc.source]
+            how = f"Label Studio ground truth (annotation {doc.source.get('id')})"
+        elif len(doc.passes) > 1:
+            used, how = [p.source for p in doc.passes], f"{NO_DISAGREEMENT} ({len(doc.passes)} passes agree)"
+        else:
+            used, how = [doc.source], None
+        entry["provenance"] = label_studio_provenance(used, agent=self.agent, adjudication=how)
+        self.plan.notes.append(f"manifest: doc {doc.doc_id}: {describe({'documents': {doc.doc_id: entry}})}")
+
     def references(self, imported: set[str]) -> None:
         """Add missing kb entries, aliases and clusters; drop kb entries and clusters the import left unused."""
         after, before, notes = self.plan.after, self.plan.before, self.plan.notes
@@ -216,20 +280,46 @@ class _Planner:
             notes.append(f"clusters: removed {cid!r} (no claim left)")
 
 
+def _fix(message: str) -> str:
+    """What to do in Label Studio about a validation message."""
+    if message.startswith("claimer must be string"):
+        return ("draw a claimer relation from the claimer's mention (an entity or a CLAIMER region) to the claim, "
+                "or type AUTHOR or UNSPECIFIED in claimer_id")
+    if "does not match the type" in message and "kb entity" in message:
+        return ("a relabelled entity needs another entity_id too (the kb id keeps its type): type the id of an "
+                "entity of the new type, or a new id")
+    return "correct the region, update the annotation, then pull again"
+
+
+def in_label_studio(problem: Any, regions: dict[tuple[str, str], tuple[Any, str]]) -> str:
+    """A validation problem, followed by where it is in Label Studio (task and region) and how to fix it there."""
+    where = regions.get((problem.doc, problem.item)) if problem.doc and problem.item else None
+    if where is None:
+        return str(problem)
+    task, region = where
+    return f"{problem} [Label Studio: task {task}, region {region}: {_fix(problem.message)}]"
+
+
 def plan_import(docs: list[ExportedDoc], *, before: AnnotationSet, corpus: list[dict[str, Any]], source: str,
-                skipped: list[str] | None = None, directory: Path | None = None) -> ImportPlan:
-    """The annotations after importing ``docs`` into ``before`` (nothing is written), validated.
+                skipped: list[str] | None = None, directory: Path | None = None,
+                agent: str = "person", single_pass: bool = False) -> ImportPlan:
+    """The annotations after importing ``docs`` into ``before`` (nothing is written), validated. A document
+    annotated for the first time records its provenance, with ``agent`` (``person`` or ``ai_agent``); a task
+    whose passes differ is held until adjudicated, and a new document with one pass needs ``single_pass``.
 
     Problems name the files in ``directory`` (default ``annotations/``) at the lines the import would write.
     """
-    from rukp.annotations.validate import SourceFile, validate
+    from rukp.annotations.validate import SourceFile, validate_problems
 
-    planner = _Planner(before, corpus, source)
-    for doc in sorted(docs, key=lambda d: d.doc_id):
+    if agent not in AGENTS:
+        raise RukpError(f"annotator kind {agent!r} is not one of {', '.join(AGENTS)}")
+    planner = _Planner(before, corpus, source, agent, directory or paths.annotations_dir())
+    planner.plan.skipped = list(skipped or [])
+    imported = [d for d in sorted(docs, key=lambda d: d.doc_id) if planner.accept(d, single_pass=single_pass)]
+    for doc in imported:
         planner.document(doc)
-    planner.references({d.doc_id for d in docs})
+    planner.references({d.doc_id for d in imported})
     plan = planner.plan
-    plan.skipped = list(skipped or [])
     after = plan.after
     after.entities, after.claims = _sorted(after.entities), _sorted(after.claims)
     after.relations = sorted(after.relations, key=lambda r: r["id"])
@@ -237,13 +327,13 @@ def plan_import(docs: list[ExportedDoc], *, before: AnnotationSet, corpus: list[
     after.clusters = sorted(after.clusters, key=lambda r: r["cluster"])
     files = {kind: SourceFile(str(directory / name)) for kind, name in {**FILES, "manifest": MANIFEST}.items()
              } if directory is not None else None
-    plan.problems = validate(corpus, after, files=files)
+    plan.problems = [in_label_studio(p, planner.regions) for p in validate_problems(corpus, after, files=files)]
     return plan
 
 
 def import_docs(docs: list[ExportedDoc], skipped: list[str], *, source: str, dry_run: bool = False,
                 force: bool = False, root: Path | None = None, annotations_dir: Path | None = None,
-                report: Report | None = None) -> ImportPlan:
+                report: Report | None = None, agent: str = "person", single_pass: bool = False) -> ImportPlan:
     """Import parsed documents: report the diff, validate, and write unless ``dry_run``.
 
     Raises :class:`ValidationFailed` (after reporting the diff) when the result would not be valid, and
@@ -256,17 +346,19 @@ def import_docs(docs: list[ExportedDoc], skipped: list[str], *, source: str, dry
     directory = annotations_dir or paths.annotations_dir(root)
     with annotations_lock(directory, "the import"):
         return _import_locked(docs, skipped, source=source, dry_run=dry_run, force=force, root=root,
-                              directory=directory, report=report)
+                              directory=directory, report=report, agent=agent, single_pass=single_pass)
 
 
 def _import_locked(docs: list[ExportedDoc], skipped: list[str], *, source: str, dry_run: bool, force: bool,
-                   root: Path | None, directory: Path, report: Report | None) -> ImportPlan:
+                   root: Path | None, directory: Path, report: Report | None, agent: str,
+                   single_pass: bool) -> ImportPlan:
     from rukp.labelstudio.ledger import dumps_ledger, ledger_path, load_ledger, stale_messages, updated_ledger
 
     plan = plan_import(docs, before=load_annotations(directory), corpus=load_corpus(root), source=source,
-                       skipped=skipped, directory=directory)
+                       skipped=skipped, directory=directory, agent=agent, single_pass=single_pass)
+    imported = [d for d in docs if d.doc_id not in plan.held]  # held documents are not imported: not recorded
     ledger = load_ledger(directory)
-    stale = stale_messages(docs, ledger, plan.diffs)
+    stale = stale_messages(imported, ledger, plan.diffs)
     if stale and force:
         plan.notes += [f"--force: {line}" for line in stale]
     for line in plan.render() if report else []:
@@ -276,16 +368,20 @@ def _import_locked(docs: list[ExportedDoc], skipped: list[str], *, source: str, 
                         "again for the newest annotation, or pass --force to revert on purpose)", path=source)
     if plan.problems:
         raise ValidationFailed(plan.problems, what=f"import of {source} (nothing written)")
+    from rukp.io.atomic import dumps_json, write_many_atomic
+
     if plan.changed and not dry_run:
         from rukp.annotations.layers import make_layer, next_layer_path
-        from rukp.io.atomic import dumps_json, write_many_atomic
 
         name = Path(source).name if Path(source).is_file() else source
         layer = make_layer(plan.before, plan.after, source=Path(source).name)
-        # the annotation files, the layer that records the change and the ledger are written together
-        write_many_atomic({**annotation_files(plan.after, directory), next_layer_path(directory): dumps_json(layer),
-                           ledger_path(directory): dumps_ledger(updated_ledger(docs, ledger, name))})
+        # the annotation files, the layer that records the change, the ledger and the passes are written together
+        write_many_atomic({**plan.pass_files, **annotation_files(plan.after, directory),
+                           next_layer_path(directory): dumps_json(layer),
+                           ledger_path(directory): dumps_ledger(updated_ledger(imported, ledger, name))})
         plan.written = True
+    elif plan.pass_files and not dry_run:
+        write_many_atomic(plan.pass_files)
     return plan
 
 

@@ -14,8 +14,8 @@ from typing import Any
 from rukp.errors import RukpError, quote
 from rukp.io.atomic import dumps_json
 from rukp.io.jsonl import read_json
+from rukp.io.labelstudio.results import ExportedDoc, annotation_number, timestamp
 from rukp.labelstudio.diff import DocDiff
-from rukp.labelstudio.results import ExportedDoc, annotation_number, timestamp
 
 LEDGER_FILE = "labelstudio-imports.json"
 

@@ -25,9 +25,9 @@ from rukp import defaults, paths
 from rukp.errors import RukpError, quote
 from rukp.io.atomic import dumps_json, write_text_atomic
 from rukp.io.jsonl import loads
-from rukp.labelstudio import config as cfg
+from rukp.io.labelstudio import config as cfg
+from rukp.io.labelstudio.results import parse_export
 from rukp.labelstudio.importer import ImportPlan, Report, import_docs
-from rukp.labelstudio.results import parse_export
 from rukp.labelstudio.tasks import make_tasks
 
 API_KEY_ENV = "LABEL_STUDIO_API_KEY"
@@ -181,7 +181,7 @@ def download_export(url: str, project: str, *, timeout: float = defaults.LS_TIME
 def pull(url: str, *, project: str = DEFAULT_PROJECT, dry_run: bool = False, save: str | Path | None = None,
          force: bool = False, root: Path | None = None, annotations_dir: Path | None = None,
          report: Report | None = None, timeout: float = defaults.LS_TIMEOUT_S,
-         deadline: float = defaults.LS_DEADLINE_S) -> ImportPlan:
+         deadline: float = defaults.LS_DEADLINE_S, agent: str = "person", single_pass: bool = False) -> ImportPlan:
     """Download the project's annotations and import them (diff, validate, atomic write)."""
     data = download_export(url, project, timeout=timeout, deadline=deadline)
     if save is not None:
@@ -189,4 +189,5 @@ def pull(url: str, *, project: str = DEFAULT_PROJECT, dry_run: bool = False, sav
     source = str(save) if save is not None else f"{url.rstrip('/')} project {project!r}"
     docs, skipped = parse_export(data, source=source)
     return import_docs(docs, skipped, source=source, dry_run=dry_run, force=force, root=root,
-                       annotations_dir=annotations_dir or paths.annotations_dir(root), report=report)
+                       annotations_dir=annotations_dir or paths.annotations_dir(root), report=report, agent=agent,
+                       single_pass=single_pass)

@@ -20,7 +20,7 @@ from rukp.corpus.build import load_corpus
 from rukp.errors import RukpError
 from rukp.io.atomic import dumps_json, write_text_atomic
 from rukp.io.jsonl import iter_jsonl
-from rukp.labelstudio import config as cfg
+from rukp.io.labelstudio import config as cfg
 from rukp.schema import ENTITY_LABELS
 
 #: Where pre-filled regions go in a task: completed annotations, or predictions the annotator starts from.

@@ -77,6 +77,7 @@ def _page_data(report: Any) -> dict[str, Any]:
     return {"metadata": d["metadata"], "entities": entities, "claims": claims, "outcomes": outcomes,
             "claim_outcomes": claim_outcomes, "alignment": alignment, "names": _kb_names(),
             "sentences": sentences, "sentence_rows": sentence_rows,
+            "unresolved_claimers": d.get("unresolved_claimers") or [],
             "documents": [{"id": doc.id, "text": doc.text} for doc in report.gold.documents]}
 
 
@@ -304,7 +305,7 @@ def _document(data: Mapping[str, Any], doc: Mapping[str, Any], scheme: str, rank
                    f"F1 {fmt(per['f1'])}")
         claims = {"rows": rows, "open": data["claims"]["detection"]["predicted"] > 0, "summary": summary}
     not_found = [f"{quote(u['text'], 80)}" + (f" ({_who(u)})" if _who(u) else "")
-                 + (" (claim)" if u["kind"] == "claim" else "")
+                 + (" (claim)" if u["kind"] == "claim" else "") + (f": {u['reason']}" if u.get("reason") else "")
                  for u in (data.get("alignment") or {}).get("unaligned") or [] if u["doc"] == doc_id]
     sentences = None
     if data.get("sentences") is not None:
@@ -349,6 +350,7 @@ def context(data: Mapping[str, Any], *, title: str | None = None, source: str | 
         "claims": _claim_summary(data["claims"], units) if data["claims"] is not None else None,
         "sentences": _sentence_summary(data["sentences"], units) if data.get("sentences") is not None else None,
         "alignment": _alignment(data["alignment"]) if data.get("alignment") else None,
+        "unresolved_claimers": data["unresolved_claimers"],
         "documents": [_document(data, doc, scheme, i) for i, doc in enumerate(shown)],
         "outcome_names": OUTCOME_NAMES, "claim_outcomes": CLAIM_OUTCOMES,
     }

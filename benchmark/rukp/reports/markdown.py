@@ -62,6 +62,10 @@ def report_markdown(report: Any, *, level: int = 2) -> str:
     alignment = getattr(report, "alignment", None)
     if alignment:
         parts.append(f"\n{h}# Alignment of text-anchored predictions\n\n" + alignment_markdown(alignment))
+    unresolved = getattr(report, "unresolved_claimers", None)
+    if unresolved:
+        parts.append(f"\n{h}# Unresolved claimers (scored as wrong claimers)\n\n" + table(
+            ["doc", "claimer", "claims"], [[u["doc"], u["claimer"], str(u["claims"])] for u in unresolved]))
     return "".join(parts)
 
 
@@ -73,8 +77,9 @@ def alignment_markdown(alignment: dict[str, Any]) -> str:
     unaligned = alignment.get("unaligned") or []
     if unaligned:
         out += "\nUnaligned (counted as spurious):\n\n" + table(
-            ["doc", "kind", "text", "label / claimer"],
-            [[u["doc"], u["kind"], u["text"], str(u.get("label", u.get("claimer")) or "")] for u in unaligned])
+            ["doc", "kind", "text", "label / claimer", "why"],
+            [[u["doc"], u["kind"], u["text"], str(u.get("label", u.get("claimer")) or ""), u.get("reason") or ""]
+             for u in unaligned])
     fuzzy = alignment.get("fuzzy") or []
     if fuzzy:
         out += "\nFuzzy (placed on a similar text):\n\n" + table(

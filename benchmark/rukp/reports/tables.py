@@ -253,6 +253,17 @@ def _cut_text(item: Mapping[str, Any], limit: int) -> str:
     return shown + (f" ({chars:,} chars)" if isinstance(chars, int) and chars > limit else "")
 
 
+def _with_reason(line: str, reason: str | None) -> str:
+    """An unaligned item's line with why (its first clause), on the same line when it fits in 80 columns, else
+    on the next one."""
+    if not reason:
+        return line
+    short = reason.split(" (")[0].split("; ")[-1]
+    if len(line) + len(short) + 2 <= 80:
+        return f"{line}: {short}"
+    return f"{line}\n      {short if len(short) <= 74 else short[:73] + '…'}"
+
+
 def alignment_item_lines(report: Any, *, limit: int | None = ITEMS_SHOWN) -> list[str]:
     """The unaligned items (counted as spurious) and the fuzzily placed ones with their similarity, one short
     line each (doc, kind, text cut by :func:`rukp.errors.quote`, label or claimer); at most ``limit`` per list,
@@ -261,8 +272,8 @@ def alignment_item_lines(report: Any, *, limit: int | None = ITEMS_SHOWN) -> lis
     if not isinstance(data, Mapping):
         return []
     lines: list[str] = []
-    lists = (("unaligned", "unaligned (not found in the text; counted as spurious)",
-              lambda u: f"  {u['doc']} {u['kind']} {_cut_text(u, 40)}{_who(u)}"),
+    lists = (("unaligned", "unaligned (counted as spurious)",
+              lambda u: _with_reason(f"  {u['doc']} {u['kind']} {_cut_text(u, 40)}{_who(u)}", u.get("reason"))),
              ("fuzzy", "fuzzy (placed on a similar text; similarity)",
               lambda u: f"  {u['doc']} {u['kind']} {quote(u['text'], 24)} → {quote(u['matched'], 24)} "
                         f"{u['score']:.2f}{_who(u)}"))
@@ -272,9 +283,27 @@ def alignment_item_lines(report: Any, *, limit: int | None = ITEMS_SHOWN) -> lis
             continue
         lines.append(f"{title}: {len(items)}")
         shown = items if limit is None else items[:limit]
-        lines += [line(u) for u in shown]
+        lines += [part for u in shown for part in line(u).split("\n")]
         if len(items) > len(shown):
             lines.append(f"  … and {len(items) - len(shown)} more (see --json)")
+    return lines
+
+
+def unresolved_claimer_lines(report: Any, *, limit: int | None = ITEMS_SHOWN) -> list[str]:
+    """The predicted claimer names that resolved to nothing known (scored as wrong claimers), one line each
+    (doc, name, how many claims), at most ``limit``; empty when there are none."""
+    items = getattr(report, "unresolved_claimers", None)
+    if items is None:
+        meta = report.to_dict() if hasattr(report, "to_dict") else report
+        items = meta.get("unresolved_claimers") if isinstance(meta, Mapping) else None
+    if not items:
+        return []
+    lines = [f"unresolved claimers (no kb id, name or alias; scored as wrong claimers): {len(items)}"]
+    shown = items if limit is None else items[:limit]
+    lines += [f"  {u['doc']} {quote(u['claimer'], 40)}" + (f" ({u['claims']} claims)" if u["claims"] > 1 else "")
+              for u in shown]
+    if len(items) > len(shown):
+        lines.append(f"  … and {len(items) - len(shown)} more (see --json)")
     return lines
 
 

@@ -31,6 +31,7 @@ from rukp.reports.tables import (
     sentence_table,
     sentence_title,
     summary_lines,
+    unresolved_claimer_lines,
 )
 from rukp.scoring.counts import SCHEMES
 
@@ -118,7 +119,8 @@ def _entities(report: Any, name: str, console: Console, detail: bool) -> None:
 def render_report(report: Any, console: Console, *, verbose: bool = False) -> None:
     """Print one report: summary, alignment counts and items, entity tables per view, claim figures."""
     detail = verbose or console.width >= WIDE
-    for line in summary_lines(report) + alignment_lines(report) + alignment_item_lines(report):
+    for line in summary_lines(report) + alignment_lines(report) + alignment_item_lines(report) \
+            + unresolved_claimer_lines(report):
         _say(console, line)
     for name in report.views:
         _entities(report, name, console, detail)

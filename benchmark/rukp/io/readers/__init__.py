@@ -38,10 +38,12 @@ def detect_format(path: str | Path) -> str:
 
 def load_predictions(path: str | Path, gold: Gold, *, entities: bool | None = None, claims: bool | None = None,
                      skip_invalid: bool = False, fmt: str = "auto", bio: str = "auto",
-                     inclusive_ends: bool = False) -> Predictions:
+                     inclusive_ends: bool = False, every: bool = False) -> Predictions:
     """Predictions from a file in format ``fmt`` (``auto``: :func:`detect_format`). ``entities``/``claims``
     None: read when the file has them (CoNLL: entities only); ``bio`` is the CoNLL chunking rule (``auto``:
     strict IOB2 for ``.iob2`` files, conlleval's otherwise); ``inclusive_ends`` reads JSONL ends as inclusive;
+    ``every`` projects each text-anchored item onto every free occurrence of its text
+    (:func:`rukp.io.align.align_items`);
     ``checkthat`` (never chosen by ``auto``) reads a CheckThat! task 1 TSV of sentence labels and scores."""
     path = check_input(path, "predictions file")
     auto = fmt == "auto"
@@ -49,7 +51,7 @@ def load_predictions(path: str | Path, gold: Gold, *, entities: bool | None = No
         fmt = detect_format(path)
     if fmt == "jsonl":
         return load_jsonl(path, gold, entities=entities, claims=claims, skip_invalid=skip_invalid,
-                          inclusive_ends=inclusive_ends)
+                          inclusive_ends=inclusive_ends, every=every)
     if fmt == "conll":
         if claims:
             raise RukpError("CoNLL BIO files hold entities only, and claims=True asks for claims (leave it out: "

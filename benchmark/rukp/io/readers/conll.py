@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from rukp.errors import RukpError, quote
+from rukp.io.checks import normalisation_hint
 from rukp.io.jsonl import read_text, split_lines
 from rukp.io.model import Gold, Predictions, Problems
 from rukp.io.readers.rows import Collector
@@ -82,9 +83,13 @@ def _align(tokens: list[tuple[int, str, str]], text: str, cursor: int, path: Pat
             at += 1
         if not text.startswith(token, at):
             found = text[at:at + len(token)]
+            # the same characters in another Unicode form (NFC token, NFD text) look identical: say so
+            same = next((text[at:j] for j in range(at + 1, min(len(text), at + 3 * len(token)) + 1)
+                         if normalisation_hint(token, text[at:j])), None)
             raise RukpError(f"token {quote(token)} does not match the gold text at character {at} "
-                            f"(the text has {quote(found)}); tokens must follow the text in order", path=path,
-                            line=line, doc=doc)
+                            f"(the text has {quote(same or found)})"
+                            f"{normalisation_hint(token, same) if same else ''}; tokens must follow the text in "
+                            "order", path=path, line=line, doc=doc)
         offsets.append((at, at + len(token)))
         cursor = at + len(token)
     return offsets, cursor

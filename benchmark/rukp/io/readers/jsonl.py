@@ -11,7 +11,7 @@ from rukp.io.readers.rows import Collector
 
 
 def load_jsonl(path: str | Path, gold: Gold, *, entities: bool | None = None, claims: bool | None = None,
-               skip_invalid: bool = False, inclusive_ends: bool = False) -> Predictions:
+               skip_invalid: bool = False, inclusive_ends: bool = False, every: bool = False) -> Predictions:
     """Predictions JSONL: one line per document ``{"doc_id", "entities": [...], "claims": [...]}``; large files
     are read by the columnar fast path (:mod:`rukp.io.columnar`) when it can vouch for them."""
     from rukp.io import columnar
@@ -21,7 +21,8 @@ def load_jsonl(path: str | Path, gold: Gold, *, entities: bool | None = None, cl
     if fast is not None:
         return fast
     report = Problems(skip_invalid, path)
-    collector = Collector(gold, report, entities=entities, claims=claims, inclusive_ends=inclusive_ends)
+    collector = Collector(gold, report, entities=entities, claims=claims, inclusive_ends=inclusive_ends,
+                          every=every)
     lines = json_lines(path, _conll_hint(report) if path.suffix.lower() not in {".jsonl", ".json"} else report)
     for line, obj in lines:
         collector.add(obj, line)

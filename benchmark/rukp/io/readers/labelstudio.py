@@ -1,10 +1,11 @@
-"""Predictions from a Label Studio JSON export (read into rows by :mod:`rukp.labelstudio.results`)."""
+"""Predictions from a Label Studio JSON export (read into rows by :mod:`rukp.io.labelstudio.results`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from rukp.errors import RukpError
+from rukp.io.labelstudio.results import read_export
 from rukp.io.model import Gold, Predictions, Problems
 from rukp.io.readers.rows import Collector
 
@@ -13,14 +14,7 @@ LABELSTUDIO_SUFFIXES = (".json",)
 
 def load_labelstudio(path: str | Path, gold: Gold, *, entities: bool | None = None, claims: bool | None = None,
                      skip_invalid: bool = False) -> Predictions:
-    """A Label Studio JSON export, read by :func:`rukp.labelstudio.results.read_export` into rows."""
-    try:
-        from rukp.labelstudio.results import read_export
-    except ModuleNotFoundError as e:
-        if e.name and e.name.startswith("rukp.labelstudio"):
-            raise RukpError("reading Label Studio exports needs rukp.labelstudio.results, which is not "
-                            "available in this installation", path=path) from None
-        raise
+    """A Label Studio JSON export, read by :func:`rukp.io.labelstudio.results.read_export` into rows."""
     rows = read_export(path)
     if not rows:
         raise RukpError("the Label Studio export holds no tasks", path=path)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rukp.errors import RukpError, quote
-from rukp.io.anchor import Anchors
+from rukp.io.anchor import Anchors, gold_claimers
 from rukp.io.checks import Presence, checked_claims, entity_rows, exclusive_ends, list_field
 from rukp.io.model import Gold, Predictions, Problems, SpanColumns
 from rukp.io.sentence_items import SentencePrediction, checked_sentences
@@ -17,7 +17,7 @@ class Collector:
     """Accumulates prediction rows over the gold's documents, refusing unknown and duplicate documents."""
 
     def __init__(self, gold: Gold, report: Problems, *, entities: bool | None, claims: bool | None,
-                 inclusive_ends: bool = False, sentences: bool | None = None) -> None:
+                 inclusive_ends: bool = False, sentences: bool | None = None, every: bool = False) -> None:
         self.gold, self.report, self.inclusive_ends = gold, report, inclusive_ends
         self.has_entities = Presence("entities", entities, report)
         self.has_claims = Presence("claims", claims, report)
@@ -28,7 +28,7 @@ class Collector:
         self.entities = SpanColumns()
         self.claims: dict[int, list[Claim]] = {}
         self.first_line: dict[str, int | None] = {}
-        self.anchors = Anchors(gold.kb)
+        self.anchors = Anchors(gold.kb, gold_claimers(gold), every=every)
 
     def add(self, obj: Mapping[str, Any], line: int | None, *, key: str = "doc_id",
             item_lines: Sequence[int] | None = None) -> None:
@@ -87,19 +87,21 @@ class Collector:
         return Predictions(source, kind, self.entities, self.claims, covered, self.report.items, list(failed),
                            self.has_entities.present, self.has_claims.present,
                            anchors.counts if anchors.anchored else {}, anchors.unaligned, fuzzy=anchors.fuzzy,
-                           sentences=self.sentences, has_sentences=self.has_sentences.present)
+                           sentences=self.sentences, has_sentences=self.has_sentences.present,
+                           unresolved_claimers=anchors.unresolved)
 
 
 def predictions_from_rows(rows: Iterable[Mapping[str, Any]], gold: Gold, *, source: str = "<rows>",
                           kind: str = "rows", entities: bool | None = None, claims: bool | None = None,
                           skip_invalid: bool = False, failed: Sequence[str] = (),
-                          inclusive_ends: bool = False) -> Predictions:
+                          inclusive_ends: bool = False, every: bool = False) -> Predictions:
     """Validate in-memory prediction rows ``{"doc_id", "entities", "claims"}`` against ``gold`` (``entities``/
     ``claims`` None: read when the rows have them, see :class:`~rukp.io.checks.Presence`)."""
     # where a problem is: the file, or for an extractor's outputs the extractor itself
     report = Problems(skip_invalid, f"extractor {source!r} output" if kind == "extractor" else
                       None if kind == "rows" else source)
-    collector = Collector(gold, report, entities=entities, claims=claims, inclusive_ends=inclusive_ends)
+    collector = Collector(gold, report, entities=entities, claims=claims, inclusive_ends=inclusive_ends,
+                          every=every)
     n = 0
     for n, row in enumerate(rows, start=1):
         if not isinstance(row, Mapping):

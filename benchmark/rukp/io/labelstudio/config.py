@@ -4,7 +4,7 @@ One ``Labels`` control (``label``) holds the fine entity types plus two span kin
 ``CLAIMER`` (a claimer mention that is not itself an entity mention). Per-region controls carry every
 other field of ``annotations/FORMAT.md``; ``Relations`` link a claimer mention to its claim
 (``claimer``) and claims to claims (``supports``, ``contradicts``). Field names below are shared by
-the exporter (:mod:`rukp.labelstudio.tasks`) and the parser (:mod:`rukp.labelstudio.results`).
+the exporter (:mod:`rukp.labelstudio.tasks`) and the parser (:mod:`rukp.io.labelstudio.results`).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def label_config() -> str:
         f'  <Header value="${DOC_ID}"/>\n'
         f'  <Labels name="{LABEL}" toName="{TEXT}">{labels}\n  </Labels>\n'
         f'  <Text name="{TEXT}" value="${TEXT}"/>\n'
-        f"  <Relations>{relations}\n  </Relations>\n"
+        f'  <Relations choice="single">{relations}\n  </Relations>\n'
         f'  <View visibleWhen="region-selected" whenTagName="{LABEL}" whenLabelValue="{entity_values}">\n'
         f"{entity_fields}  </View>\n"
         f'  <View visibleWhen="region-selected" whenTagName="{LABEL}" whenLabelValue="{CLAIM}">\n'

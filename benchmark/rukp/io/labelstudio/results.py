@@ -16,7 +16,7 @@ from typing import Any
 
 from rukp.errors import RukpError, quote
 from rukp.io.jsonl import json_type, loads, read_json
-from rukp.labelstudio import config as cfg
+from rukp.io.labelstudio import config as cfg
 from rukp.schema import CLUSTER_ID_PATTERN, ENTITY_ID_PATTERN, SPECIAL_CLAIMERS
 
 _ENTITY_FIELDS = frozenset(cfg.ENTITY_FIELDS)
@@ -53,6 +53,16 @@ class ExportedDoc:
     entities: list[dict[str, Any]] = field(default_factory=list)
     claims: list[dict[str, Any]] = field(default_factory=list)
     relations: list[dict[str, Any]] = field(default_factory=list)
+    #: The chosen annotation's metadata (``id``, ``completed_by``, ``created_at``, ``updated_at``, ``ground_truth``).
+    source: dict[str, Any] = field(default_factory=dict)
+    #: The independent passes when no annotation is the ground truth: every completed annotation (one when
+    #: there is one); empty when a reviewer marked a ground truth (the task is adjudicated in Label Studio).
+    passes: list[ExportedDoc] = field(default_factory=list)
+    #: The metadata (as ``source``) of every completed annotation of the task, in id order.
+    completed: list[dict[str, Any]] = field(default_factory=list)
+
+
+_SOURCE_KEYS = ("id", "completed_by", "created_at", "updated_at", "ground_truth")
 
 
 def _name(value: Any) -> str:
@@ -393,16 +403,35 @@ def parse_export(data: Any, *, source: str) -> tuple[list[ExportedDoc], list[str
         if chosen is None:
             skipped.append(f"{name} (doc {doc_id}): {why}; left unchanged")
             continue
-        result = chosen.get("result")
-        if not isinstance(result, list):
-            raise where.error(f"annotation {_name(chosen.get('id'))}: result must be a list, not "
-                              f"{_got(result)}")
-        when = next((v for v in (chosen.get("updated_at"), chosen.get("created_at")) if timestamp(v)), None)
-        doc = ExportedDoc(task.get("id"), doc_id, text, why, chosen.get("id"), when)
-        regions, relations = _regions(result, where, text)
-        _rows(doc, regions, relations, where)
+        doc = _parse_annotation(chosen, task, doc_id, text, why, where)
+        done = sorted((a for a in annotations if isinstance(a, dict) and not a.get("was_cancelled")), key=_id_order)
+        doc.completed = [{k: a[k] for k in _SOURCE_KEYS if k in a} for a in done]
+        if not any(a.get("ground_truth") for a in done):
+            # every completed annotation is an independent pass (by its annotator), in id order
+            doc.passes = [_parse_annotation(a, task, doc_id, text, f"annotation {_name(a.get('id'))}", where)
+                          for a in done] if len(done) > 1 else [doc]
         docs.append(doc)
     return docs, skipped
+
+
+def _id_order(annotation: dict[str, Any]) -> tuple[bool, Any]:
+    """Annotations in id order: integer ids as numbers (99 before 100), then any other id as text."""
+    key = annotation.get("id")
+    return (False, key) if isinstance(key, int) and not isinstance(key, bool) else (True, str(key))
+
+
+def _parse_annotation(annotation: dict[str, Any], task: dict[str, Any], doc_id: str, text: str, why: str,
+                      where: _Where) -> ExportedDoc:
+    result = annotation.get("result")
+    if not isinstance(result, list):
+        raise where.error(f"annotation {_name(annotation.get('id'))}: result must be a list, not "
+                          f"{_got(result)}")
+    when = next((v for v in (annotation.get("updated_at"), annotation.get("created_at")) if timestamp(v)), None)
+    doc = ExportedDoc(task.get("id"), doc_id, text, why, annotation.get("id"), when,
+                      source={k: annotation[k] for k in _SOURCE_KEYS if k in annotation})
+    regions, relations = _regions(result, where, text)
+    _rows(doc, regions, relations, where)
+    return doc
 
 
 def load_export(path: str | Path) -> tuple[list[ExportedDoc], list[str]]:
