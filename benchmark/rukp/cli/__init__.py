@@ -86,8 +86,10 @@ def main(argv: list[str] | None = None) -> None:
         if interrupt is None:
             raise
         terminated = isinstance(interrupt, Terminated)
-        typer.secho(f"error: {'terminated (SIGTERM)' if terminated else 'interrupted'}; nothing more was written",
-                    fg="red", err=True)
+        note = getattr(interrupt, "rukp_note", None)  # what an extractor kept (the llm: cache), in the same line
+        what = "terminated (SIGTERM)" if terminated else "interrupted"
+        line = f"{printable(note)}; nothing more was written" if note else f"{what}; nothing more was written"
+        typer.secho(f"error: {line}", fg="red", err=True)
         sys.exit(143 if terminated else 130)
     except OSError as e:  # the terminal's output went to a full disk or a closed pipe
         if e.errno not in _OUTPUT_ERRNOS:

@@ -192,8 +192,10 @@ class LLMExtractor:
         try:
             with progress_bar(len(pending) if progress else 0, f"{self.name}: requests") as advance:
                 self._send(pending, advance)
-        except KeyboardInterrupt:
-            self._interrupted([j for j in jobs if j.answer is not None], doc_ids, texts, chunks)
+        except KeyboardInterrupt as stop:
+            # the command's one line says it (rukp.cli.main); from Python the exception carries it
+            stop.rukp_note = self._interrupted([j for j in jobs if j.answer is not None], doc_ids, texts, chunks)
+            stop.args = (stop.rukp_note,)
             raise
         with self._lock:
             self.documents += len(texts)
@@ -206,13 +208,12 @@ class LLMExtractor:
         return [out for out, _ in outs]
 
     def _interrupted(self, finished: list[_Job], doc_ids: Sequence[str | None], texts: Sequence[str],
-                     chunks: list[list[Chunk]]) -> None:
-        """Ctrl-C: keep what finished (raw rows; answers are cached as they arrive) and say so in one line."""
+                     chunks: list[list[Chunk]]) -> str:
+        """Ctrl-C: keep what finished (raw rows; answers are cached as they arrive); the line that says so."""
         if self.raw is not None and finished:
             self.raw.write([self._raw_row(j, doc_ids[j.doc], texts[j.doc], len(chunks[j.doc])) for j in finished])
         where = "not cached (cache=off)" if self.settings.cache == "off" else f"cached in {self.cache.root / 'llm'}"
-        log.warning("%s: interrupted; the %d answer(s) received in this run are %s", self.name, self.received,
-                    where)
+        return f"{self.name}: interrupted; the {self.received} answer(s) received in this run are {where}"
 
     def _check_failures(self, outs: list[tuple[dict[str, Any], bool]], *, whole_run: bool) -> None:
         """Stop the run when nothing usable came back (see the module docstring): a zero score is no result."""
