@@ -39,7 +39,7 @@ from rukp.scoring.claims.sentences import CL_FOUND, CL_GOLD, CL_OK, CL_PRED, P_A
 from rukp.scoring.schemes import PER_TYPE_CONVENTION
 from rukp.views import get_view
 
-REPORT_SCHEMA = "rukp.report.v1"
+REPORT_SCHEMA = "rukp.report.v2"
 
 
 def _cut(text: str) -> str:
