@@ -39,6 +39,7 @@ def test_the_classes_are_told_apart(code, err, overdue, verdict):
     assert verdict in CLASSES
 
 
+@pytest.mark.slow  # fresh processes against a fake server; two such cases stay in tests/hostile's default run
 def test_a_few_cases_in_fresh_processes():
     _check([c for c in cases() if c.name in FAST])
 
