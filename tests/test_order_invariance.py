@@ -9,23 +9,12 @@ import random
 import tempfile
 from pathlib import Path
 
+from claim_rows import bundled, copy_claim
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from random_cases import random_gold, random_predictions, shuffled, write_jsonl
 
 import rukp
-from rukp.paths import BUNDLED_DATA
-
-CLAIM_KEYS = ("start", "end", "claimer", "claimer_start", "claimer_end", "polarity", "certainty", "topic",
-              "cluster")
-
-
-def _bundled() -> list[dict]:
-    return [json.loads(line) for line in (BUNDLED_DATA / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
-
-
-def _copy(claim: dict) -> dict:
-    return {k: claim[k] for k in CLAIM_KEYS if claim.get(k) is not None}
 
 
 def _without_order(report: rukp.evaluation.Report) -> dict:
@@ -73,19 +62,19 @@ def test_predictions_equal_to_the_gold_score_one_on_every_figure(seed: int, rnd:
 def test_same_span_gold_claims_predicted_in_reverse_order() -> None:
     # 002-C014 and 002-C015 share 1361–1386 ("le déploiement de troupes"): western_world/affirmed and
     # kremlin/denied. Predicted exactly, in the other order.
-    doc = next(d for d in _bundled() if d["id"] == "002")
+    doc = next(d for d in bundled() if d["id"] == "002")
     twins = [c for c in doc["claims"] if (c["start"], c["end"]) == (1361, 1386)]
     assert len(twins) == 2 and twins[0]["claimer"] != twins[1]["claimer"]
     for order in (twins, twins[::-1]):
-        report = rukp.evaluate([{"doc_id": "002", "claims": [_copy(c) for c in order]}], docs=["002"], bootstrap=0)
+        report = rukp.evaluate([{"doc_id": "002", "claims": [copy_claim(c) for c in order]}], docs=["002"], bootstrap=0)
         assert report.figures["claims.attribution.accuracy"] == 1.0
         assert report.figures["claims.polarity.accuracy"] == 1.0
 
 
 def test_a_copy_of_every_gold_claim_in_any_order_scores_one_on_every_attribute() -> None:
     rnd = random.Random(0)
-    rows = [{"doc_id": d["id"], "claims": rnd.sample([_copy(c) for c in d["claims"]], len(d["claims"]))}
-            for d in _bundled()]
+    rows = [{"doc_id": d["id"], "claims": rnd.sample([copy_claim(c) for c in d["claims"]], len(d["claims"]))}
+            for d in bundled()]
     figures = rukp.evaluate(rows, bootstrap=0).figures
     claim_figures = {k: v for k, v in figures.items() if k.startswith("claims.")}
     assert len(claim_figures) > 20

@@ -9,6 +9,7 @@ import random
 from pathlib import Path
 
 import pytest
+from claim_rows import bundled, copy_claim
 from random_cases import (
     independent_intervals,
     independent_tests,
@@ -20,19 +21,8 @@ from random_cases import (
 )
 
 import rukp
-from rukp.paths import BUNDLED_DATA
 
 RESAMPLES = 200
-CLAIM_KEYS = ("start", "end", "claimer", "claimer_start", "claimer_end", "polarity", "certainty", "topic",
-              "cluster")
-
-
-def _bundled() -> list[dict]:
-    return [json.loads(line) for line in (BUNDLED_DATA / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
-
-
-def _copy(claim: dict) -> dict:
-    return {k: claim[k] for k in CLAIM_KEYS if claim.get(k) is not None}
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
@@ -78,8 +68,8 @@ def test_every_paired_test_equals_plain_loops(tmp_path: Path, seed: int) -> None
 def test_a_figure_equal_on_every_document_has_the_same_interval() -> None:
     # Exact claims for 2 of the 5 documents, nothing for the others: the claimer is right on every match, so
     # claim+claimer equals detection in every document (and in every resample).
-    docs = _bundled()
-    rows = [{"doc_id": d["id"], "claims": [_copy(c) for c in d["claims"]] if i < 2 else []}
+    docs = bundled()
+    rows = [{"doc_id": d["id"], "claims": [copy_claim(c) for c in d["claims"]] if i < 2 else []}
             for i, d in enumerate(docs)]
     report = rukp.evaluate(rows, bootstrap=1000)
     for unit in ("documents", "sentences"):
